@@ -1,0 +1,280 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cognitoauth/cognito-auth-go/core/internal/keys"
+	"github.com/cognitoauth/cognito-auth-go/core/internal/tokencache"
+)
+
+// BaseAuth verifies requests and decides who may come in. Build one per
+// process with New; it is safe for concurrent use. Call Close when done to
+// stop its background work.
+type BaseAuth struct {
+	cfg     *config
+	alb     *keys.ALB
+	jwks    *keys.JWKS
+	cache   *tokencache.Cache[*User]
+	devUser *User
+
+	stop      context.CancelFunc
+	wg        sync.WaitGroup
+	closeOnce sync.Once
+}
+
+// New builds a BaseAuth from options, falling back to the environment for
+// anything the options leave unset. Every configuration problem is returned
+// together in one error matching ErrConfig; New never panics.
+func New(opts ...Option) (*BaseAuth, error) {
+	cfg, err := loadConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	a := &BaseAuth{cfg: cfg}
+	if cfg.devMode {
+		u, err := loadDevUser(cfg)
+		if err != nil {
+			return nil, err
+		}
+		a.devUser = u
+		a.warnDevMode()
+	}
+	fetcher := &keys.Fetcher{Client: cfg.httpClient, Timeout: cfg.fetchTimeout, MaxBytes: maxKeyBodyBytes}
+	a.alb = keys.NewALB(keys.ALBConfig{
+		BaseURL:     cfg.albKeysURL,
+		Fetcher:     fetcher,
+		MaxKeys:     64,
+		MissBurst:   cfg.missBurst,
+		MissEvery:   cfg.missEvery,
+		NegativeTTL: 5 * time.Minute,
+		Now:         cfg.now,
+	})
+	a.jwks = keys.NewJWKS(keys.JWKSConfig{URL: cfg.jwksURL, Fetcher: fetcher, MinRefresh: cfg.jwksMin, Now: cfg.now})
+	if cfg.cacheEntries > 0 && cfg.cacheBytes > 0 {
+		a.cache = tokencache.New[*User](cfg.cacheEntries, cfg.cacheBytes)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	a.stop = stop
+	if a.verifying() {
+		a.wg.Add(1)
+		go a.refreshJWKS(ctx)
+	}
+	return a, nil
+}
+
+// Close stops background work and waits for it to finish. It is safe to call
+// more than once.
+func (a *BaseAuth) Close() error {
+	a.closeOnce.Do(func() {
+		a.stop()
+		a.wg.Wait()
+	})
+	return nil
+}
+
+// DevMode reports whether development mode is on.
+func (a *BaseAuth) DevMode() bool { return a.cfg.devMode }
+
+// RedirectURL returns where refused browsers are sent ("" for none).
+func (a *BaseAuth) RedirectURL() string { return a.cfg.redirectURL }
+
+// Logger returns the configured logger.
+func (a *BaseAuth) Logger() *slog.Logger { return a.cfg.logger }
+
+// Issuer returns the pinned user pool issuer URL ("" when none is set).
+func (a *BaseAuth) Issuer() string { return a.cfg.issuer }
+
+// verifying reports whether ALB header verification is configured.
+func (a *BaseAuth) verifying() bool { return a.cfg.issuer != "" && len(a.cfg.albARNs) > 0 }
+
+// refreshJWKS loads the JWKS once at start-up and then periodically, so that
+// new keys are known before the first token signed with them arrives.
+func (a *BaseAuth) refreshJWKS(ctx context.Context) {
+	defer a.wg.Done()
+	t := time.NewTicker(a.cfg.jwksEvery)
+	defer t.Stop()
+	for {
+		if err := a.jwks.Refresh(ctx); err != nil && ctx.Err() == nil {
+			a.cfg.logger.LogAttrs(ctx, slog.LevelWarn, "cognito-auth: JWKS refresh failed; keeping the last good key set",
+				slog.String("url", a.cfg.jwksURL), slog.String("error", err.Error()))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Authenticate verifies the request's identity and then authorises it. On
+// success it returns a fresh *User owned by the caller. On failure the error
+// matches one of the sentinels (ErrMissingToken, ErrInvalidToken,
+// ErrExpiredToken, ErrForbidden, ErrUnavailable, ErrConfig) and carries a
+// Code; Failure turns it into the response to send.
+func (a *BaseAuth) Authenticate(ctx context.Context, req Request) (*User, error) {
+	u, err := a.identify(ctx, req)
+	if err != nil {
+		a.logRefusal(ctx, req, err)
+		return nil, err
+	}
+	return u, nil
+}
+
+// headerValue reads exactly one value of a header, enforcing its size cap.
+func headerValue(req Request, name string, maxLen int) (string, *Error) {
+	vals := req.HeaderValues(name)
+	switch {
+	case len(vals) == 0:
+		return "", nil
+	case len(vals) > 1:
+		return "", invalid(CodeDuplicateHeader, name+" was sent more than once")
+	case len(vals[0]) > maxLen:
+		return "", invalid(CodeHeaderTooLarge, name+" is over the size cap")
+	}
+	return vals[0], nil
+}
+
+func (a *BaseAuth) identify(ctx context.Context, req Request) (*User, error) {
+	data, err := headerValue(req, HeaderData, maxHeaderBytes)
+	if err != nil {
+		return nil, err
+	}
+	access, err := headerValue(req, HeaderAccessToken, maxHeaderBytes)
+	if err != nil {
+		return nil, err
+	}
+	identity, err := headerValue(req, HeaderIdentity, maxIdentityBytes)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case data == "" && access == "" && identity == "":
+		if a.devUser != nil {
+			return a.devUser.Clone(), nil
+		}
+		return nil, newError(ErrMissingToken, CodeMissingToken, "no authentication headers")
+	case data == "":
+		return nil, newError(ErrMissingToken, CodeMissingData, HeaderData+" is missing")
+	case access == "":
+		return nil, newError(ErrMissingToken, CodeMissingAccess, HeaderAccessToken+" is missing")
+	case identity == "":
+		return nil, newError(ErrMissingToken, CodeMissingIdentity, HeaderIdentity+" is missing")
+	}
+	if !a.verifying() {
+		return nil, newError(ErrConfig, CodeNotConfigured, "authentication headers sent but no user pool and ALB ARN are configured")
+	}
+	now := a.cfg.now()
+	key := tokencache.Key{A: data, B: access, C: identity}
+	if a.cache != nil {
+		if u, ok := a.cache.Get(&key, now); ok {
+			return u.Clone(), nil
+		}
+	}
+	u, verr := a.verify(ctx, data, access, identity, now)
+	if verr != nil {
+		return nil, verr
+	}
+	if a.cache != nil {
+		a.cache.Put(&key, u, u.ExpiresAt)
+	}
+	return u.Clone(), nil
+}
+
+// verify runs every rule on the three headers. The order keeps outbound
+// fetches rare: static checks of the ALB token first, then the access token
+// (its key comes from the pinned pool's JWKS), then the identity, and only
+// then the ALB key fetch, so a caller without a valid Cognito access token
+// can never make this process fetch an ALB key.
+func (a *BaseAuth) verify(ctx context.Context, data, access, identity string, now time.Time) (*User, *Error) {
+	alb, e := a.checkALB(data, now)
+	if e != nil {
+		return nil, e
+	}
+	acc, e := a.verifyAccess(ctx, access, now)
+	if e != nil {
+		return nil, e
+	}
+	if acc.claims.Sub != identity {
+		return nil, invalid(CodeSubMismatch, "access token sub does not match "+HeaderIdentity)
+	}
+	d, e := a.finishALB(ctx, &alb, now)
+	if e != nil {
+		return nil, e
+	}
+	if d.claims.Sub != acc.claims.Sub {
+		return nil, invalid(CodeSubMismatch, "x-amzn-oidc-data sub does not match the access token")
+	}
+	username := d.claims.Username
+	if username == "" {
+		username = acc.claims.Username
+	}
+	return &User{
+		Sub:           d.claims.Sub,
+		Username:      username,
+		Email:         d.claims.Email,
+		Name:          d.claims.Name,
+		GivenName:     d.claims.GivenName,
+		FamilyName:    d.claims.FamilyName,
+		Groups:        acc.groups,
+		EmailVerified: d.verified,
+		ExpiresAt:     time.Unix(min(d.exp, acc.exp), 0),
+		Issuer:        a.cfg.issuer,
+		dataClaims:    string(alb.compact.Payload),
+		accessClaim:   string(acc.payload),
+	}, nil
+}
+
+func (a *BaseAuth) logRefusal(ctx context.Context, req Request, err error) {
+	level := slog.LevelInfo
+	if errors.Is(err, ErrUnavailable) || errors.Is(err, ErrConfig) {
+		level = slog.LevelWarn
+	}
+	a.cfg.logger.LogAttrs(ctx, level, "cognito-auth: request refused",
+		slog.String("code", string(CodeOf(err))),
+		slog.String("path", req.Path()),
+		slog.String("reason", err.Error()))
+}
+
+func (a *BaseAuth) warnDevMode() {
+	l := a.cfg.logger
+	l.Warn("cognito-auth: ************************************************************")
+	l.Warn("cognito-auth: DEV MODE IS ON: requests without authentication headers are let in as a mock user. NEVER enable this in production.",
+		slog.String("mock_email", a.devUser.Email), slog.Any("mock_groups", a.devUser.Groups))
+	if len(a.cfg.productionSigns) > 0 {
+		l.Warn("cognito-auth: dev mode was FORCED although this process looks like production",
+			slog.String("signs", strings.Join(a.cfg.productionSigns, ", ")))
+	}
+	l.Warn("cognito-auth: ************************************************************")
+}
+
+func loadDevUser(cfg *config) (*User, error) {
+	if cfg.devUser != nil {
+		u := cfg.devUser.Clone()
+		u.mock = true
+		return u, nil
+	}
+	path, explicit := cfg.devConfigPath, cfg.devConfigPath != ""
+	if !explicit {
+		path = DefaultDevConfigPath
+	}
+	data, err := os.ReadFile(path) //nolint:gosec // the path is operator configuration, not request input
+
+	switch {
+	case errors.Is(err, os.ErrNotExist) && !explicit:
+		return MockUser(""), nil
+	case err != nil:
+		return nil, newError(ErrConfig, CodeInvalidConfig, fmt.Sprintf("dev config %s: %v", path, err))
+	}
+	u, err := ParseDevUser(data)
+	if err != nil {
+		return nil, newError(ErrConfig, CodeInvalidConfig, fmt.Sprintf("dev config %s: %v", path, err))
+	}
+	return u, nil
+}

@@ -1,0 +1,158 @@
+package keys
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/lestrrat-go/jwx/v3/jwk"
+	"golang.org/x/sync/singleflight"
+)
+
+// ALBConfig configures an ALB key source.
+type ALBConfig struct {
+	// BaseURL is the key endpoint; the key for kid is at BaseURL + "/" + kid.
+	BaseURL string
+	Fetcher *Fetcher
+	// MaxKeys bounds the cache. ALB keys never change for a kid, so entries
+	// only leave when the cache is full (oldest first).
+	MaxKeys int
+	// MissBurst and MissEvery bound fetches for kids not in the cache: at
+	// most MissBurst at once, refilled at one per MissEvery.
+	MissBurst int
+	MissEvery time.Duration
+	// NegativeTTL is how long a kid the server does not know is remembered.
+	NegativeTTL time.Duration
+	Now         func() time.Time
+}
+
+// ALB fetches and caches the ALB's ES256 public keys by kid.
+type ALB struct {
+	cfg     ALBConfig
+	sf      singleflight.Group
+	limit   *limiter
+	fetches atomic.Int64
+
+	mu    sync.RWMutex
+	keys  map[string]*ecdsa.PublicKey
+	order []string
+	neg   map[string]time.Time
+}
+
+// NewALB returns an empty ALB key source.
+func NewALB(cfg ALBConfig) *ALB {
+	return &ALB{
+		cfg:   cfg,
+		limit: newLimiter(cfg.MissBurst, cfg.MissEvery, cfg.Now),
+		keys:  make(map[string]*ecdsa.PublicKey),
+		neg:   make(map[string]time.Time),
+	}
+}
+
+// Fetches reports how many outbound key requests have been made.
+func (a *ALB) Fetches() int64 { return a.fetches.Load() }
+
+// Key returns the P-256 public key for kid. The caller must have validated
+// kid (a UUID) so it is safe to place in a URL path.
+func (a *ALB) Key(ctx context.Context, kid string) (*ecdsa.PublicKey, error) {
+	a.mu.RLock()
+	k, ok := a.keys[kid]
+	a.mu.RUnlock()
+	if ok {
+		return k, nil
+	}
+	// The fetch may be shared by several waiters, so it is detached from
+	// this caller's cancellation; it still ends within the fetch timeout.
+	shared := context.WithoutCancel(ctx)
+	ch := a.sf.DoChan(kid, func() (any, error) { return a.load(shared, kid) })
+	select {
+	case r := <-ch:
+		if r.Err != nil {
+			return nil, r.Err
+		}
+		return r.Val.(*ecdsa.PublicKey), nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("%w: %w", ErrUnavailable, ctx.Err())
+	}
+}
+
+func (a *ALB) load(ctx context.Context, kid string) (*ecdsa.PublicKey, error) {
+	now := a.cfg.Now()
+	a.mu.RLock()
+	k, ok := a.keys[kid]
+	until, negative := a.neg[kid]
+	a.mu.RUnlock()
+	if ok {
+		return k, nil
+	}
+	if negative && now.Before(until) {
+		return nil, ErrUnknownKid
+	}
+	if !a.limit.allow() {
+		return nil, ErrThrottled
+	}
+	a.fetches.Add(1)
+	body, err := a.cfg.Fetcher.Get(ctx, a.cfg.BaseURL+"/"+kid)
+	if err != nil {
+		var se *statusError
+		if errors.As(err, &se) && (se.code == http.StatusNotFound || se.code == http.StatusForbidden) {
+			a.remember(kid, now)
+			return nil, ErrUnknownKid
+		}
+		if errors.As(err, &se) {
+			return nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
+		}
+		return nil, err
+	}
+	key, err := parseALBKey(body)
+	if err != nil {
+		return nil, err
+	}
+	a.store(kid, key)
+	return key, nil
+}
+
+func (a *ALB) remember(kid string, now time.Time) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if len(a.neg) >= 4096 {
+		clear(a.neg)
+	}
+	a.neg[kid] = now.Add(a.cfg.NegativeTTL)
+}
+
+func (a *ALB) store(kid string, key *ecdsa.PublicKey) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if _, ok := a.keys[kid]; ok {
+		return
+	}
+	for len(a.order) >= a.cfg.MaxKeys && len(a.order) > 0 {
+		delete(a.keys, a.order[0])
+		a.order = a.order[1:]
+	}
+	a.keys[kid] = key
+	a.order = append(a.order, kid)
+}
+
+// parseALBKey reads a PEM public key and insists on P-256.
+func parseALBKey(body []byte) (*ecdsa.PublicKey, error) {
+	k, err := jwk.ParseKey(body, jwk.WithPEM(true))
+	if err != nil {
+		return nil, fmt.Errorf("%w: key is not a PEM public key", ErrUnavailable)
+	}
+	pub := new(ecdsa.PublicKey)
+	if err := jwk.Export(k, pub); err != nil || pub.Curve == nil {
+		return nil, fmt.Errorf("%w: key is not an ECDSA public key", ErrBadKey)
+	}
+	if pub.Curve != elliptic.P256() {
+		return nil, fmt.Errorf("%w: key is not on P-256", ErrBadKey)
+	}
+	return pub, nil
+}

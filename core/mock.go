@@ -1,0 +1,82 @@
+package core
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Default mock user values (the original package's defaults).
+const (
+	DefaultMockEmail = "dev@example.com"
+	mockIssuer       = "https://cognito-idp.mock.amazonaws.com/mock-pool"
+)
+
+// MockUser returns a user for tests and development, like the original's
+// User.create_mock. The sub is derived from the email so it is stable.
+// IsMock reports true for it. It never passes through verification: use it
+// with ContextWithUser in handler tests, or through dev mode.
+func MockUser(email string, groups ...string) *User {
+	if email == "" {
+		email = DefaultMockEmail
+	}
+	sub := mockSub(email)
+	return &User{
+		Sub:           sub,
+		Username:      sub,
+		Email:         email,
+		Groups:        append([]string{}, groups...),
+		EmailVerified: true,
+		ExpiresAt:     time.Now().Add(time.Hour),
+		Issuer:        mockIssuer,
+		mock:          true,
+	}
+}
+
+func mockSub(email string) string {
+	h := sha256.Sum256([]byte(strings.ToLower(email)))
+	return fmt.Sprintf("%x-%x-%x-%x-%x", h[0:4], h[4:6], h[6:8], h[8:10], h[10:16])
+}
+
+// DevUserFile is the JSON shape of dev-mock-user.json. Keys starting with
+// "_" are comments; unknown keys are an error.
+type DevUserFile struct {
+	Email         string   `json:"email"`
+	Sub           string   `json:"sub"`
+	Username      string   `json:"username"`
+	Name          string   `json:"name"`
+	GivenName     string   `json:"given_name"`
+	FamilyName    string   `json:"family_name"`
+	Groups        []string `json:"groups"`
+	EmailVerified *bool    `json:"email_verified"`
+}
+
+// User converts the file contents to a mock user, filling defaults.
+func (f *DevUserFile) User() *User {
+	u := MockUser(f.Email, f.Groups...)
+	if f.Sub != "" {
+		u.Sub = f.Sub
+		u.Username = f.Sub
+	}
+	if f.Username != "" {
+		u.Username = f.Username
+	}
+	u.Name, u.GivenName, u.FamilyName = f.Name, f.GivenName, f.FamilyName
+	if f.EmailVerified != nil {
+		u.EmailVerified = *f.EmailVerified
+	}
+	return u
+}
+
+// ParseDevUser parses dev-mock-user.json contents.
+func ParseDevUser(data []byte) (*User, error) {
+	var f DevUserFile
+	if err := DecodeStrictJSON(data, &f); err != nil {
+		return nil, err
+	}
+	if f.Email != "" && !strings.Contains(f.Email, "@") {
+		return nil, fmt.Errorf("email %q is not an email address", f.Email)
+	}
+	return f.User(), nil
+}

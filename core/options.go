@@ -1,0 +1,132 @@
+package core
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// Option configures a BaseAuth. Options override the environment.
+type Option func(*config)
+
+// WithRegion sets the AWS region of the ALB (COGNITO_AUTH_REGION).
+func WithRegion(region string) Option {
+	return func(c *config) { c.region = region; c.set |= setRegion }
+}
+
+// WithUserPoolID pins the Cognito user pool that issues both tokens
+// (COGNITO_AUTH_USER_POOL_ID).
+func WithUserPoolID(id string) Option {
+	return func(c *config) { c.userPoolID = id; c.set |= setPool }
+}
+
+// WithClientIDs pins the allowed app client ids (COGNITO_AUTH_CLIENT_ID,
+// comma-separated).
+func WithClientIDs(ids ...string) Option {
+	return func(c *config) { c.clientIDs = append([]string(nil), ids...); c.set |= setClient }
+}
+
+// WithALBARNs sets the ALB ARNs accepted as the token's signer
+// (COGNITO_AUTH_ALB_ARN, comma-separated).
+func WithALBARNs(arns ...string) Option {
+	return func(c *config) { c.albARNs = append([]string(nil), arns...); c.set |= setARN }
+}
+
+// WithALBKeysURL sets the base URL of the ALB public keys
+// (COGNITO_AUTH_ALB_KEYS_URL). It must be https, or http on a loopback host.
+func WithALBKeysURL(u string) Option {
+	return func(c *config) { c.albKeysURL = u; c.set |= setALBKeys }
+}
+
+// WithJWKSURL sets the Cognito JWKS URL (COGNITO_AUTH_JWKS_URL).
+func WithJWKSURL(u string) Option {
+	return func(c *config) { c.jwksURL = u; c.set |= setJWKS }
+}
+
+// WithRedirectURL sets where browsers are sent when they are not allowed in
+// (COGNITO_AUTH_REDIRECT_URL). Empty shows a small 401/403 page instead.
+func WithRedirectURL(u string) Option {
+	return func(c *config) { c.redirectURL = u; c.set |= setRedirect }
+}
+
+// WithDevMode turns development mode on or off (COGNITO_AUTH_DEV_MODE):
+// requests without any authentication headers get the mock user.
+func WithDevMode(on bool) Option {
+	return func(c *config) { c.devMode = on; c.set |= setDev }
+}
+
+// WithDevModeForced allows dev mode even where the process looks like
+// production (COGNITO_AUTH_DEV_MODE_FORCE). Use with great care.
+func WithDevModeForced() Option {
+	return func(c *config) { c.devForce = true; c.set |= setDevForce }
+}
+
+// WithDevConfig sets the mock user JSON file (COGNITO_AUTH_DEV_CONFIG).
+func WithDevConfig(path string) Option {
+	return func(c *config) { c.devConfigPath = path; c.set |= setDevConfig }
+}
+
+// WithDevUser sets the dev-mode mock user directly, instead of a file.
+func WithDevUser(u *User) Option {
+	return func(c *config) { c.devUser = u.Clone() }
+}
+
+// WithHTTPClient sets the client used to fetch keys. Its own Timeout still
+// applies; the fetch timeout applies as well.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) { c.httpClient = hc }
+}
+
+// WithLogger sets the structured logger (default slog.Default()).
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) { c.logger = l }
+}
+
+// WithLeeway sets the clock skew allowed on exp and iat (default 30s, at
+// most 5 minutes).
+func WithLeeway(d time.Duration) Option {
+	return func(c *config) { c.leeway = d; c.set |= setLeeway }
+}
+
+// WithFetchTimeout bounds every key fetch (default 5s).
+func WithFetchTimeout(d time.Duration) Option {
+	return func(c *config) { c.fetchTimeout = d }
+}
+
+// WithTokenCache bounds the verified-token cache: at most entries entries
+// whose tokens total at most bytes. WithTokenCache(0, 0) turns it off.
+func WithTokenCache(entries, bytes int) Option {
+	return func(c *config) { c.cacheEntries, c.cacheBytes = entries, bytes; c.set |= setCache }
+}
+
+// WithJWKSRefresh sets how often the JWKS is refreshed in the background
+// (default 1h) and the least time between refreshes caused by an unknown kid
+// (default 1m).
+func WithJWKSRefresh(background, minInterval time.Duration) Option {
+	return func(c *config) { c.jwksEvery, c.jwksMin = background, minInterval }
+}
+
+// WithKeyFetchLimit bounds fetches of ALB keys for kids not yet cached: at
+// most burst at once, one more every per (default 10, one per 6s).
+func WithKeyFetchLimit(burst int, per time.Duration) Option {
+	return func(c *config) { c.missBurst, c.missEvery = burst, per }
+}
+
+// WithAllowUnverifiedEmail accepts users whose email is present but not
+// verified. By default they are refused (email-based rules would otherwise
+// trust an address nobody proved they own).
+func WithAllowUnverifiedEmail() Option {
+	return func(c *config) { c.allowUnverified = true }
+}
+
+// WithEnvironment sets the function used to read the environment (default
+// os.LookupEnv). Pass a function that always reports false to ignore the
+// environment entirely.
+func WithEnvironment(lookup func(string) (string, bool)) Option {
+	return func(c *config) { c.lookupEnv = lookup }
+}
+
+// WithClock sets the time source (default time.Now). For tests.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) { c.now = now }
+}

@@ -1,0 +1,61 @@
+package core
+
+import (
+	"net/http"
+	"strings"
+)
+
+// Header names the ALB adds after Cognito authentication, in canonical form.
+const (
+	HeaderData        = "X-Amzn-Oidc-Data"
+	HeaderAccessToken = "X-Amzn-Oidc-Accesstoken"
+	HeaderIdentity    = "X-Amzn-Oidc-Identity"
+)
+
+// Request is what core needs from an incoming request. Adapters implement it
+// over their framework's request type.
+type Request interface {
+	// HeaderValues returns every value of the named header (matched
+	// case-insensitively), so duplicates are visible. The name is given in
+	// canonical MIME form.
+	HeaderValues(name string) []string
+	// Cookie returns the named cookie's value.
+	Cookie(name string) (string, bool)
+	// Path returns the request's URL path.
+	Path() string
+}
+
+// HTTPRequest adapts a *http.Request to Request.
+func HTTPRequest(r *http.Request) Request { return httpRequest{r} }
+
+type httpRequest struct{ r *http.Request }
+
+func (h httpRequest) HeaderValues(name string) []string { return h.r.Header.Values(name) }
+
+func (h httpRequest) Cookie(name string) (string, bool) {
+	c, err := h.r.Cookie(name)
+	if err != nil {
+		return "", false
+	}
+	return c.Value, true
+}
+
+func (h httpRequest) Path() string { return h.r.URL.Path }
+
+// WantsHTML reports whether the request's Accept header prefers an HTML page
+// (a browser) over JSON (an API client).
+func WantsHTML(req Request) bool {
+	for _, v := range req.HeaderValues("Accept") {
+		for part := range strings.SplitSeq(v, ",") {
+			mt, _, _ := strings.Cut(strings.TrimSpace(part), ";")
+			mt = strings.ToLower(strings.TrimSpace(mt))
+			switch mt {
+			case "text/html", "application/xhtml+xml":
+				return true
+			case "application/json", "application/problem+json":
+				return false
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,123 @@
+package core
+
+import (
+	"encoding/json"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+)
+
+// DefaultAdminGroup is the Cognito group that User.IsAdmin checks.
+const DefaultAdminGroup = "admins"
+
+// User is a verified Cognito user. Every *User handed out by this package is
+// a fresh copy: changing it never affects another request.
+type User struct {
+	// Sub is the user's stable Cognito subject (a UUID).
+	Sub string
+	// Username is the Cognito username.
+	Username string
+	// Email is the user's email address, when the pool has one.
+	Email string
+	// Name, GivenName and FamilyName are the standard OIDC name claims.
+	Name       string
+	GivenName  string
+	FamilyName string
+	// Groups are the Cognito groups from the verified access token.
+	Groups []string
+	// EmailVerified is true only for a JSON true or the string "true".
+	EmailVerified bool
+	// ExpiresAt is when the earliest of the verified tokens expires.
+	ExpiresAt time.Time
+	// Issuer is the user pool issuer URL the tokens were verified against.
+	Issuer string
+
+	appAdmin    bool
+	mock        bool
+	dataClaims  string // raw JSON payload of x-amzn-oidc-data
+	accessClaim string // raw JSON payload of the access token
+}
+
+// EmailDomain returns the lower-cased part of Email after the last '@', or "".
+func (u *User) EmailDomain() string {
+	if u == nil {
+		return ""
+	}
+	i := strings.LastIndexByte(u.Email, '@')
+	if i < 0 {
+		return ""
+	}
+	return strings.ToLower(u.Email[i+1:])
+}
+
+// IsIn reports whether the user is in the Cognito group (exact match).
+func (u *User) IsIn(group string) bool {
+	return u != nil && slices.Contains(u.Groups, group)
+}
+
+// IsAdmin reports whether the user is in the DefaultAdminGroup ("admins").
+func (u *User) IsAdmin() bool { return u.IsIn(DefaultAdminGroup) }
+
+// IsAppAdmin reports whether the authorisation policy made this user an
+// application administrator (an admin group or admin user of the policy).
+func (u *User) IsAppAdmin() bool { return u != nil && u.appAdmin }
+
+// IsMock reports whether the user is a development mock, not a verified one.
+func (u *User) IsMock() bool { return u != nil && u.mock }
+
+// DataClaims returns a fresh copy of every claim in the verified
+// x-amzn-oidc-data token (empty for a mock user).
+func (u *User) DataClaims() map[string]any {
+	return decodeClaims(u, func(u *User) string { return u.dataClaims })
+}
+
+// AccessClaims returns a fresh copy of every claim in the verified access
+// token (empty for a mock user).
+func (u *User) AccessClaims() map[string]any {
+	return decodeClaims(u, func(u *User) string { return u.accessClaim })
+}
+
+func decodeClaims(u *User, pick func(*User) string) map[string]any {
+	out := map[string]any{}
+	if u == nil || pick(u) == "" {
+		return out
+	}
+	d := json.NewDecoder(strings.NewReader(pick(u)))
+	d.UseNumber()
+	_ = d.Decode(&out) // already decoded once during verification
+	return out
+}
+
+// Clone returns a deep copy of u.
+func (u *User) Clone() *User {
+	if u == nil {
+		return nil
+	}
+	c := *u
+	c.Groups = slices.Clone(u.Groups)
+	return &c
+}
+
+// String returns the email, or the username when there is no email.
+func (u *User) String() string {
+	if u == nil {
+		return ""
+	}
+	if u.Email != "" {
+		return u.Email
+	}
+	return u.Username
+}
+
+// LogValue implements slog.LogValuer: identity only, never tokens.
+func (u *User) LogValue() slog.Value {
+	if u == nil {
+		return slog.StringValue("<nil>")
+	}
+	return slog.GroupValue(
+		slog.String("sub", u.Sub),
+		slog.String("email", u.Email),
+		slog.Any("groups", u.Groups),
+	)
+}

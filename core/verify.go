@@ -1,0 +1,311 @@
+package core
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/cognitoauth/cognito-auth-go/core/internal/jose"
+	"github.com/cognitoauth/cognito-auth-go/core/internal/keys"
+)
+
+// Limits on claim values.
+const (
+	maxKidLen     = 128
+	maxGroups     = 1000
+	maxGroupBytes = 256
+)
+
+// dataClaims is the payload of x-amzn-oidc-data (the ALB's user claims).
+type dataClaims struct {
+	Sub           string          `json:"sub"`
+	Username      string          `json:"username"`
+	Email         string          `json:"email"`
+	EmailVerified json.RawMessage `json:"email_verified"`
+	Name          string          `json:"name"`
+	GivenName     string          `json:"given_name"`
+	FamilyName    string          `json:"family_name"`
+	Exp           json.RawMessage `json:"exp"`
+	Iss           string          `json:"iss"`
+}
+
+// accessClaims is the payload of a Cognito access token.
+type accessClaims struct {
+	Iss      string          `json:"iss"`
+	TokenUse string          `json:"token_use"`
+	ClientID string          `json:"client_id"`
+	Sub      string          `json:"sub"`
+	Username string          `json:"username"`
+	Scope    string          `json:"scope"`
+	Groups   json.RawMessage `json:"cognito:groups"`
+	Exp      json.RawMessage `json:"exp"`
+	Iat      json.RawMessage `json:"iat"`
+}
+
+// albToken is an x-amzn-oidc-data token that passed the static checks.
+type albToken struct {
+	compact jose.Compact
+	kid     string
+	exp     int64
+}
+
+// verifiedData is a fully verified x-amzn-oidc-data token.
+type verifiedData struct {
+	claims   dataClaims
+	verified bool
+	exp      int64
+}
+
+// verifiedAccess is a fully verified access token.
+type verifiedAccess struct {
+	claims  accessClaims
+	payload []byte
+	groups  []string
+	exp     int64
+}
+
+func invalid(code Code, detail string) *Error { return newError(ErrInvalidToken, code, detail) }
+
+// checkALB applies every rule that needs no key: form, size, alg, kid,
+// forbidden parameters, signer, issuer, client and header exp (rules 1, 3, 5).
+func (a *BaseAuth) checkALB(raw string, now time.Time) (albToken, *Error) {
+	c, err := jose.Split(raw, maxHeaderBytes)
+	if err != nil {
+		if errors.Is(err, jose.ErrTooLarge) {
+			return albToken{}, invalid(CodeHeaderTooLarge, "x-amzn-oidc-data is over the size cap")
+		}
+		return albToken{}, invalid(CodeMalformedToken, "x-amzn-oidc-data: "+err.Error())
+	}
+	h, err := jose.ParseHeader(c.Header)
+	if err != nil {
+		return albToken{}, invalid(CodeMalformedHeader, "x-amzn-oidc-data: "+err.Error())
+	}
+	if h.Alg != "ES256" {
+		return albToken{}, invalid(CodeUnsupportedAlg, "x-amzn-oidc-data alg is not ES256")
+	}
+	if p := h.ForbiddenParam(); p != "" {
+		return albToken{}, invalid(CodeForbiddenParam, "x-amzn-oidc-data header carries "+p)
+	}
+	if !isUUID(h.Kid) {
+		return albToken{}, invalid(CodeInvalidKid, "x-amzn-oidc-data kid is not a UUID")
+	}
+	if !slices.Contains(a.cfg.albARNs, h.Signer) {
+		return albToken{}, invalid(CodeSignerMismatch, "x-amzn-oidc-data signer is not a configured ALB")
+	}
+	if h.Iss != a.cfg.issuer {
+		return albToken{}, invalid(CodeIssuerMismatch, "x-amzn-oidc-data header iss is not the configured pool")
+	}
+	if len(a.cfg.clientIDs) > 0 && !slices.Contains(a.cfg.clientIDs, h.Client) {
+		return albToken{}, invalid(CodeClientMismatch, "x-amzn-oidc-data client is not a configured client")
+	}
+	exp, e := a.checkExp(h.Exp, now, "x-amzn-oidc-data header")
+	if e != nil {
+		return albToken{}, e
+	}
+	return albToken{compact: c, kid: h.Kid, exp: exp}, nil
+}
+
+// finishALB fetches the key (host from configuration only), verifies the
+// signature over the raw bytes as received and checks the payload claims
+// (rules 2, 4, 5, 9).
+func (a *BaseAuth) finishALB(ctx context.Context, t *albToken, now time.Time) (verifiedData, *Error) {
+	key, err := a.alb.Key(ctx, t.kid)
+	if err != nil {
+		return verifiedData{}, keyError(err, "ALB key")
+	}
+	if err := jose.VerifyES256(key, &t.compact); err != nil {
+		return verifiedData{}, invalid(CodeInvalidSignature, "x-amzn-oidc-data: "+err.Error())
+	}
+	var v verifiedData
+	if err := jose.DecodeClaims(t.compact.Payload, &v.claims); err != nil {
+		return verifiedData{}, invalid(CodeMalformedClaims, "x-amzn-oidc-data payload is not a claims object")
+	}
+	exp, e := a.checkExp(v.claims.Exp, now, "x-amzn-oidc-data")
+	if e != nil {
+		return verifiedData{}, e
+	}
+	v.exp = min(exp, t.exp)
+	if v.claims.Iss != a.cfg.issuer {
+		return verifiedData{}, invalid(CodeIssuerMismatch, "x-amzn-oidc-data iss is not the configured pool")
+	}
+	if v.claims.Sub == "" {
+		return verifiedData{}, invalid(CodeMissingSub, "x-amzn-oidc-data has no sub")
+	}
+	v.verified = isJSONTrue(v.claims.EmailVerified)
+	if v.claims.Email != "" && !v.verified && !a.cfg.allowUnverified {
+		return verifiedData{}, newError(ErrForbidden, CodeEmailUnverified, "user's email is not verified")
+	}
+	return v, nil
+}
+
+// verifyAccess verifies a Cognito access token (rules 6 and 8).
+func (a *BaseAuth) verifyAccess(ctx context.Context, raw string, now time.Time) (verifiedAccess, *Error) {
+	c, err := jose.Split(raw, maxHeaderBytes)
+	if err != nil {
+		if errors.Is(err, jose.ErrTooLarge) {
+			return verifiedAccess{}, invalid(CodeHeaderTooLarge, "access token is over the size cap")
+		}
+		return verifiedAccess{}, invalid(CodeMalformedToken, "access token: "+err.Error())
+	}
+	h, err := jose.ParseHeader(c.Header)
+	if err != nil {
+		return verifiedAccess{}, invalid(CodeMalformedHeader, "access token: "+err.Error())
+	}
+	if h.Alg != "RS256" {
+		return verifiedAccess{}, invalid(CodeUnsupportedAlg, "access token alg is not RS256")
+	}
+	if p := h.ForbiddenParam(); p != "" {
+		return verifiedAccess{}, invalid(CodeForbiddenParam, "access token header carries "+p)
+	}
+	if !isPrintableKid(h.Kid) {
+		return verifiedAccess{}, invalid(CodeInvalidKid, "access token kid is missing or malformed")
+	}
+	key, kerr := a.jwks.Key(ctx, h.Kid)
+	if kerr != nil {
+		return verifiedAccess{}, keyError(kerr, "Cognito JWKS")
+	}
+	if err := jose.VerifyRS256(key, &c); err != nil {
+		return verifiedAccess{}, invalid(CodeInvalidSignature, "access token: "+err.Error())
+	}
+	v := verifiedAccess{payload: c.Payload}
+	if err := jose.DecodeClaims(c.Payload, &v.claims); err != nil {
+		return verifiedAccess{}, invalid(CodeMalformedClaims, "access token payload is not a claims object")
+	}
+	if v.claims.Iss != a.cfg.issuer {
+		return verifiedAccess{}, invalid(CodeIssuerMismatch, "access token iss is not the configured pool")
+	}
+	if v.claims.TokenUse != "access" {
+		return verifiedAccess{}, invalid(CodeTokenUse, "access token token_use is not access")
+	}
+	if len(a.cfg.clientIDs) > 0 && !slices.Contains(a.cfg.clientIDs, v.claims.ClientID) {
+		return verifiedAccess{}, invalid(CodeClientMismatch, "access token client_id is not a configured client")
+	}
+	exp, e := a.checkExp(v.claims.Exp, now, "access token")
+	if e != nil {
+		return verifiedAccess{}, e
+	}
+	v.exp = exp
+	if len(v.claims.Iat) > 0 {
+		iat, err := jose.NumericDate(v.claims.Iat)
+		if err != nil {
+			return verifiedAccess{}, invalid(CodeInvalidIat, "access token iat is not a number")
+		}
+		if time.Unix(iat, 0).After(now.Add(a.cfg.leeway)) {
+			return verifiedAccess{}, invalid(CodeIssuedInFuture, "access token iat is in the future")
+		}
+	}
+	if v.claims.Sub == "" {
+		return verifiedAccess{}, invalid(CodeMissingSub, "access token has no sub")
+	}
+	groups, ok := parseGroups(v.claims.Groups)
+	if !ok {
+		return verifiedAccess{}, invalid(CodeInvalidGroups, "cognito:groups is not an array of strings")
+	}
+	v.groups = groups
+	return v, nil
+}
+
+// checkExp parses a required exp and checks it against now with leeway.
+func (a *BaseAuth) checkExp(raw json.RawMessage, now time.Time, what string) (int64, *Error) {
+	exp, err := jose.NumericDate(raw)
+	switch {
+	case errors.Is(err, jose.ErrDateMissing):
+		return 0, invalid(CodeMissingExp, what+" has no exp")
+	case err != nil:
+		return 0, invalid(CodeInvalidExp, what+" exp is not a number")
+	}
+	if !now.Before(time.Unix(exp, 0).Add(a.cfg.leeway)) {
+		return 0, newError(ErrExpiredToken, CodeTokenExpired, what+" has expired")
+	}
+	return exp, nil
+}
+
+// keyError maps a key source failure to a coded error.
+func keyError(err error, what string) *Error {
+	switch {
+	case errors.Is(err, keys.ErrUnknownKid):
+		return invalid(CodeUnknownKid, what+": no key with that kid")
+	case errors.Is(err, keys.ErrThrottled):
+		return newError(ErrUnavailable, CodeKeyFetchThrottled, what+": fetch of an unknown kid throttled")
+	case errors.Is(err, keys.ErrBadKey):
+		return newError(ErrUnavailable, CodeInvalidKey, what+": "+err.Error())
+	}
+	return newError(ErrUnavailable, CodeKeyUnavailable, what+": "+err.Error())
+}
+
+// parseGroups accepts an absent or null claim (no groups) or an array of
+// strings; anything else is refused.
+func parseGroups(raw json.RawMessage) ([]string, bool) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, true
+	}
+	if raw[0] != '[' {
+		return nil, false
+	}
+	var g []string
+	if err := json.Unmarshal(raw, &g); err != nil || len(g) > maxGroups {
+		return nil, false
+	}
+	for _, s := range g {
+		if s == "" || len(s) > maxGroupBytes {
+			return nil, false
+		}
+	}
+	return g, true
+}
+
+// isJSONTrue reports JSON true or the string "true" (rule 9).
+func isJSONTrue(raw json.RawMessage) bool {
+	s := string(raw)
+	return s == "true" || s == `"true"`
+}
+
+// isUUID reports the canonical 8-4-4-4-12 hex form.
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < 36; i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !isHex(c) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// isPrintableKid accepts a non-empty kid of base64 characters (Cognito kids
+// are base64 of a key hash); it is only ever used as a map key.
+func isPrintableKid(s string) bool {
+	if s == "" || len(s) > maxKidLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !isKidChar(c) {
+			return false
+		}
+	}
+	return true
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+func isKidChar(c byte) bool {
+	switch {
+	case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		return true
+	}
+	return c == '+' || c == '/' || c == '=' || c == '-' || c == '_'
+}
