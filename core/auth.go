@@ -46,6 +46,8 @@ func New(opts ...Option) (*BaseAuth, error) {
 		a.devUser = u
 		a.warnDevMode()
 	}
+	ctx, stop := context.WithCancel(context.Background())
+	a.stop = stop
 	fetcher := &keys.Fetcher{Client: cfg.httpClient, Timeout: cfg.fetchTimeout, MaxBytes: maxKeyBodyBytes}
 	a.alb = keys.NewALB(keys.ALBConfig{
 		BaseURL:     cfg.albKeysURL,
@@ -55,13 +57,12 @@ func New(opts ...Option) (*BaseAuth, error) {
 		MissEvery:   cfg.missEvery,
 		NegativeTTL: 5 * time.Minute,
 		Now:         cfg.now,
+		Lifetime:    ctx,
 	})
-	a.jwks = keys.NewJWKS(keys.JWKSConfig{URL: cfg.jwksURL, Fetcher: fetcher, MinRefresh: cfg.jwksMin, Now: cfg.now})
+	a.jwks = keys.NewJWKS(keys.JWKSConfig{URL: cfg.jwksURL, Fetcher: fetcher, MinRefresh: cfg.jwksMin, Now: cfg.now, Lifetime: ctx})
 	if cfg.cacheEntries > 0 && cfg.cacheBytes > 0 {
 		a.cache = tokencache.New[*User](cfg.cacheEntries, cfg.cacheBytes)
 	}
-	ctx, stop := context.WithCancel(context.Background())
-	a.stop = stop
 	if a.verifying() {
 		a.wg.Add(1)
 		go a.refreshJWKS(ctx)
@@ -69,8 +70,10 @@ func New(opts ...Option) (*BaseAuth, error) {
 	return a, nil
 }
 
-// Close stops background work and waits for it to finish. It is safe to call
-// more than once.
+// Close stops background work (the JWKS refresher and any key fetch in
+// flight) and waits for the refresher to finish. It is safe to call more than
+// once. Authenticate keeps working on cached keys after Close but fetches no
+// new ones.
 func (a *BaseAuth) Close() error {
 	a.closeOnce.Do(func() {
 		a.stop()

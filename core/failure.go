@@ -75,6 +75,11 @@ func DecideFailure(req Request, err error, redirectURL string) Failure {
 	txt := textFor(status, err)
 	h := http.Header{}
 	h.Set("Cache-Control", "no-store")
+	browser := req != nil && WantsHTML(req)
+	if browser && redirectURL != "" && (status == http.StatusUnauthorized || status == http.StatusForbidden) {
+		h.Set("Location", redirectURL)
+		return Failure{Status: http.StatusFound, Location: redirectURL, Header: h}
+	}
 	if status == http.StatusUnauthorized {
 		v := `Bearer realm="cognito-auth"`
 		if !errors.Is(err, ErrMissingToken) {
@@ -82,11 +87,7 @@ func DecideFailure(req Request, err error, redirectURL string) Failure {
 		}
 		h.Set("WWW-Authenticate", v)
 	}
-	if req != nil && WantsHTML(req) {
-		if redirectURL != "" && (status == http.StatusUnauthorized || status == http.StatusForbidden) {
-			h.Set("Location", redirectURL)
-			return Failure{Status: http.StatusFound, Location: redirectURL, Header: h}
-		}
+	if browser {
 		h.Set("Content-Type", "text/html; charset=utf-8")
 		var b bytes.Buffer
 		_ = failurePage.Execute(&b, struct {

@@ -30,6 +30,9 @@ type ALBConfig struct {
 	// NegativeTTL is how long a kid the server does not know is remembered.
 	NegativeTTL time.Duration
 	Now         func() time.Time
+	// Lifetime bounds shared fetches: they are detached from any one
+	// caller's cancellation but end when Lifetime is cancelled.
+	Lifetime context.Context
 }
 
 // ALB fetches and caches the ALB's ES256 public keys by kid.
@@ -67,10 +70,9 @@ func (a *ALB) Key(ctx context.Context, kid string) (*ecdsa.PublicKey, error) {
 	if ok {
 		return k, nil
 	}
-	// The fetch may be shared by several waiters, so it is detached from
-	// this caller's cancellation; it still ends within the fetch timeout.
-	shared := context.WithoutCancel(ctx)
-	ch := a.sf.DoChan(kid, func() (any, error) { return a.load(shared, kid) })
+	// The fetch may be shared by several waiters, so it runs on the source's
+	// lifetime, not this caller's; it still ends within the fetch timeout.
+	ch := a.sf.DoChan(kid, func() (any, error) { return a.load(a.cfg.Lifetime, kid) })
 	select {
 	case r := <-ch:
 		if r.Err != nil {

@@ -22,6 +22,8 @@ type JWKSConfig struct {
 	// unknown kid (or by a failed first load).
 	MinRefresh time.Duration
 	Now        func() time.Time
+	// Lifetime bounds shared fetches (see ALBConfig.Lifetime).
+	Lifetime context.Context
 }
 
 // Limits on what a JWKS may hold.
@@ -57,8 +59,7 @@ func (j *JWKS) Key(ctx context.Context, kid string) (*rsa.PublicKey, error) {
 			return k, nil
 		}
 	}
-	shared := context.WithoutCancel(ctx) // shared by waiters; bounded by the fetch timeout
-	ch := j.sf.DoChan("refresh", func() (any, error) { return nil, j.refresh(shared, false) })
+	ch := j.sf.DoChan("refresh", func() (any, error) { return nil, j.refresh(j.cfg.Lifetime, false) })
 	var refreshErr error
 	select {
 	case r := <-ch:

@@ -1,0 +1,72 @@
+package jose
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestSplit(t *testing.T) {
+	cases := []struct {
+		in   string
+		want error
+	}{
+		{"eyJhIjoxfQ.eyJiIjoyfQ.c2ln", nil},
+		{"eyJhIjoxfQ==.eyJiIjoyfQ==.c2lnbg==", nil},
+		{"eyJhIjoxfQ.eyJiIjoyfQ", ErrSegments},
+		{"eyJhIjoxfQ.eyJiIjoyfQ.c2ln.eA", ErrSegments},
+		{".eyJiIjoyfQ.c2ln", ErrSegments},
+		{"eyJhIjoxfQ..c2ln", ErrSegments},
+		{"eyJhIjoxfQ.eyJiIjoyfQ.", ErrSegments},
+		{"eyJhIjoxfQ.eyJiIjoyfQ.===", ErrSegments},
+		{"eyJhIjoxfQ.eyJi+joyfQ.c2ln", ErrAlphabet},
+		{"eyJhIjoxfQ.eyJi/joyfQ.c2ln", ErrAlphabet},
+		{"eyJhIjoxfQ.eyJiIjoyfQ.c2ln\x00", ErrAlphabet},
+		{"eyJhIjoxfQ.eyJiIjoyfQ.c2l=n", ErrAlphabet},
+		{"eyJhIjoxfQ.eyJiIjoyfQ.c2lnbg===", ErrPadding},
+		{"eyJhIjoxfQ.eyJiIjoyfQ.c2lnb=", ErrPadding},
+		{"eyJhIjoxfQ.eyJiIjoyfQ.c2lnb", ErrBase64},
+		{"eyJhIjoxfR.eyJiIjoyfQ.c2ln", ErrBase64}, // non-canonical trailing bits
+	}
+	for _, tc := range cases {
+		_, err := Split(tc.in, 1<<10)
+		if !errors.Is(err, tc.want) && !(tc.want == nil && err == nil) {
+			t.Errorf("Split(%q) = %v, want %v", tc.in, err, tc.want)
+		}
+	}
+	if _, err := Split(strings.Repeat("a", 2000), 1<<10); !errors.Is(err, ErrTooLarge) {
+		t.Fatal("size cap")
+	}
+	c, err := Split("eyJhIjoxfQ==.eyJiIjoyfQ==.c2lnbg==", 1<<10)
+	if err != nil || c.SigningInput != "eyJhIjoxfQ==.eyJiIjoyfQ==" || string(c.Header) != `{"a":1}` || string(c.Signature) != "sign" {
+		t.Fatalf("%+v %v", c, err)
+	}
+}
+
+func TestNumericDate(t *testing.T) {
+	for in, want := range map[string]error{"1700000000": nil, "1700000000.5": nil, `"1700000000"`: ErrDateType, "null": ErrDateType,
+		"true": ErrDateType, "-1": ErrDateType, "1e300": ErrDateType, "": ErrDateMissing, "{}": ErrDateType} {
+		if _, err := NumericDate([]byte(in)); !errors.Is(err, want) && !(want == nil && err == nil) {
+			t.Errorf("NumericDate(%q) = %v, want %v", in, err, want)
+		}
+	}
+}
+
+func FuzzSplit(f *testing.F) {
+	f.Add("eyJhIjoxfQ==.eyJiIjoyfQ==.c2lnbg==")
+	f.Add("a.b.c")
+	f.Add("...")
+	f.Add("=.=.=")
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := Split(s, 16<<10)
+		if err != nil {
+			return
+		}
+		if !strings.HasPrefix(s, c.SigningInput+".") || strings.Count(s, ".") != 2 {
+			t.Fatalf("signing input %q not the raw prefix of %q", c.SigningInput, s)
+		}
+		if _, err := ParseHeader(c.Header); err == nil && len(c.Header) == 0 {
+			t.Fatal("empty header parsed")
+		}
+	})
+}
