@@ -45,7 +45,7 @@ func (f *Fetcher) Get(ctx context.Context, url string) ([]byte, error) {
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, f.MaxBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("%w: reading body: %v", ErrUnavailable, err)
+		return nil, fmt.Errorf("%w: reading body: %w", ErrUnavailable, err)
 	}
 	if int64(len(body)) > f.MaxBytes {
 		return nil, fmt.Errorf("%w: body exceeds the %d byte cap", ErrUnavailable, f.MaxBytes)

@@ -1,0 +1,141 @@
+package core_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"net/http"
+	"net/http/httptest"
+
+	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/core/cognitotest"
+)
+
+// New with no options reads the COGNITO_AUTH_* environment. Here the
+// options name everything, and the environment is ignored.
+func ExampleNew() {
+	auth, err := core.New(
+		core.WithEnvironment(func(string) (string, bool) { return "", false }),
+		core.WithUserPoolID("eu-west-2_AbCdEf123"),
+		core.WithALBARNs("arn:aws:elasticloadbalancing:eu-west-2:123456789012:loadbalancer/app/my-app/50dc6c495c0c9188"),
+		core.WithClientIDs("1example23456789"),
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer auth.Close()
+	fmt.Println(auth.Issuer())
+	// Output: https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_AbCdEf123
+}
+
+// Every configuration problem comes back at once, matching ErrConfig.
+func ExampleNew_configErrors() {
+	_, err := core.New(core.WithEnvironment(func(string) (string, bool) { return "", false }))
+	fmt.Println(errors.Is(err, core.ErrConfig))
+	fmt.Println(err)
+	// Output:
+	// true
+	// cognito-auth: invalid configuration (invalid_config): user pool id is required (COGNITO_AUTH_USER_POOL_ID)
+	// cognito-auth: invalid configuration (invalid_config): at least one ALB ARN is required (COGNITO_AUTH_ALB_ARN)
+}
+
+// Authenticate verifies the ALB headers of a request. cognitotest plays the
+// ALB and the user pool on loopback, so this runs the real verification.
+func ExampleBaseAuth_Authenticate() {
+	iss, err := cognitotest.New()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer iss.Close()
+	auth, err := core.New(iss.Options()...)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer auth.Close()
+
+	r := httptest.NewRequest(http.MethodGet, "/", nil)
+	iss.Mint(cognitotest.User{Email: "ada@example.com", Groups: []string{"admins"}}).Apply(r)
+
+	user, err := auth.Authenticate(r.Context(), core.HTTPRequest(r))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(user.Email, user.Groups, user.IsAdmin())
+	// Output: ada@example.com [admins] true
+}
+
+// Failure turns a refusal into the response to send: JSON for API clients,
+// a redirect or a small page for browsers.
+func ExampleBaseAuth_Failure() {
+	auth, err := core.New(
+		core.WithEnvironment(func(string) (string, bool) { return "", false }),
+		core.WithUserPoolID("eu-west-2_AbCdEf123"),
+		core.WithALBARNs("arn:aws:elasticloadbalancing:eu-west-2:123456789012:loadbalancer/app/my-app/50dc6c495c0c9188"),
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer auth.Close()
+
+	r := httptest.NewRequest(http.MethodGet, "/api/me", nil)
+	r.Header.Set("Accept", "application/json")
+	_, authErr := auth.Authenticate(r.Context(), core.HTTPRequest(r))
+	f := auth.Failure(core.HTTPRequest(r), authErr)
+	fmt.Println(core.CodeOf(authErr))
+	fmt.Println(f.Status, f.Header.Get("WWW-Authenticate"))
+	fmt.Print(string(f.Body))
+	// Output:
+	// missing_token
+	// 401 Bearer realm="cognito-auth"
+	// {"error":"unauthorized","message":"You need to sign in to see this page.","status":401}
+}
+
+// MockUser builds a user for handler tests, without any tokens.
+func ExampleMockUser() {
+	u := core.MockUser("dev@example.com", "admins", "staff")
+	fmt.Println(u.Email, u.IsAdmin(), u.IsIn("staff"), u.EmailDomain(), u.IsMock())
+	// Output: dev@example.com true true example.com true
+}
+
+// ContextWithUser and UserFromContext carry the user to code below the
+// handler.
+func ExampleUserFromContext() {
+	ctx := core.ContextWithUser(context.Background(), core.MockUser("dev@example.com"))
+	if u, ok := core.UserFromContext(ctx); ok {
+		fmt.Println(u.Email)
+	}
+	_, ok := core.UserFromContext(context.Background())
+	fmt.Println(ok)
+	// Output:
+	// dev@example.com
+	// false
+}
+
+// ParseDevUser reads dev-mock-user.json; keys starting with "_" are
+// comments, and unknown keys are an error.
+func ExampleParseDevUser() {
+	u, err := core.ParseDevUser([]byte(`{
+		"_comment": "DEVELOPMENT MODE ONLY",
+		"email": "developer@example.com",
+		"sub": "12345678-1234-1234-1234-123456789abc",
+		"groups": ["developers", "users"]
+	}`))
+	fmt.Println(u.Email, u.Groups, err)
+	_, err = core.ParseDevUser([]byte(`{"emial": "typo@example.com"}`))
+	fmt.Println(err)
+	// Output:
+	// developer@example.com [developers users] <nil>
+	// json: unknown field "emial"
+}
+
+// DecideFailure is the decision without a BaseAuth, for adapters and tests.
+func ExampleDecideFailure() {
+	r := httptest.NewRequest(http.MethodGet, "/", nil)
+	r.Header.Set("Accept", "text/html")
+	f := core.DecideFailure(core.HTTPRequest(r), core.ErrForbidden, "https://example.com/no-access")
+	fmt.Println(f.Status, f.Location)
+	// Output: 302 https://example.com/no-access
+}
