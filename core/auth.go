@@ -23,6 +23,8 @@ type BaseAuth struct {
 	jwks    *keys.JWKS
 	cache   *tokencache.Cache[*User]
 	devUser *User
+	decider Decider
+	watcher *PolicyWatcher // owned: closed by Close
 
 	stop      context.CancelFunc
 	wg        sync.WaitGroup
@@ -38,9 +40,13 @@ func New(opts ...Option) (*BaseAuth, error) {
 		return nil, err
 	}
 	a := &BaseAuth{cfg: cfg}
+	if err := a.buildDecider(); err != nil {
+		return nil, err
+	}
 	if cfg.devMode {
 		u, err := loadDevUser(cfg)
 		if err != nil {
+			a.closeWatcher()
 			return nil, err
 		}
 		a.devUser = u
@@ -78,6 +84,7 @@ func (a *BaseAuth) Close() error {
 	a.closeOnce.Do(func() {
 		a.stop()
 		a.wg.Wait()
+		a.closeWatcher()
 	})
 	return nil
 }
@@ -116,19 +123,114 @@ func (a *BaseAuth) refreshJWKS(ctx context.Context) {
 	}
 }
 
-// Authenticate verifies the request's identity and then authorises it. On
-// success it returns a fresh *User owned by the caller. On failure the error
-// matches one of the sentinels (ErrMissingToken, ErrInvalidToken,
-// ErrExpiredToken, ErrForbidden, ErrUnavailable, ErrConfig) and carries a
-// Code; Failure turns it into the response to send.
-func (a *BaseAuth) Authenticate(ctx context.Context, req Request) (*User, error) {
+// Authenticate verifies the request's identity and then authorises it
+// against the app-wide policy and any per-route rules (all of which must
+// pass; app admins pass them all). On success it returns a fresh *User owned
+// by the caller. On failure the error matches one of the sentinels
+// (ErrMissingToken, ErrInvalidToken, ErrExpiredToken, ErrForbidden,
+// ErrUnavailable, ErrConfig) and carries a Code; Failure turns it into the
+// response to send.
+func (a *BaseAuth) Authenticate(ctx context.Context, req Request, routeRules ...Rule) (*User, error) {
 	u, err := a.identify(ctx, req)
 	if err != nil {
-		a.logRefusal(ctx, req, err)
+		a.logRefusal(ctx, req.Path(), nil, err)
+		return nil, err
+	}
+	if err := a.authorise(ctx, u, routeRules); err != nil {
+		a.logRefusal(ctx, req.Path(), u, err)
 		return nil, err
 	}
 	return u, nil
 }
+
+// Authorise applies the app-wide policy and the given per-route rules to an
+// already authenticated user (for example one an outer middleware stored),
+// and records on u whether the policy made it an app admin. It returns nil
+// or an error matching ErrForbidden (or ErrUnavailable when the policy has
+// never loaded).
+func (a *BaseAuth) Authorise(ctx context.Context, u *User, routeRules ...Rule) error {
+	if u == nil {
+		return newError(ErrMissingToken, CodeMissingToken, "no user")
+	}
+	err := a.authorise(ctx, u, routeRules)
+	if err != nil {
+		a.logRefusal(ctx, "", u, err)
+	}
+	return err
+}
+
+func (a *BaseAuth) authorise(ctx context.Context, u *User, routeRules []Rule) error {
+	d, err := a.decider.Decide(ctx, u)
+	if err != nil {
+		return err
+	}
+	if !d.Allowed {
+		return a.deny(ctx, u, CodeForbidden, "the authorisation policy refused the user")
+	}
+	u.appAdmin = d.AppAdmin
+	if d.AppAdmin {
+		return nil
+	}
+	for _, r := range routeRules {
+		if !r.Allows(ctx, u) {
+			return a.deny(ctx, u, CodeRouteForbidden, "a per-route rule refused the user")
+		}
+	}
+	return nil
+}
+
+func (a *BaseAuth) deny(ctx context.Context, u *User, code Code, detail string) error {
+	if a.cfg.denialHook != nil {
+		a.cfg.denialHook(ctx, u, code)
+	}
+	return newError(ErrForbidden, code, detail)
+}
+
+// buildDecider picks the authorisation decision: an explicit Decider, else a
+// policy source (option or COGNITO_AUTH_CONFIG_PATH) kept fresh by a watcher,
+// else custom rules alone, else every authenticated user.
+func (a *BaseAuth) buildDecider() error {
+	cfg := a.cfg
+	src := cfg.policySource
+	if src == nil && cfg.decider == nil && cfg.configPath != "" {
+		src = FilePolicySource(cfg.configPath)
+	}
+	switch {
+	case cfg.decider != nil:
+		a.decider = cfg.decider
+	case src != nil:
+		w, err := NewPolicyWatcher(context.Background(), src, PolicyWatcherConfig{
+			Interval: cfg.policyReload, Logger: cfg.logger, Rules: cfg.rules,
+		})
+		if errors.Is(err, ErrInvalidPolicy) {
+			_ = w.Close()
+			return newError(ErrConfig, CodeInvalidConfig, err.Error())
+		}
+		a.decider, a.watcher = w, w
+	default:
+		auth, err := NewAuthoriser(Policy{}, cfg.rules...)
+		if err != nil {
+			return err
+		}
+		a.decider = auth
+		if len(cfg.rules) == 0 {
+			cfg.logger.Info("cognito-auth: no authorisation policy configured; every authenticated user of the pool is allowed",
+				slog.String("hint", "set "+EnvConfigPath+" or "+EnvSecretName+", or pass core.WithPolicy"))
+		}
+	}
+	return nil
+}
+
+func (a *BaseAuth) closeWatcher() {
+	if a.watcher != nil {
+		_ = a.watcher.Close()
+	}
+}
+
+// PolicyWatcher returns the watcher the BaseAuth owns (from
+// COGNITO_AUTH_CONFIG_PATH or WithPolicySource), or nil. Use it to Reload on
+// demand.
+func (a *BaseAuth) PolicyWatcher() *PolicyWatcher { return a.watcher }
 
 // headerValue reads exactly one value of a header, enforcing its size cap.
 func headerValue(req Request, name string, maxLen int) (string, *Error) {
@@ -234,15 +336,23 @@ func (a *BaseAuth) verify(ctx context.Context, data, access, identity string, no
 	}, nil
 }
 
-func (a *BaseAuth) logRefusal(ctx context.Context, req Request, err error) {
+// logRefusal logs a refusal: the code, path and reason, and for an
+// authenticated user their email and groups. Never token contents.
+func (a *BaseAuth) logRefusal(ctx context.Context, path string, u *User, err error) {
 	level := slog.LevelInfo
 	if errors.Is(err, ErrUnavailable) || errors.Is(err, ErrConfig) {
 		level = slog.LevelWarn
 	}
-	a.cfg.logger.LogAttrs(ctx, level, "cognito-auth: request refused",
-		slog.String("code", string(CodeOf(err))),
-		slog.String("path", req.Path()),
-		slog.String("reason", err.Error()))
+	attrs := []slog.Attr{slog.String("code", string(CodeOf(err))), slog.String("reason", err.Error())}
+	if path != "" {
+		attrs = append(attrs, slog.String("path", path))
+	}
+	msg := "cognito-auth: request refused"
+	if u != nil {
+		msg = "cognito-auth: access denied"
+		attrs = append(attrs, slog.String("email", u.Email), slog.Any("groups", u.Groups), slog.String("sub", u.Sub))
+	}
+	a.cfg.logger.LogAttrs(ctx, level, msg, attrs...)
 }
 
 func (a *BaseAuth) warnDevMode() {

@@ -26,6 +26,9 @@ const (
 	EnvDevMode      = "COGNITO_AUTH_DEV_MODE"
 	EnvDevModeForce = "COGNITO_AUTH_DEV_MODE_FORCE"
 	EnvDevConfig    = "COGNITO_AUTH_DEV_CONFIG"
+	EnvConfigPath   = "COGNITO_AUTH_CONFIG_PATH"
+	EnvSecretName   = "COGNITO_AUTH_SECRET_NAME"
+	EnvPolicyReload = "COGNITO_AUTH_POLICY_RELOAD_INTERVAL"
 )
 
 // Defaults.
@@ -57,6 +60,7 @@ const (
 	setDevConfig
 	setLeeway
 	setCache
+	setPolicyReload
 )
 
 type config struct {
@@ -80,6 +84,14 @@ type config struct {
 	missEvery            time.Duration
 	lookupEnv            func(string) (string, bool)
 	now                  func() time.Time
+	decider              Decider
+	policySource         PolicySource
+	policyReload         time.Duration
+	configPath           string
+	secretName           string
+	rules                []Rule
+	denialHook           DenialHook
+	optErrs              []error
 	issuer               string
 	explicitKeyURLs      []string
 	productionSigns      []string
@@ -105,7 +117,7 @@ func loadConfig(opts []Option) (*config, error) {
 	if c.lookupEnv == nil {
 		c.lookupEnv = os.LookupEnv
 	}
-	var errs []error
+	errs := append([]error(nil), c.optErrs...)
 	bad := func(format string, args ...any) {
 		errs = append(errs, newError(ErrConfig, CodeInvalidConfig, fmt.Sprintf(format, args...)))
 	}
@@ -156,6 +168,28 @@ func loadConfig(opts []Option) (*config, error) {
 	}
 	if c.set&setDevConfig == 0 {
 		c.devConfigPath = env(EnvDevConfig)
+	}
+	c.configPath = env(EnvConfigPath)
+	c.secretName = env(EnvSecretName)
+	if c.set&setPolicyReload == 0 {
+		c.policyReload = DefaultPolicyReloadInterval
+		if v := env(EnvPolicyReload); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < time.Second {
+				bad("%s: %q is not a duration of at least 1s (e.g. 5m)", EnvPolicyReload, v)
+			} else {
+				c.policyReload = d
+			}
+		}
+	}
+	if c.decider == nil && c.policySource == nil {
+		switch {
+		case c.configPath != "" && c.secretName != "":
+			bad("%s and %s are both set; choose one policy source", EnvConfigPath, EnvSecretName)
+		case c.secretName != "":
+			bad("%s is set: pass the Secrets Manager source from github.com/cognitoauth/cognito-auth-go/secretspolicy "+
+				"(core.WithPolicySource) so this binary includes the AWS SDK only when it needs it", EnvSecretName)
+		}
 	}
 	if c.set&setLeeway == 0 {
 		c.leeway = DefaultLeeway

@@ -51,18 +51,20 @@ const (
 	CodeInvalidKey        Code = "invalid_key"       // key server sent a key of the wrong type
 	CodeKeyUnavailable    Code = "key_unavailable"   // key server unreachable, slow or broken
 	CodeKeyFetchThrottled Code = "key_fetch_throttled"
-	CodeMissingExp        Code = "missing_exp"      // exp absent
-	CodeInvalidExp        Code = "invalid_exp"      // exp not a JSON number
-	CodeInvalidIat        Code = "invalid_iat"      // iat not a JSON number
-	CodeTokenExpired      Code = "token_expired"    // exp in the past
-	CodeIssuedInFuture    Code = "iat_in_future"    // iat later than now + leeway
-	CodeSubMismatch       Code = "sub_mismatch"     // sub differs between the tokens and identity
-	CodeMissingSub        Code = "missing_sub"      // no sub claim
-	CodeInvalidGroups     Code = "invalid_groups"   // cognito:groups not an array of strings
-	CodeEmailUnverified   Code = "email_unverified" // email present but not verified
-	CodeForbidden         Code = "forbidden"        // authorisation rules refused the user
-	CodeNotConfigured     Code = "not_configured"   // headers sent, but verification is not configured
-	CodeInvalidConfig     Code = "invalid_config"   // returned by New
+	CodeMissingExp        Code = "missing_exp"       // exp absent
+	CodeInvalidExp        Code = "invalid_exp"       // exp not a JSON number
+	CodeInvalidIat        Code = "invalid_iat"       // iat not a JSON number
+	CodeTokenExpired      Code = "token_expired"     // exp in the past
+	CodeIssuedInFuture    Code = "iat_in_future"     // iat later than now + leeway
+	CodeSubMismatch       Code = "sub_mismatch"      // sub differs between the tokens and identity
+	CodeMissingSub        Code = "missing_sub"       // no sub claim
+	CodeInvalidGroups     Code = "invalid_groups"    // cognito:groups not an array of strings
+	CodeEmailUnverified   Code = "email_unverified"  // email present but not verified
+	CodeForbidden         Code = "forbidden"         // authorisation rules refused the user
+	CodePolicyNotLoaded   Code = "policy_not_loaded" // the authorisation policy has never loaded
+	CodeRouteForbidden    Code = "route_forbidden"   // a per-route rule refused the user
+	CodeNotConfigured     Code = "not_configured"    // headers sent, but verification is not configured
+	CodeInvalidConfig     Code = "invalid_config"    // returned by New
 )
 
 // Error is the error type returned by this package. It matches its sentinel

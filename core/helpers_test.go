@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"runtime"
 	"sync"
 	"testing"
 
@@ -109,4 +110,13 @@ func envMap(m map[string]string) func(string) (string, bool) {
 
 func testLogger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+func newHTTPRequest() *http.Request {
+	return httptest.NewRequest(http.MethodGet, "/", nil)
+}
+
+func stackOf() string {
+	buf := make([]byte, 1<<20)
+	return string(buf[:runtime.Stack(buf, true)])
 }

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -129,4 +130,52 @@ func WithEnvironment(lookup func(string) (string, bool)) Option {
 // WithClock sets the time source (default time.Now). For tests.
 func WithClock(now func() time.Time) Option {
 	return func(c *config) { c.now = now }
+}
+
+// WithAuthoriser sets the authorisation decision (an *Authoriser, a
+// *PolicyWatcher or your own Decider). It overrides COGNITO_AUTH_CONFIG_PATH
+// and COGNITO_AUTH_SECRET_NAME.
+func WithAuthoriser(d Decider) Option {
+	return func(c *config) { c.decider = d }
+}
+
+// WithPolicy sets a policy written in code (plus custom rules).
+func WithPolicy(p Policy, custom ...Rule) Option {
+	return func(c *config) {
+		a, err := NewAuthoriser(p, custom...)
+		if err != nil {
+			c.optErrs = append(c.optErrs, err)
+			return
+		}
+		c.decider = a
+	}
+}
+
+// WithPolicySource loads the policy from src and keeps it fresh (see
+// PolicyWatcher); the BaseAuth owns the watcher and Close stops it. The
+// secretspolicy module provides a Secrets Manager source.
+func WithPolicySource(src PolicySource) Option {
+	return func(c *config) { c.policySource = src }
+}
+
+// WithPolicyReloadInterval sets how often a policy file or secret is re-read
+// (COGNITO_AUTH_POLICY_RELOAD_INTERVAL, default 5m).
+func WithPolicyReloadInterval(d time.Duration) Option {
+	return func(c *config) { c.policyReload = d; c.set |= setPolicyReload }
+}
+
+// WithRules adds custom rules to the policy loaded from the environment or a
+// policy source (with no policy configured they are the whole policy).
+func WithRules(rules ...Rule) Option {
+	return func(c *config) { c.rules = append(c.rules, rules...) }
+}
+
+// DenialHook is called for every request refused by authorisation (not for
+// failed authentication), with the stable code (forbidden or
+// route_forbidden). It must be fast and must not keep u.
+type DenialHook func(ctx context.Context, u *User, code Code)
+
+// WithDenialHook sets a hook for counting or auditing denials.
+func WithDenialHook(h DenialHook) Option {
+	return func(c *config) { c.denialHook = h }
 }
