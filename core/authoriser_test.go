@@ -199,14 +199,14 @@ func TestFilePolicyWatcher(t *testing.T) {
 	if allowed(dev) || !allowed(ops) {
 		t.Fatal("edited policy not picked up")
 	}
-	writeFile(t, path, `{"allowed_groups": ["dev"], "alowed_users": ["x@y.com"]}`)
+	writeFile(t, path, `{"allowed_groups": ["dev"], "allowed_userz": ["x@y.com"]}`)
 	if err := w.Reload(context.Background()); !errors.Is(err, core.ErrInvalidPolicy) {
 		t.Fatalf("broken file: %v", err)
 	}
 	if allowed(dev) || !allowed(ops) {
 		t.Fatal("broken file replaced the last good policy")
 	}
-	if !strings.Contains(logs.String(), "keeping the last good policy") || !strings.Contains(logs.String(), "alowed_users") {
+	if !strings.Contains(logs.String(), "keeping the last good policy") || !strings.Contains(logs.String(), "allowed_userz") {
 		t.Fatalf("failed reload not logged clearly: %s", logs)
 	}
 	if err := os.Remove(path); err != nil {

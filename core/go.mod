@@ -1,10 +1,10 @@
 module github.com/cognitoauth/cognito-auth-go/core
 
-go 1.26.0
+go 1.25.0
 
 require (
 	github.com/lestrrat-go/jwx/v3 v3.3.0
-	golang.org/x/sync v0.24.0
+	golang.org/x/sync v0.22.0
 )
 
 require (

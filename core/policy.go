@@ -124,7 +124,7 @@ func validEmail(s string) bool {
 	}
 	for i := 0; i < len(local); i++ {
 		c := local[i]
-		if !(isAlnum(c) || strings.IndexByte(".!#$%&'*+/=?^_`{|}~-", c) >= 0) {
+		if !isAlnum(c) && strings.IndexByte(".!#$%&'*+/=?^_`{|}~-", c) < 0 {
 			return false
 		}
 	}
