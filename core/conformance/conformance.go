@@ -1,0 +1,80 @@
+// Package conformance is the shared behaviour suite every framework adapter
+// passes: one table of scenarios, run over real HTTP against an app that a
+// small per-framework Driver builds with the adapter. A behaviour exists in
+// every adapter or in none.
+//
+// A driver serves these routes, protected app-wide by the adapter with
+// App.Bypass as bypass paths:
+//
+//	GET  /               200 "hello " + user email          (GetAuthUser)
+//	GET  /api/me         200 JSON Me                         (GetAuthUser and core.UserFromContext)
+//	GET  /admin          200 "admin " + email, per-route rule core.RequireGroups(App.AdminGroup)
+//	GET  /health         200 "ok"                            (bypassed; also registered as /health/)
+//	GET  /public/whoami  bypassed; GetAuthUser on demand: 200 "user:"+email or "anonymous:"+code
+//
+// Every handler first calls App.Called with its route. When
+// App.CustomErrorHandler is set, the driver installs the adapter's
+// error-handler option answering 418 with body "custom:" + core.CodeOf(err).
+package conformance
+
+import (
+	"github.com/cognitoauth/cognito-auth-go/core"
+)
+
+// Routes every driver serves.
+const (
+	PathHome   = "/"
+	PathMe     = "/api/me"
+	PathAdmin  = "/admin"
+	PathHealth = "/health"
+	PathWhoami = "/public/whoami"
+)
+
+// CustomStatus is what the custom error handler answers with.
+const CustomStatus = 418
+
+// App is what the suite asks a driver to build.
+type App struct {
+	// Auth is the BaseAuth the adapter must use.
+	Auth *core.BaseAuth
+	// Bypass are the paths the app-wide protection must skip.
+	Bypass []string
+	// AdminGroup is the group /admin requires.
+	AdminGroup string
+	// CustomErrorHandler asks for the adapter's error-handler option.
+	CustomErrorHandler bool
+	// Called must be called by every handler with its route path.
+	Called func(route string)
+}
+
+// Me is the JSON body of /api/me.
+type Me struct {
+	Email        string   `json:"email"`
+	Groups       []string `json:"groups"`
+	AppAdmin     bool     `json:"app_admin"`
+	ContextEmail string   `json:"context_email"`
+}
+
+// NewMe builds the /api/me body from the user the adapter stored and the
+// user found in the request context.
+func NewMe(u, fromContext *core.User) Me {
+	m := Me{Email: u.Email, Groups: u.Groups, AppAdmin: u.IsAppAdmin()}
+	if fromContext != nil {
+		m.ContextEmail = fromContext.Email
+	}
+	if m.Groups == nil {
+		m.Groups = []string{}
+	}
+	return m
+}
+
+// Whoami is the body /public/whoami answers for GetAuthUser's result.
+func Whoami(u *core.User, err error) string {
+	if err != nil {
+		return "anonymous:" + string(core.CodeOf(err))
+	}
+	return "user:" + u.Email
+}
+
+// CustomBody is the body the custom error handler answers with.
+func CustomBody(err error) string { return "custom:" + string(core.CodeOf(err)) }

@@ -1,0 +1,299 @@
+package conformance
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cognitoauth/cognito-auth-go/core"
+	ct "github.com/cognitoauth/cognito-auth-go/core/cognitotest"
+)
+
+// Driver builds the standard app with one adapter, serves it on loopback
+// (a real HTTP server) and returns its base URL. It must stop the server
+// when the test ends (t.Cleanup).
+type Driver func(t *testing.T, app App) (baseURL string)
+
+// Users of the scenarios.
+var (
+	Staff  = ct.User{Email: "alice@example.com", Groups: []string{"staff"}}
+	Admin  = ct.User{Email: "root@example.com", Groups: []string{"staff", "admins"}}
+	Owner  = ct.User{Email: "owner@example.com"} // app admin by policy, no groups
+	Guest  = ct.User{Email: "eve@example.com", Groups: []string{"guests"}}
+	policy = core.Policy{AllowedGroups: []string{"staff", "admins"}, AdminUsers: []string{"owner@example.com"}}
+)
+
+// RedirectURL is where the redirect variant sends refused browsers.
+const RedirectURL = "https://login.example.com/denied"
+
+// variant selects how the BaseAuth under test is built.
+type variant int
+
+const (
+	plain variant = iota
+	withRedirect
+	devMode
+	customErrors
+)
+
+// Scenario is one row of the table.
+type Scenario struct {
+	Name    string
+	variant variant
+	Method  string
+	Path    string
+	Accept  string
+	// Headers builds the request's authentication headers.
+	Headers func(iss *ct.Issuer) http.Header
+	// Expectations.
+	Status   int
+	Body     string // substring of the body
+	Location string
+	Check    func(t *testing.T, body []byte)
+}
+
+func as(u ct.User, opts ...ct.TokenOption) func(*ct.Issuer) http.Header {
+	return func(iss *ct.Issuer) http.Header { return iss.Mint(u, opts...).Header() }
+}
+
+func none(*ct.Issuer) http.Header { return http.Header{} }
+
+const (
+	jsonAccept = "application/json"
+	htmlAccept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+)
+
+// Scenarios returns the conformance table.
+func Scenarios() []Scenario {
+	otherSigner := "arn:aws:elasticloadbalancing:eu-west-2:999999999999:loadbalancer/app/evil/0123456789abcdef"
+	return []Scenario{
+		{Name: "valid user, home", Path: PathHome, Headers: as(Staff), Status: 200, Body: "hello alice@example.com"},
+		{Name: "valid user, /api/me", Path: PathMe, Accept: jsonAccept, Headers: as(Staff), Status: 200, Check: func(t *testing.T, b []byte) {
+			var me Me
+			if err := json.Unmarshal(b, &me); err != nil {
+				t.Fatalf("body %s: %v", b, err)
+			}
+			if me.Email != Staff.Email || !slices.Equal(me.Groups, Staff.Groups) || me.AppAdmin || me.ContextEmail != Staff.Email {
+				t.Fatalf("me = %+v: the adapter must store the user in its framework's place and in the request context", me)
+			}
+		}},
+		{Name: "POST as API client", Method: http.MethodPost, Path: PathHome, Accept: jsonAccept, Headers: none, Status: 401, Body: `"error":"unauthorized"`},
+		{Name: "missing headers, API client", Path: PathMe, Accept: jsonAccept, Headers: none, Status: 401, Body: `"error":"unauthorized"`},
+		{Name: "missing headers, browser", Path: PathHome, Accept: htmlAccept, Headers: none, Status: 401, Body: "<html"},
+		{Name: "missing headers, browser, redirect", variant: withRedirect, Path: PathHome, Accept: htmlAccept, Headers: none, Status: 302, Location: RedirectURL},
+		{Name: "missing headers, API, redirect configured", variant: withRedirect, Path: PathMe, Accept: jsonAccept, Headers: none, Status: 401},
+		{Name: "expired token", Path: PathMe, Accept: jsonAccept, Headers: as(Staff, ct.Expired()), Status: 401, Body: "invalid_token"},
+		{Name: "other signer", Path: PathMe, Accept: jsonAccept, Headers: as(Staff, ct.WithSigner(otherSigner)), Status: 401},
+		{Name: "other pool", Path: PathMe, Accept: jsonAccept, Headers: as(Staff, ct.WithIssuer("https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_Other")), Status: 401},
+		{Name: "other client", Path: PathMe, Accept: jsonAccept, Headers: as(Staff, ct.WithClient("someotherclient")), Status: 401},
+		{Name: "id token as access token", Path: PathMe, Accept: jsonAccept, Headers: as(Staff, ct.WithTokenUse("id")), Status: 401},
+		{Name: "tampered data token", Path: PathMe, Accept: jsonAccept, Headers: as(Staff, ct.TamperedData()), Status: 401},
+		{Name: "tampered access token", Path: PathMe, Accept: jsonAccept, Headers: as(Staff, ct.TamperedAccess()), Status: 401},
+		{Name: "unpadded data token", Path: PathMe, Accept: jsonAccept, Headers: as(Staff, ct.Unpadded()), Status: 401},
+		{Name: "alg none", Path: PathMe, Accept: jsonAccept, Headers: as(Staff, ct.WithDataHeader("alg", "none")), Status: 401},
+		{Name: "identity of someone else", Path: PathMe, Accept: jsonAccept, Headers: as(Staff, ct.WithIdentity(ct.NewUUID())), Status: 401},
+		{Name: "duplicate data header", Path: PathMe, Accept: jsonAccept, Headers: func(iss *ct.Issuer) http.Header {
+			h := iss.Mint(Staff).Header()
+			h.Add(core.HeaderData, iss.Mint(Admin).Data)
+			return h
+		}, Status: 401},
+		{Name: "forbidden user, API", Path: PathMe, Accept: jsonAccept, Headers: as(Guest), Status: 403, Body: `"error":"forbidden"`},
+		{Name: "forbidden user, browser", Path: PathHome, Accept: htmlAccept, Headers: as(Guest), Status: 403, Body: "<html"},
+		{Name: "forbidden user, browser, redirect", variant: withRedirect, Path: PathHome, Accept: htmlAccept, Headers: as(Guest), Status: 302, Location: RedirectURL},
+		{Name: "admin route, non-admin", Path: PathAdmin, Accept: jsonAccept, Headers: as(Staff), Status: 403},
+		{Name: "admin route, admins group", Path: PathAdmin, Headers: as(Admin), Status: 200, Body: "admin root@example.com"},
+		{Name: "admin route, app admin", Path: PathAdmin, Headers: as(Owner), Status: 200, Body: "admin owner@example.com"},
+		{Name: "admin route, no headers", Path: PathAdmin, Accept: jsonAccept, Headers: none, Status: 401},
+		{Name: "app admin flag", Path: PathMe, Accept: jsonAccept, Headers: as(Owner), Status: 200, Check: func(t *testing.T, b []byte) {
+			var me Me
+			_ = json.Unmarshal(b, &me)
+			if !me.AppAdmin {
+				t.Fatalf("app admin not reported: %s", b)
+			}
+		}},
+		{Name: "bypass path", Path: PathHealth, Headers: none, Status: 200, Body: "ok"},
+		{Name: "bypass path, trailing slash", Path: PathHealth + "/", Headers: none, Status: 200, Body: "ok"},
+		{Name: "not a bypass path: prefix", Path: PathHealth + "z", Accept: jsonAccept, Headers: none, Status: 401},
+		{Name: "not a bypass path: case", Path: strings.ToUpper(PathHealth), Accept: jsonAccept, Headers: none, Status: 401},
+		{Name: "not a bypass path: traversal", Path: PathHealth + "/../admin", Accept: jsonAccept, Headers: none, Status: 401},
+		{Name: "GetAuthUser on demand, valid", Path: PathWhoami, Headers: as(Staff), Status: 200, Body: "user:alice@example.com"},
+		{Name: "GetAuthUser on demand, none", Path: PathWhoami, Headers: none, Status: 200, Body: "anonymous:missing_token"},
+		{Name: "GetAuthUser on demand, forged", Path: PathWhoami, Headers: as(Staff, ct.TamperedAccess()), Status: 200, Body: "anonymous:invalid_signature"},
+		{Name: "custom error handler, missing", variant: customErrors, Path: PathHome, Headers: none, Status: CustomStatus, Body: "custom:missing_token"},
+		{Name: "custom error handler, forbidden", variant: customErrors, Path: PathHome, Headers: as(Guest), Status: CustomStatus, Body: "custom:forbidden"},
+		{Name: "custom error handler, route rule", variant: customErrors, Path: PathAdmin, Headers: as(Staff), Status: CustomStatus, Body: "custom:route_forbidden"},
+		{Name: "custom error handler, success untouched", variant: customErrors, Path: PathHome, Headers: as(Staff), Status: 200, Body: "hello alice@example.com"},
+		{Name: "dev mode, no headers", variant: devMode, Path: PathHome, Headers: none, Status: 200, Body: "hello dev@example.com"},
+		{Name: "dev mode, admin route for mock admin", variant: devMode, Path: PathAdmin, Headers: none, Status: 200, Body: "admin dev@example.com"},
+	}
+}
+
+// env holds what the scenarios share.
+type env struct {
+	iss   *ct.Issuer
+	auths map[variant]*core.BaseAuth
+}
+
+func newEnv(t *testing.T) *env {
+	iss := ct.Start(t)
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	build := func(opts ...core.Option) *core.BaseAuth {
+		a, err := core.New(append(append(iss.Options(), core.WithLogger(quiet), core.WithPolicy(policy)), opts...)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = a.Close() })
+		return a
+	}
+	dev, err := core.New(core.WithEnvironment(func(string) (string, bool) { return "", false }), core.WithDevMode(true),
+		core.WithDevUser(core.MockUser("dev@example.com", "staff", "admins")), core.WithLogger(quiet), core.WithPolicy(policy))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = dev.Close() })
+	return &env{iss: iss, auths: map[variant]*core.BaseAuth{
+		plain: build(), withRedirect: build(core.WithRedirectURL(RedirectURL)), devMode: dev, customErrors: build(),
+	}}
+}
+
+// calls records which handlers ran.
+type calls struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (c *calls) add(route string) { c.mu.Lock(); c.n[route]++; c.mu.Unlock() }
+func (c *calls) get(route string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n[route]
+}
+
+// Run runs every scenario against apps built by driver.
+func Run(t *testing.T, driver Driver) {
+	e := newEnv(t)
+	urls := map[variant]string{}
+	rec := map[variant]*calls{}
+	for v, a := range e.auths {
+		rec[v] = &calls{n: map[string]int{}}
+		urls[v] = driver(t, App{
+			Auth: a, Bypass: []string{PathHealth, PathWhoami}, AdminGroup: "admins",
+			CustomErrorHandler: v == customErrors, Called: rec[v].add,
+		})
+	}
+	client := &http.Client{
+		Timeout:       10 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	// Runs before the drivers' cleanups, so servers that wait for idle
+	// keep-alive connections on shutdown are not kept waiting.
+	t.Cleanup(client.CloseIdleConnections)
+	for _, sc := range Scenarios() {
+		t.Run(sc.Name, func(t *testing.T) {
+			method := sc.Method
+			if method == "" {
+				method = http.MethodGet
+			}
+			route := sc.Path
+			if route != "/" {
+				route = strings.TrimSuffix(route, "/")
+			}
+			before := rec[sc.variant].get(route)
+			req, err := http.NewRequestWithContext(t.Context(), method, urls[sc.variant]+sc.Path, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header = sc.Headers(e.iss)
+			if sc.Accept != "" {
+				req.Header.Set("Accept", sc.Accept)
+			}
+			resp, err := client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			_ = resp.Body.Close()
+			if resp.StatusCode != sc.Status {
+				t.Fatalf("status %d, want %d; body %q", resp.StatusCode, sc.Status, body)
+			}
+			if sc.Body != "" && !strings.Contains(string(body), sc.Body) {
+				t.Fatalf("body %q does not contain %q", body, sc.Body)
+			}
+			if sc.Location != "" && resp.Header.Get("Location") != sc.Location {
+				t.Fatalf("Location %q, want %q", resp.Header.Get("Location"), sc.Location)
+			}
+			if has := resp.Header.Get("WWW-Authenticate") != ""; sc.variant != customErrors && has != (sc.Status == 401) {
+				t.Fatalf("WWW-Authenticate present=%v with status %d (it belongs on 401 only)", has, sc.Status)
+			}
+			if sc.Status >= 300 && sc.Status != CustomStatus {
+				if cc := resp.Header.Get("Cache-Control"); cc != "no-store" {
+					t.Fatalf("refusal without Cache-Control: no-store (got %q)", cc)
+				}
+			}
+			if sc.Status >= 300 && rec[sc.variant].get(route) != before {
+				t.Fatalf("the handler for %s ran although the request was refused", route)
+			}
+			if sc.Status < 300 && rec[sc.variant].get(route) == before {
+				t.Fatalf("the handler for %s did not run", route)
+			}
+			if sc.Check != nil {
+				sc.Check(t, body)
+			}
+		})
+	}
+	t.Run("parallel users keep their own identity", func(t *testing.T) {
+		parallelUsers(t, e, client, urls[plain])
+	})
+}
+
+// parallelUsers sends many concurrent requests for different users and
+// checks each response names its own user (catches buffer reuse and shared
+// state in adapters).
+func parallelUsers(t *testing.T, e *env, client *http.Client, base string) {
+	const n = 40
+	headers := make([]http.Header, n)
+	emails := make([]string, n)
+	for i := range n {
+		emails[i] = fmt.Sprintf("user%02d@example.com", i)
+		headers[i] = e.iss.Mint(ct.User{Email: emails[i], Groups: []string{"staff"}}).Header()
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, n*5)
+	for round := range 5 {
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, base+PathMe, nil)
+				req.Header = headers[(i+round)%n].Clone()
+				req.Header.Set("Accept", jsonAccept)
+				resp, err := client.Do(req)
+				if err != nil {
+					errs <- err
+					return
+				}
+				defer func() { _ = resp.Body.Close() }()
+				var me Me
+				if err := json.NewDecoder(resp.Body).Decode(&me); err != nil {
+					errs <- err
+					return
+				}
+				if want := emails[(i+round)%n]; me.Email != want || me.ContextEmail != want {
+					errs <- fmt.Errorf("request for %s answered as %s / %s", want, me.Email, me.ContextEmail)
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}

@@ -1,0 +1,213 @@
+package echoauth
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+)
+
+// contextKey is where the user is stored in echo's context (echo's store is
+// keyed by string; the name is namespaced to avoid collisions).
+const contextKey = "github.com/cognitoauth/cognito-auth-go/echoauth.user"
+
+// ErrorHandler handles a refused request; what it returns is returned by the
+// middleware (nil stops the request with what the handler wrote). The next
+// handler is never called.
+type ErrorHandler func(c echo.Context, err error) error
+
+// Auth is the echo adapter. Build one with New; it is safe for concurrent use.
+type Auth struct {
+	base       *core.BaseAuth
+	owned      bool
+	bypass     core.PathSet
+	skipper    middleware.Skipper
+	onError    ErrorHandler
+	httpErrors bool
+}
+
+type options struct {
+	base       *core.BaseAuth
+	coreOpts   []core.Option
+	bypass     []string
+	skipper    middleware.Skipper
+	onError    ErrorHandler
+	httpErrors bool
+}
+
+// Option configures an Auth.
+type Option func(*options)
+
+// WithBaseAuth uses an existing BaseAuth (not closed by Auth.Close).
+func WithBaseAuth(b *core.BaseAuth) Option { return func(o *options) { o.base = b } }
+
+// WithCoreOptions passes options to core.New when Auth builds its BaseAuth.
+func WithCoreOptions(opts ...core.Option) Option {
+	return func(o *options) { o.coreOpts = append(o.coreOpts, opts...) }
+}
+
+// WithBypass lets these exact paths through ProtectApp (a trailing slash is
+// ignored), e.g. "/health".
+func WithBypass(paths ...string) Option {
+	return func(o *options) { o.bypass = append(o.bypass, paths...) }
+}
+
+// WithSkipper skips ProtectApp for requests the skipper selects (echo's
+// middleware convention), in addition to bypass paths.
+func WithSkipper(s middleware.Skipper) Option { return func(o *options) { o.skipper = s } }
+
+// WithErrorHandler replaces the default handling of refusals.
+func WithErrorHandler(h ErrorHandler) Option { return func(o *options) { o.onError = h } }
+
+// WithHTTPErrors makes the middleware return an *echo.HTTPError (with the
+// *core.Error as Internal) instead of rendering the refusal itself, for apps
+// that render errors centrally. Install auth.HTTPErrorHandler to keep core's
+// redirect/HTML/JSON decision.
+func WithHTTPErrors() Option { return func(o *options) { o.httpErrors = true } }
+
+// New builds an Auth. Without WithBaseAuth it builds a BaseAuth from the
+// environment (plus WithCoreOptions).
+func New(opts ...Option) (*Auth, error) {
+	var o options
+	for _, fn := range opts {
+		fn(&o)
+	}
+	a := &Auth{base: o.base, bypass: core.NewPathSet(o.bypass...), skipper: o.skipper, onError: o.onError, httpErrors: o.httpErrors}
+	if a.base == nil {
+		b, err := core.New(o.coreOpts...)
+		if err != nil {
+			return nil, err
+		}
+		a.base, a.owned = b, true
+	}
+	if a.skipper == nil {
+		a.skipper = middleware.DefaultSkipper
+	}
+	if a.onError == nil {
+		a.onError = a.defaultError
+	}
+	return a, nil
+}
+
+// Close closes the BaseAuth if New built it.
+func (a *Auth) Close() error {
+	if a.owned {
+		return a.base.Close()
+	}
+	return nil
+}
+
+// Base returns the BaseAuth in use.
+func (a *Auth) Base() *core.BaseAuth { return a.base }
+
+func (a *Auth) defaultError(c echo.Context, err error) error {
+	if a.httpErrors {
+		return a.httpError(c, err)
+	}
+	return a.render(c, err)
+}
+
+// render writes core's failure decision with echo's calls.
+func (a *Auth) render(c echo.Context, err error) error {
+	f := a.base.Failure(core.HTTPRequest(c.Request()), err)
+	h := c.Response().Header()
+	for k, v := range f.Header {
+		h[k] = append([]string(nil), v...)
+	}
+	if f.IsRedirect() {
+		return c.Redirect(f.Status, f.Location)
+	}
+	return c.Blob(f.Status, f.Header.Get("Content-Type"), f.Body)
+}
+
+// httpError sets the failure's headers and returns it as an *echo.HTTPError.
+func (a *Auth) httpError(c echo.Context, err error) error {
+	f := a.base.Failure(core.HTTPRequest(c.Request()), err)
+	if v := f.Header.Get("WWW-Authenticate"); v != "" {
+		c.Response().Header().Set("WWW-Authenticate", v)
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	status := core.StatusOf(err)
+	return echo.NewHTTPError(status, http.StatusText(status)).SetInternal(err)
+}
+
+// HTTPErrorHandler returns an echo.HTTPErrorHandler that renders errors from
+// this package with core's decision and passes every other error to next
+// (e.g. e.DefaultHTTPErrorHandler).
+func (a *Auth) HTTPErrorHandler(next echo.HTTPErrorHandler) echo.HTTPErrorHandler {
+	return func(err error, c echo.Context) {
+		var ce *core.Error
+		if errors.As(err, &ce) && !c.Response().Committed {
+			_ = a.render(c, ce)
+			return
+		}
+		next(err, c)
+	}
+}
+
+// ProtectApp returns middleware that authenticates and authorises every
+// request except bypass paths and skipped requests.
+func (a *Auth) ProtectApp() echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if a.bypass.Contains(c.Request().URL.Path) || a.skipper(c) {
+				return next(c)
+			}
+			return a.check(c, next, nil)
+		}
+	}
+}
+
+// RequireAuth returns middleware for one route or group, applying the app
+// policy plus rules, e.g. RequireAuth(core.RequireGroups("admins")).
+func (a *Auth) RequireAuth(rules ...core.Rule) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error { return a.check(c, next, rules) }
+	}
+}
+
+func (a *Auth) check(c echo.Context, next echo.HandlerFunc, rules []core.Rule) error {
+	ctx := c.Request().Context()
+	if u := User(c); u != nil {
+		if err := a.base.Authorise(ctx, u, rules...); err != nil {
+			return a.onError(c, err)
+		}
+		return next(c)
+	}
+	u, err := a.base.Authenticate(ctx, core.HTTPRequest(c.Request()), rules...)
+	if err != nil {
+		return a.onError(c, err)
+	}
+	store(c, u)
+	return next(c)
+}
+
+func store(c echo.Context, u *core.User) {
+	c.Set(contextKey, u)
+	c.SetRequest(c.Request().WithContext(core.ContextWithUser(c.Request().Context(), u)))
+}
+
+// GetAuthUser returns the user the middleware stored, or authenticates the
+// request now (app policy applied) and stores it when no middleware ran.
+func (a *Auth) GetAuthUser(c echo.Context) (*core.User, error) {
+	if u := User(c); u != nil {
+		return u, nil
+	}
+	u, err := a.base.Authenticate(c.Request().Context(), core.HTTPRequest(c.Request()))
+	if err != nil {
+		return nil, err
+	}
+	store(c, u)
+	return u, nil
+}
+
+// User returns the user the middleware stored, or nil.
+func User(c echo.Context) *core.User {
+	if c == nil {
+		return nil
+	}
+	u, _ := c.Get(contextKey).(*core.User)
+	return u
+}

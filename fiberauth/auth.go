@@ -1,0 +1,210 @@
+package fiberauth
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/gofiber/fiber/v2"
+)
+
+// userKey is the unexported key of the user in c.Locals.
+type userKey struct{}
+
+// ErrorHandler handles a refused request; what it returns is returned by the
+// middleware. The next handler is never called.
+type ErrorHandler = fiber.ErrorHandler
+
+// Auth is the fiber adapter. Build one with New; it is safe for concurrent use.
+type Auth struct {
+	base        *core.BaseAuth
+	owned       bool
+	bypass      core.PathSet
+	next        func(*fiber.Ctx) bool
+	onError     ErrorHandler
+	fiberErrors bool
+}
+
+type options struct {
+	base        *core.BaseAuth
+	coreOpts    []core.Option
+	bypass      []string
+	next        func(*fiber.Ctx) bool
+	onError     ErrorHandler
+	fiberErrors bool
+}
+
+// Option configures an Auth.
+type Option func(*options)
+
+// WithBaseAuth uses an existing BaseAuth (not closed by Auth.Close).
+func WithBaseAuth(b *core.BaseAuth) Option { return func(o *options) { o.base = b } }
+
+// WithCoreOptions passes options to core.New when Auth builds its BaseAuth.
+func WithCoreOptions(opts ...core.Option) Option {
+	return func(o *options) { o.coreOpts = append(o.coreOpts, opts...) }
+}
+
+// WithBypass lets these exact paths through ProtectApp (a trailing slash is
+// ignored), e.g. "/health".
+func WithBypass(paths ...string) Option {
+	return func(o *options) { o.bypass = append(o.bypass, paths...) }
+}
+
+// WithNext skips ProtectApp when next returns true (fiber's middleware
+// convention), in addition to bypass paths.
+func WithNext(next func(*fiber.Ctx) bool) Option { return func(o *options) { o.next = next } }
+
+// WithErrorHandler replaces the default handling of refusals.
+func WithErrorHandler(h ErrorHandler) Option { return func(o *options) { o.onError = h } }
+
+// WithFiberErrors makes the middleware return an *Error (a *fiber.Error
+// carrying the *core.Error) for the app's ErrorHandler, instead of rendering
+// the refusal itself. Use auth.ErrorHandler to keep core's decision.
+func WithFiberErrors() Option { return func(o *options) { o.fiberErrors = true } }
+
+// New builds an Auth. Without WithBaseAuth it builds a BaseAuth from the
+// environment (plus WithCoreOptions).
+func New(opts ...Option) (*Auth, error) {
+	var o options
+	for _, fn := range opts {
+		fn(&o)
+	}
+	a := &Auth{base: o.base, bypass: core.NewPathSet(o.bypass...), next: o.next, onError: o.onError, fiberErrors: o.fiberErrors}
+	if a.base == nil {
+		b, err := core.New(o.coreOpts...)
+		if err != nil {
+			return nil, err
+		}
+		a.base, a.owned = b, true
+	}
+	if a.onError == nil {
+		a.onError = a.defaultError
+	}
+	return a, nil
+}
+
+// Close closes the BaseAuth if New built it.
+func (a *Auth) Close() error {
+	if a.owned {
+		return a.base.Close()
+	}
+	return nil
+}
+
+// Base returns the BaseAuth in use.
+func (a *Auth) Base() *core.BaseAuth { return a.base }
+
+// Error is returned by the middleware under WithFiberErrors. errors.As finds
+// in it both a *fiber.Error (the status, for fiber's own error handlers) and
+// the *core.Error (the reason).
+type Error struct {
+	status *fiber.Error
+	err    error
+}
+
+// Error returns the HTTP status text; never token contents.
+func (e *Error) Error() string { return e.status.Message }
+
+// Unwrap returns the *fiber.Error and the *core.Error.
+func (e *Error) Unwrap() []error { return []error{e.status, e.err} }
+
+func (a *Auth) defaultError(c *fiber.Ctx, err error) error {
+	if a.fiberErrors {
+		status := core.StatusOf(err)
+		f := a.base.Failure(request{c}, err)
+		if v := f.Header.Get("WWW-Authenticate"); v != "" {
+			c.Set("WWW-Authenticate", v)
+		}
+		c.Set("Cache-Control", "no-store")
+		return &Error{status: fiber.NewError(status, http.StatusText(status)), err: err}
+	}
+	return a.render(c, err)
+}
+
+// render writes core's failure decision with fiber's calls.
+func (a *Auth) render(c *fiber.Ctx, err error) error {
+	f := a.base.Failure(request{c}, err)
+	for k, v := range f.Header {
+		for _, s := range v {
+			c.Set(k, s)
+		}
+	}
+	if f.IsRedirect() {
+		return c.Redirect(f.Location, f.Status)
+	}
+	return c.Status(f.Status).Send(f.Body)
+}
+
+// ErrorHandler returns a fiber.ErrorHandler that renders errors from this
+// package with core's decision and passes every other error to next (e.g.
+// fiber.DefaultErrorHandler).
+func (a *Auth) ErrorHandler(next fiber.ErrorHandler) fiber.ErrorHandler {
+	return func(c *fiber.Ctx, err error) error {
+		var ce *core.Error
+		if errors.As(err, &ce) {
+			return a.render(c, ce)
+		}
+		return next(c, err)
+	}
+}
+
+// ProtectApp returns middleware that authenticates and authorises every
+// request except bypass paths and those Next selects.
+func (a *Auth) ProtectApp() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if a.bypass.Contains(c.Path()) || (a.next != nil && a.next(c)) {
+			return c.Next()
+		}
+		return a.check(c, nil)
+	}
+}
+
+// RequireAuth returns middleware for one route or group, applying the app
+// policy plus rules, e.g. RequireAuth(core.RequireGroups("admins")).
+func (a *Auth) RequireAuth(rules ...core.Rule) fiber.Handler {
+	return func(c *fiber.Ctx) error { return a.check(c, rules) }
+}
+
+func (a *Auth) check(c *fiber.Ctx, rules []core.Rule) error {
+	if u := User(c); u != nil {
+		if err := a.base.Authorise(c.UserContext(), u, rules...); err != nil {
+			return a.onError(c, err)
+		}
+		return c.Next()
+	}
+	u, err := a.base.Authenticate(c.UserContext(), request{c}, rules...)
+	if err != nil {
+		return a.onError(c, err)
+	}
+	store(c, u)
+	return c.Next()
+}
+
+func store(c *fiber.Ctx, u *core.User) {
+	c.Locals(userKey{}, u)
+	c.SetUserContext(core.ContextWithUser(c.UserContext(), u))
+}
+
+// GetAuthUser returns the user the middleware stored, or authenticates the
+// request now (app policy applied) and stores it when no middleware ran.
+func (a *Auth) GetAuthUser(c *fiber.Ctx) (*core.User, error) {
+	if u := User(c); u != nil {
+		return u, nil
+	}
+	u, err := a.base.Authenticate(c.UserContext(), request{c})
+	if err != nil {
+		return nil, err
+	}
+	store(c, u)
+	return u, nil
+}
+
+// User returns the user the middleware stored, or nil.
+func User(c *fiber.Ctx) *core.User {
+	if c == nil {
+		return nil
+	}
+	u, _ := c.Locals(userKey{}).(*core.User)
+	return u
+}
