@@ -33,6 +33,7 @@ const (
 type Issuer struct {
 	region, userPoolID, clientID, albARN string
 	rsaBits                              int
+	keyBaseURL                           string // set: no httptest servers; KeysHandler is served by the caller
 
 	mu       sync.RWMutex
 	albKid   string
@@ -67,6 +68,13 @@ func WithClientID(id string) Option { return func(i *Issuer) { i.clientID = id }
 // WithALBARN sets the ALB ARN used as the signer.
 func WithALBARN(arn string) Option { return func(i *Issuer) { i.albARN = arn } }
 
+// WithKeyServerURL makes the issuer start no servers of its own: the caller
+// serves KeysHandler at base (for example in a development proxy), and the
+// key URLs point there: base+"/alb-keys" and base+"/.well-known/jwks.json".
+func WithKeyServerURL(base string) Option {
+	return func(i *Issuer) { i.keyBaseURL = strings.TrimRight(base, "/") }
+}
+
 // WithRSABits sets the RSA key size (default 2048).
 func WithRSABits(bits int) Option { return func(i *Issuer) { i.rsaBits = bits } }
 
@@ -86,8 +94,10 @@ func New(opts ...Option) (*Issuer, error) {
 	if _, err := i.RotateRSAKey(); err != nil {
 		return nil, err
 	}
-	i.albSrv = httptest.NewServer(http.HandlerFunc(i.serveALBKey))
-	i.jwksSrv = httptest.NewServer(http.HandlerFunc(i.serveJWKS))
+	if i.keyBaseURL == "" {
+		i.albSrv = httptest.NewServer(http.HandlerFunc(i.serveALBKey))
+		i.jwksSrv = httptest.NewServer(http.HandlerFunc(i.serveJWKS))
+	}
 	return i, nil
 }
 
@@ -105,8 +115,19 @@ func Start(tb testing.TB, opts ...Option) *Issuer {
 
 // Close stops the key servers.
 func (i *Issuer) Close() {
-	i.albSrv.Close()
-	i.jwksSrv.Close()
+	if i.albSrv != nil {
+		i.albSrv.Close()
+		i.jwksSrv.Close()
+	}
+}
+
+// KeysHandler serves the ALB key endpoint at /alb-keys/{kid} and the JWKS at
+// /.well-known/jwks.json, for callers that host the keys themselves.
+func (i *Issuer) KeysHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /alb-keys/", http.StripPrefix("/alb-keys", http.HandlerFunc(i.serveALBKey)))
+	mux.HandleFunc("GET /.well-known/jwks.json", i.serveJWKS)
+	return mux
 }
 
 // Region returns the issuer's region.
@@ -128,10 +149,20 @@ func (i *Issuer) IssuerURL() string {
 }
 
 // ALBKeysURL returns the base URL of the local ALB key endpoint.
-func (i *Issuer) ALBKeysURL() string { return i.albSrv.URL }
+func (i *Issuer) ALBKeysURL() string {
+	if i.keyBaseURL != "" {
+		return i.keyBaseURL + "/alb-keys"
+	}
+	return i.albSrv.URL
+}
 
 // JWKSURL returns the URL of the local JWKS.
-func (i *Issuer) JWKSURL() string { return i.jwksSrv.URL + "/.well-known/jwks.json" }
+func (i *Issuer) JWKSURL() string {
+	if i.keyBaseURL != "" {
+		return i.keyBaseURL + "/.well-known/jwks.json"
+	}
+	return i.jwksSrv.URL + "/.well-known/jwks.json"
+}
 
 // ALBKeyFetches counts requests to the ALB key endpoint.
 func (i *Issuer) ALBKeyFetches() int64 { return i.albHits.Load() }

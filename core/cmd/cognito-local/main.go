@@ -1,0 +1,136 @@
+// Command cognito-local plays the AWS Application Load Balancer with Cognito
+// authentication on one machine, so an app protected by cognito-auth-go runs
+// its real verification path with no AWS account.
+//
+// It shows a small login page listing mock users; after sign-in it forwards
+// every request to the app with x-amzn-oidc-data (ES256, padded, with a real
+// signer ARN), an access token and the identity header, all signed with its
+// own keys, which it serves itself. Client-sent x-amzn-oidc-* headers are
+// always removed, as the ALB does.
+//
+//	cognito-local -upstream http://127.0.0.1:8080 -- ./my-app
+//
+// With a command after "--", cognito-local starts the app with the
+// COGNITO_AUTH_* environment (and PORT) pointing at itself and stops when the
+// app exits. Without one it prints the environment to give the app.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"os/signal"
+	"sort"
+	"syscall"
+	"time"
+
+	ct "github.com/cognitoauth/cognito-auth-go/core/cognitotest"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "cognito-local:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("cognito-local", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	listen := fs.String("listen", "127.0.0.1:9000", "address to listen on (the URL to open)")
+	upstreamFlag := fs.String("upstream", "http://127.0.0.1:8080", "the app behind the proxy")
+	usersFile := fs.String("users", "", "mock users: a dev-mock-user.json object, an array of them, or {\"users\": [...]} (default: alice, root, eve)")
+	pool := fs.String("user-pool-id", "eu-west-2_CognitoLocal", "user pool id the tokens claim")
+	client := fs.String("client-id", "cognitolocalclient", "app client id the tokens claim")
+	arn := fs.String("alb-arn", "arn:aws:elasticloadbalancing:eu-west-2:000000000000:loadbalancer/app/cognito-local/0000000000000000", "ALB ARN used as signer")
+	ttl := fs.Duration("token-ttl", time.Hour, "lifetime of minted tokens")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	upstream, err := url.Parse(*upstreamFlag)
+	if err != nil || upstream.Host == "" {
+		return fmt.Errorf("-upstream %q is not a URL", *upstreamFlag)
+	}
+	users, err := loadUsers(*usersFile)
+	if err != nil {
+		return fmt.Errorf("-users: %w", err)
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return err
+	}
+	base := "http://" + ln.Addr().String()
+	iss, err := ct.New(ct.WithKeyServerURL(base+keysPrefix), ct.WithUserPoolID(*pool), ct.WithClientID(*client), ct.WithALBARN(*arn))
+	if err != nil {
+		return err
+	}
+	defer iss.Close()
+	p := newProxy(iss, users, upstream, *ttl)
+	srv := &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	}()
+
+	env := p.env(upstream.Port())
+	fmt.Fprintf(stdout, "cognito-local: playing the ALB on %s, forwarding to %s\n", base, upstream)
+	fmt.Fprintf(stdout, "cognito-local: open %s/ and pick a user (%d available); sign out at %s%s\n", base, len(users), base, logoutPath)
+	fmt.Fprintf(stdout, "cognito-local: from a terminal: curl -H '%s: %s' %s/api/me\n", userHeader, users[0].Email, base)
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	cmdArgs := fs.Args()
+	if len(cmdArgs) == 0 {
+		fmt.Fprintln(stdout, "cognito-local: start your app with this environment:")
+		keys := make([]string, 0, len(env))
+		for k := range env {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			fmt.Fprintf(stdout, "  export %s=%s\n", k, jsonString(env[k]))
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case err := <-serveErr:
+			return err
+		}
+	}
+	cmd := exec.CommandContext(ctx, cmdArgs[0], cmdArgs[1:]...) //nolint:gosec // the operator's own command
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	cmd.Env = os.Environ()
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+	cmd.WaitDelay = 5 * time.Second
+	fmt.Fprintf(stdout, "cognito-local: starting the app: %v\n", cmdArgs)
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	waitErr := make(chan error, 1)
+	go func() { waitErr <- cmd.Wait() }()
+	select {
+	case err := <-waitErr:
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err == nil {
+			return errors.New("the app exited")
+		}
+		return fmt.Errorf("the app exited: %w", err)
+	case err := <-serveErr:
+		return err
+	}
+}

@@ -1,0 +1,212 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"html/template"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cognitoauth/cognito-auth-go/core"
+	ct "github.com/cognitoauth/cognito-auth-go/core/cognitotest"
+)
+
+// Paths cognito-local keeps for itself.
+const (
+	prefix      = "/.cognito-local"
+	loginPath   = prefix + "/login"
+	logoutPath  = prefix + "/logout"
+	keysPrefix  = prefix + "/keys"
+	healthPath  = prefix + "/healthz"
+	cookieName  = "cognito-local-session"
+	userHeader  = "X-Cognito-Local-User" // pick a user without a browser: curl -H 'X-Cognito-Local-User: alice@example.com'
+	amznHeaders = "X-Amzn-Oidc-"
+)
+
+// proxy plays the ALB: a login page, a session cookie, and every forwarded
+// request signed with fresh ALB headers for the session's user.
+type proxy struct {
+	iss      *ct.Issuer
+	users    []ct.User
+	upstream *httputil.ReverseProxy
+	ttl      time.Duration
+
+	mu       sync.Mutex
+	sessions map[string]int       // session id -> user index
+	minted   map[int]mintedTokens // user index -> current header set
+}
+
+type mintedTokens struct {
+	h       ct.Headers
+	expires time.Time
+}
+
+func newProxy(iss *ct.Issuer, users []ct.User, upstream *url.URL, ttl time.Duration) *proxy {
+	p := &proxy{iss: iss, users: users, ttl: ttl, sessions: map[string]int{}, minted: map[int]mintedTokens{}}
+	rp := httputil.NewSingleHostReverseProxy(upstream)
+	rp.ErrorHandler = func(w http.ResponseWriter, _ *http.Request, err error) {
+		http.Error(w, "cognito-local: the app at "+upstream.String()+" is not answering: "+err.Error(), http.StatusBadGateway)
+	}
+	p.upstream = rp
+	return p
+}
+
+func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case r.URL.Path == healthPath:
+		_, _ = w.Write([]byte("ok"))
+	case r.URL.Path == loginPath && r.Method == http.MethodPost:
+		p.login(w, r)
+	case r.URL.Path == loginPath:
+		p.loginPage(w, r)
+	case r.URL.Path == logoutPath:
+		p.logout(w, r)
+	case strings.HasPrefix(r.URL.Path, keysPrefix+"/"):
+		http.StripPrefix(keysPrefix, p.iss.KeysHandler()).ServeHTTP(w, r)
+	default:
+		p.forward(w, r)
+	}
+}
+
+// forward strips any client-sent ALB headers (as the ALB does), adds freshly
+// signed ones for the session's user, and proxies to the app.
+func (p *proxy) forward(w http.ResponseWriter, r *http.Request) {
+	for k := range r.Header {
+		if strings.HasPrefix(http.CanonicalHeaderKey(k), amznHeaders) {
+			r.Header.Del(k)
+		}
+	}
+	idx, ok := p.userFor(r)
+	r.Header.Del(userHeader)
+	if !ok {
+		if core.WantsHTML(core.HTTPRequest(r)) {
+			http.Redirect(w, r, loginPath+"?rd="+url.QueryEscape(r.URL.RequestURI()), http.StatusFound)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = w.Write([]byte(`{"error":"unauthorized","message":"cognito-local: sign in at ` + loginPath + ` or send ` + userHeader + `"}` + "\n"))
+		return
+	}
+	for k, v := range p.headersFor(idx).Header() {
+		r.Header[k] = v
+	}
+	p.upstream.ServeHTTP(w, r)
+}
+
+func (p *proxy) userFor(r *http.Request) (int, bool) {
+	if email := r.Header.Get(userHeader); email != "" {
+		for i, u := range p.users {
+			if strings.EqualFold(u.Email, email) {
+				return i, true
+			}
+		}
+		return 0, false
+	}
+	c, err := r.Cookie(cookieName)
+	if err != nil {
+		return 0, false
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	idx, ok := p.sessions[c.Value]
+	return idx, ok
+}
+
+// headersFor returns the user's header set, re-minted shortly before it
+// expires (the ALB also reuses the session's tokens).
+func (p *proxy) headersFor(idx int) ct.Headers {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	m, ok := p.minted[idx]
+	if !ok || time.Until(m.expires) < p.ttl/4 {
+		m = mintedTokens{h: p.iss.Mint(p.users[idx], ct.ExpiresIn(p.ttl)), expires: time.Now().Add(p.ttl)}
+		p.minted[idx] = m
+	}
+	return m.h
+}
+
+func (p *proxy) login(w http.ResponseWriter, r *http.Request) {
+	idx, err := strconv.Atoi(r.PostFormValue("user"))
+	if err != nil || idx < 0 || idx >= len(p.users) {
+		http.Error(w, "unknown user", http.StatusBadRequest)
+		return
+	}
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	id := hex.EncodeToString(b[:])
+	p.mu.Lock()
+	p.sessions[id] = idx
+	p.mu.Unlock()
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: id, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, safeReturn(r.PostFormValue("rd")), http.StatusSeeOther)
+}
+
+func (p *proxy) logout(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(cookieName); err == nil {
+		p.mu.Lock()
+		delete(p.sessions, c.Value)
+		p.mu.Unlock()
+	}
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, loginPath, http.StatusSeeOther)
+}
+
+// safeReturn accepts only same-origin relative paths.
+func safeReturn(rd string) string {
+	if rd == "" || !strings.HasPrefix(rd, "/") || strings.HasPrefix(rd, "//") || strings.ContainsAny(rd, "\\\r\n") ||
+		strings.HasPrefix(rd, prefix) {
+		return "/"
+	}
+	return rd
+}
+
+var loginTmpl = template.Must(template.New("login").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>cognito-local: sign in</title>
+<style>
+body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#222}
+.user{display:flex;justify-content:space-between;align-items:center;border:1px solid #ddd;border-radius:8px;padding:.75rem 1rem;margin:.5rem 0}
+button{font-size:1rem;padding:.4rem 1rem;border-radius:6px;border:1px solid #345;background:#234;color:#fff;cursor:pointer}
+small{color:#666}
+</style></head><body>
+<h1>Sign in</h1>
+<p><small>cognito-local plays the AWS load balancer: pick a user and every request reaches the app with ALB headers signed for them.</small></p>
+{{range $i, $u := .Users}}
+<form class="user" method="post" action="{{$.Login}}">
+  <div><strong>{{$u.Email}}</strong>{{if $u.Name}} ({{$u.Name}}){{end}}<br><small>groups: {{range $j, $g := $u.Groups}}{{if $j}}, {{end}}{{$g}}{{else}}none{{end}}</small></div>
+  <input type="hidden" name="user" value="{{$i}}"><input type="hidden" name="rd" value="{{$.Return}}">
+  <button type="submit">Sign in</button>
+</form>
+{{end}}
+</body></html>
+`))
+
+func (p *proxy) loginPage(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_ = loginTmpl.Execute(w, struct {
+		Users         []ct.User
+		Login, Return string
+	}{p.users, loginPath, safeReturn(r.URL.Query().Get("rd"))})
+}
+
+// env returns the environment that makes an app trust this proxy.
+func (p *proxy) env(port string) map[string]string {
+	env := p.iss.Env()
+	env["PORT"] = port
+	env["HOST"] = "127.0.0.1"
+	env["LOGOUT_URL"] = logoutPath
+	return env
+}
+
+func jsonString(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}

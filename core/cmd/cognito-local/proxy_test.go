@@ -1,0 +1,172 @@
+package main
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cognitoauth/cognito-auth-go/core"
+	ct "github.com/cognitoauth/cognito-auth-go/core/cognitotest"
+)
+
+// setup starts cognito-local in front of an upstream that verifies every
+// request with core (the real verification path) and answers the email.
+func setup(t *testing.T) (proxyURL string, client *http.Client) {
+	t.Helper()
+	mux := http.NewServeMux()
+	front := httptest.NewServer(mux)
+	t.Cleanup(front.Close)
+	iss, err := ct.New(ct.WithKeyServerURL(front.URL + keysPrefix))
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth, err := core.New(append(iss.Options(), core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = auth.Close() })
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u, err := auth.Authenticate(r.Context(), core.HTTPRequest(r))
+		if err != nil {
+			core.WriteFailure(w, auth.Failure(core.HTTPRequest(r), err))
+			return
+		}
+		_, _ = io.WriteString(w, "verified:"+u.Email+":"+strings.Join(u.Groups, ","))
+	}))
+	t.Cleanup(upstream.Close)
+	up, _ := url.Parse(upstream.URL)
+	mux.Handle("/", newProxy(iss, defaultUsers, up, time.Hour))
+	jar, _ := cookiejar.New(nil)
+	client = &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	t.Cleanup(client.CloseIdleConnections)
+	return front.URL, client
+}
+
+func do(t *testing.T, c *http.Client, method, u string, h map[string]string, form url.Values) (*http.Response, string) {
+	t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, _ := http.NewRequestWithContext(t.Context(), method, u, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for k, v := range h {
+		req.Header.Set(k, v)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	return resp, string(b)
+}
+
+func TestLoginFlowAndRealVerification(t *testing.T) {
+	base, c := setup(t)
+	resp, _ := do(t, c, http.MethodGet, base+"/reports?x=1", map[string]string{"Accept": "text/html"}, nil)
+	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != loginPath+"?rd="+url.QueryEscape("/reports?x=1") {
+		t.Fatalf("no session: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	resp, body := do(t, c, http.MethodGet, base+loginPath+"?rd=/reports", nil, nil)
+	if resp.StatusCode != 200 || !strings.Contains(body, "alice@example.com") || !strings.Contains(body, "root@example.com") {
+		t.Fatalf("login page: %d %s", resp.StatusCode, body)
+	}
+	resp, _ = do(t, c, http.MethodPost, base+loginPath, nil, url.Values{"user": {"0"}, "rd": {"/reports"}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/reports" {
+		t.Fatalf("login: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	_, body = do(t, c, http.MethodGet, base+"/", nil, nil)
+	if body != "verified:alice@example.com:staff" {
+		t.Fatalf("after login: %q", body)
+	}
+	resp, _ = do(t, c, http.MethodGet, base+logoutPath, nil, nil)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("logout: %d", resp.StatusCode)
+	}
+	resp, _ = do(t, c, http.MethodGet, base+"/", map[string]string{"Accept": "application/json"}, nil)
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("after logout: %d", resp.StatusCode)
+	}
+}
+
+func TestClientSentALBHeadersAreReplaced(t *testing.T) {
+	base, c := setup(t)
+	other := ct.Start(t) // a forger with their own keys
+	forged := other.Mint(ct.User{Email: "mallory@example.com", Groups: []string{"admins"}})
+	h := map[string]string{
+		core.HeaderData: forged.Data, core.HeaderAccessToken: forged.AccessToken, core.HeaderIdentity: forged.Identity,
+		"x-amzn-oidc-extra": "x", userHeader: "root@example.com",
+	}
+	_, body := do(t, c, http.MethodGet, base+"/", h, nil)
+	if body != "verified:root@example.com:staff,admins" {
+		t.Fatalf("forged headers reached the app or replaced the proxy's: %q", body)
+	}
+	// Without a session the forged headers are dropped, not forwarded.
+	delete(h, userHeader)
+	resp, _ := do(t, c, http.MethodGet, base+"/", h, nil)
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("forged headers without a session: %d", resp.StatusCode)
+	}
+}
+
+func TestUserHeaderAndUnknownUser(t *testing.T) {
+	base, c := setup(t)
+	if _, body := do(t, c, http.MethodGet, base+"/", map[string]string{userHeader: "ALICE@example.com"}, nil); body != "verified:alice@example.com:staff" {
+		t.Fatalf("user header: %q", body)
+	}
+	if resp, _ := do(t, c, http.MethodGet, base+"/", map[string]string{userHeader: "nobody@example.com"}, nil); resp.StatusCode != 401 {
+		t.Fatalf("unknown user: %d", resp.StatusCode)
+	}
+	if resp, _ := do(t, c, http.MethodPost, base+loginPath, nil, url.Values{"user": {"99"}}); resp.StatusCode != 400 {
+		t.Fatalf("unknown user index: %d", resp.StatusCode)
+	}
+}
+
+func TestSafeReturn(t *testing.T) {
+	for in, want := range map[string]string{
+		"/reports?q=1": "/reports?q=1", "": "/", "//evil.com": "/", "/\\evil.com": "/", "https://evil.com": "/",
+		"javascript:alert(1)": "/", "/a\r\nSet-Cookie:x": "/", "evil.com": "/", loginPath: "/",
+	} {
+		if got := safeReturn(in); got != want {
+			t.Errorf("safeReturn(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestLoadUsers(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	one := write("one.json", `{"_comment":"x","email":"a@example.com","groups":["g"]}`)
+	arr := write("arr.json", `[{"email":"a@example.com"},{"email":"b@example.com","groups":["admins"]}]`)
+	wrap := write("wrap.json", `{"users":[{"email":"a@example.com"}]}`)
+	typo := write("typo.json", `[{"emial":"a@example.com"}]`)
+	for path, want := range map[string]int{one: 1, arr: 2, wrap: 1} {
+		us, err := loadUsers(path)
+		if err != nil || len(us) != want {
+			t.Fatalf("%s: %v %v", path, us, err)
+		}
+	}
+	if _, err := loadUsers(typo); err == nil || !strings.Contains(err.Error(), "emial") {
+		t.Fatalf("typo: %v", err)
+	}
+	if us, _ := loadUsers(""); len(us) != len(defaultUsers) {
+		t.Fatal("defaults")
+	}
+}
