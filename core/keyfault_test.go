@@ -122,13 +122,13 @@ func TestJWKSServerFaultsFailClosed(t *testing.T) {
 			if elapsed := time.Since(start); elapsed > faultTimeout+time.Second {
 				t.Fatalf("took %v", elapsed)
 			}
-			// The background loader plus this request: at most two fetches,
-			// and a burst of requests adds none within the refresh interval.
+			// The background loader plus this request, then at most one retry
+			// a second while no key set has ever loaded.
 			for range 20 {
 				_, _ = authenticate(a, mint())
 			}
-			if n := srv.hits.Load(); n > 2 {
-				t.Fatalf("%d JWKS fetches", n)
+			if n, limit := srv.hits.Load(), 2+int64(time.Since(start)/time.Second); n > limit {
+				t.Fatalf("%d JWKS fetches in %v (limit %d)", n, time.Since(start), limit)
 			}
 		})
 	}
@@ -268,5 +268,35 @@ func TestCallerCancellationDoesNotHang(t *testing.T) {
 	}
 	if time.Since(start) > time.Second {
 		t.Fatal("request waited for the shared fetch past its own deadline")
+	}
+}
+
+// TestJWKSRecoversQuicklyAfterFailedStart: while no key set has ever loaded,
+// a recovered key server is used within about a second, not after the
+// one-minute refresh interval.
+func TestJWKSRecoversQuicklyAfterFailedStart(t *testing.T) {
+	var up atomic.Bool
+	srv := newFaultServer(t, func(w http.ResponseWriter, _ *http.Request) {
+		if !up.Load() {
+			http.Error(w, "starting", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write(issuer.JWKS())
+	})
+	a, _ := newAuth(t, nil, core.WithJWKSURL(srv.URL+"/jwks.json"))
+	if _, err := authenticate(a, mint()); !errors.Is(err, core.ErrUnavailable) {
+		t.Fatalf("key server down: %v", err)
+	}
+	up.Store(true)
+	deadline := time.Now().Add(3 * time.Second)
+	for {
+		_, err := authenticate(a, mint())
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("still refused 3s after the key server recovered: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }

@@ -84,7 +84,7 @@ func Bench(b *testing.B, driver BenchDriver) {
 		b.Run(tc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			b.RunParallel(func(pb *testing.PB) {
-				req := httptest.NewRequest(http.MethodGet, PathBench, nil)
+				req := httptest.NewRequestWithContext(b.Context(), http.MethodGet, PathBench, nil)
 				req.Header = h.Clone()
 				for pb.Next() {
 					w := httptest.NewRecorder()

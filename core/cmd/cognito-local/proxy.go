@@ -144,7 +144,8 @@ func (p *proxy) login(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
 	p.sessions[id] = idx
 	p.mu.Unlock()
-	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: id, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	// Secure only over TLS: cognito-local normally serves plain HTTP on loopback.
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: id, Path: "/", HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode}) //nolint:gosec // see above
 	http.Redirect(w, r, safeReturn(r.PostFormValue("rd")), http.StatusSeeOther)
 }
 
@@ -154,7 +155,7 @@ func (p *proxy) logout(w http.ResponseWriter, r *http.Request) {
 		delete(p.sessions, c.Value)
 		p.mu.Unlock()
 	}
-	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode}) //nolint:gosec // plain HTTP on loopback
 	http.Redirect(w, r, loginPath, http.StatusSeeOther)
 }
 

@@ -28,11 +28,7 @@ func setup(t *testing.T) (proxyURL string, client *http.Client) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	auth, err := core.New(append(iss.Options(), core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = auth.Close() })
+	var auth *core.BaseAuth // set below, before any request is sent
 	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u, err := auth.Authenticate(r.Context(), core.HTTPRequest(r))
 		if err != nil {
@@ -43,7 +39,13 @@ func setup(t *testing.T) (proxyURL string, client *http.Client) {
 	}))
 	t.Cleanup(upstream.Close)
 	up, _ := url.Parse(upstream.URL)
+	// The keys are served before the app starts, as with the real proxy.
 	mux.Handle("/", newProxy(iss, defaultUsers, up, time.Hour))
+	auth, err = core.New(append(iss.Options(), core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = auth.Close() })
 	jar, _ := cookiejar.New(nil)
 	client = &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	t.Cleanup(client.CloseIdleConnections)
@@ -79,7 +81,7 @@ func TestLoginFlowAndRealVerification(t *testing.T) {
 		t.Fatalf("no session: %d %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	resp, body := do(t, c, http.MethodGet, base+loginPath+"?rd=/reports", nil, nil)
-	if resp.StatusCode != 200 || !strings.Contains(body, "alice@example.com") || !strings.Contains(body, "root@example.com") {
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "alice@example.com") || !strings.Contains(body, "root@example.com") {
 		t.Fatalf("login page: %d %s", resp.StatusCode, body)
 	}
 	resp, _ = do(t, c, http.MethodPost, base+loginPath, nil, url.Values{"user": {"0"}, "rd": {"/reports"}})
@@ -125,10 +127,10 @@ func TestUserHeaderAndUnknownUser(t *testing.T) {
 	if _, body := do(t, c, http.MethodGet, base+"/", map[string]string{userHeader: "ALICE@example.com"}, nil); body != "verified:alice@example.com:staff" {
 		t.Fatalf("user header: %q", body)
 	}
-	if resp, _ := do(t, c, http.MethodGet, base+"/", map[string]string{userHeader: "nobody@example.com"}, nil); resp.StatusCode != 401 {
+	if resp, _ := do(t, c, http.MethodGet, base+"/", map[string]string{userHeader: "nobody@example.com"}, nil); resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("unknown user: %d", resp.StatusCode)
 	}
-	if resp, _ := do(t, c, http.MethodPost, base+loginPath, nil, url.Values{"user": {"99"}}); resp.StatusCode != 400 {
+	if resp, _ := do(t, c, http.MethodPost, base+loginPath, nil, url.Values{"user": {"99"}}); resp.StatusCode != http.StatusBadRequest {
 		t.Fatalf("unknown user index: %d", resp.StatusCode)
 	}
 }

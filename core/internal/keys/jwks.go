@@ -26,6 +26,9 @@ type JWKSConfig struct {
 	Lifetime context.Context
 }
 
+// neverLoadedRetry bounds retries before the first successful load.
+const neverLoadedRetry = time.Second
+
 // Limits on what a JWKS may hold.
 const (
 	maxJWKSKeys = 64
@@ -99,7 +102,13 @@ func (j *JWKS) Refresh(ctx context.Context) error {
 func (j *JWKS) refresh(ctx context.Context, force bool) error {
 	now := j.cfg.Now()
 	j.mu.Lock()
-	if !force && !j.lastAttempt.IsZero() && now.Sub(j.lastAttempt) < j.cfg.MinRefresh {
+	// Until a set has loaded once, retry sooner (still at most once a
+	// second), so a failure at start-up does not block for a whole interval.
+	interval := j.cfg.MinRefresh
+	if j.set.Load() == nil {
+		interval = min(interval, neverLoadedRetry)
+	}
+	if !force && !j.lastAttempt.IsZero() && now.Sub(j.lastAttempt) < interval {
 		j.mu.Unlock()
 		return errTooSoon
 	}

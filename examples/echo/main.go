@@ -1,0 +1,45 @@
+// Command echo is the echo (v4) example, protected by echoauth. Configure it
+// with the COGNITO_AUTH_* environment.
+package main
+
+import (
+	"log"
+	"net/http"
+
+	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/echoauth"
+	"github.com/cognitoauth/cognito-auth-go/examples/internal/demo"
+	"github.com/labstack/echo/v4"
+)
+
+func main() {
+	if err := run(); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func run() error {
+	auth, err := echoauth.New(echoauth.WithBypass("/health"))
+	if err != nil {
+		return err
+	}
+	defer auth.Close()
+
+	e := echo.New()
+	e.HideBanner = true
+	e.Use(auth.ProtectApp())
+	e.GET("/", func(c echo.Context) error {
+		u, _ := auth.GetAuthUser(c)
+		return c.HTMLBlob(http.StatusOK, demo.HomePage("echo", u))
+	})
+	e.GET("/api/me", func(c echo.Context) error {
+		u, _ := auth.GetAuthUser(c)
+		return c.JSON(http.StatusOK, demo.NewMe(u))
+	})
+	e.GET("/admin", func(c echo.Context) error {
+		return c.HTMLBlob(http.StatusOK, demo.AdminPage("echo", echoauth.User(c)))
+	}, auth.RequireAuth(core.RequireGroups(demo.AdminGroup)))
+	e.GET("/health", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
+
+	return demo.Serve("echo", e)
+}

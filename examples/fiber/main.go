@@ -1,0 +1,55 @@
+// Command fiber is the fiber (v2) example, protected by fiberauth. Configure
+// it with the COGNITO_AUTH_* environment.
+package main
+
+import (
+	"log"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/examples/internal/demo"
+	"github.com/cognitoauth/cognito-auth-go/fiberauth"
+	"github.com/gofiber/fiber/v2"
+)
+
+func main() {
+	if err := run(); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func run() error {
+	auth, err := fiberauth.New(fiberauth.WithBypass("/health"))
+	if err != nil {
+		return err
+	}
+	defer auth.Close()
+
+	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	app.Use(auth.ProtectApp())
+	app.Get("/", func(c *fiber.Ctx) error {
+		u, _ := auth.GetAuthUser(c)
+		c.Type("html", "utf-8")
+		return c.Send(demo.HomePage("fiber", u))
+	})
+	app.Get("/api/me", func(c *fiber.Ctx) error {
+		u, _ := auth.GetAuthUser(c)
+		return c.JSON(demo.NewMe(u))
+	})
+	app.Get("/admin", auth.RequireAuth(core.RequireGroups(demo.AdminGroup)), func(c *fiber.Ctx) error {
+		c.Type("html", "utf-8")
+		return c.Send(demo.AdminPage("fiber", fiberauth.User(c)))
+	})
+	app.Get("/health", func(c *fiber.Ctx) error { return c.SendString("ok") })
+
+	go func() {
+		sig := make(chan os.Signal, 1)
+		signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+		<-sig
+		_ = app.Shutdown()
+	}()
+	log.Printf("fiber example listening on %s", demo.Addr())
+	return app.Listen(demo.Addr())
+}

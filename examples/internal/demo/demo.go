@@ -1,0 +1,101 @@
+// Package demo holds what the example apps share: the pages they render and
+// how they listen. Each example wires it to its own framework.
+package demo
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"html/template"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/cognitoauth/cognito-auth-go/core"
+)
+
+// AdminGroup is the group /admin requires.
+const AdminGroup = "admins"
+
+// Addr returns the listen address: HOST (default all interfaces) and PORT
+// (default 8080).
+func Addr() string {
+	port := os.Getenv("PORT")
+	if port == "" {
+		port = "8080"
+	}
+	return net.JoinHostPort(os.Getenv("HOST"), port)
+}
+
+// Me is the JSON body of /api/me.
+type Me struct {
+	Sub           string   `json:"sub"`
+	Username      string   `json:"username"`
+	Email         string   `json:"email"`
+	EmailVerified bool     `json:"email_verified"`
+	Groups        []string `json:"groups"`
+	IsAdmin       bool     `json:"is_admin"`
+	IsAppAdmin    bool     `json:"is_app_admin"`
+	ExpiresAt     string   `json:"expires_at"`
+}
+
+// NewMe describes u.
+func NewMe(u *core.User) Me {
+	groups := u.Groups
+	if groups == nil {
+		groups = []string{}
+	}
+	return Me{Sub: u.Sub, Username: u.Username, Email: u.Email, EmailVerified: u.EmailVerified, Groups: groups,
+		IsAdmin: u.IsAdmin(), IsAppAdmin: u.IsAppAdmin(), ExpiresAt: u.ExpiresAt.UTC().Format(time.RFC3339)}
+}
+
+var page = template.Must(template.New("page").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Title}}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#222}
+dt{font-weight:600}dd{margin:0 0 .5rem}code{background:#f3f3f3;padding:0 .2rem}</style></head><body>
+<h1>{{.Title}}</h1>
+<p>Signed in as <strong id="email">{{.User.Email}}</strong> ({{.Framework}})</p>
+<dl><dt>Groups</dt><dd id="groups">{{range $i, $g := .User.Groups}}{{if $i}}, {{end}}{{$g}}{{else}}none{{end}}</dd>
+<dt>Subject</dt><dd><code>{{.User.Sub}}</code></dd>
+<dt>Session expires</dt><dd>{{.User.ExpiresAt.UTC.Format "2006-01-02 15:04:05 MST"}}</dd></dl>
+<p><a href="/api/me">/api/me</a> · <a href="/admin">/admin</a> (group <code>admins</code> only){{if .Logout}} · <a href="{{.Logout}}">Sign out</a>{{end}}</p>
+</body></html>
+`))
+
+func render(title, framework string, u *core.User) []byte {
+	var b bytes.Buffer
+	_ = page.Execute(&b, struct {
+		Title, Framework, Logout string
+		User                     *core.User
+	}{title, framework, os.Getenv("LOGOUT_URL"), u})
+	return b.Bytes()
+}
+
+// HomePage is the protected page showing the user.
+func HomePage(framework string, u *core.User) []byte { return render("Hello", framework, u) }
+
+// AdminPage is the page only admins see.
+func AdminPage(framework string, u *core.User) []byte { return render("Admin area", framework, u) }
+
+// Serve runs h on Addr until SIGINT/SIGTERM, then shuts down gracefully.
+func Serve(framework string, h http.Handler) error {
+	srv := &http.Server{Addr: Addr(), Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shutdown)
+	}()
+	log.Printf("%s example listening on %s", framework, srv.Addr)
+	if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

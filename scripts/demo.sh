@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs the demo: an example app protected by cognito-auth-go behind
+# cognito-local, the local stand-in for the AWS load balancer. Real token
+# verification, no AWS account.
+#
+#   ./scripts/demo.sh [nethttp|gin|echo|fiber]    (default: nethttp)
+#   LISTEN=127.0.0.1:9000 APP_PORT=8080           (defaults)
+#
+# Open the printed URL, pick a user, see who you are; /admin needs the
+# "admins" group (root@example.com has it, alice@example.com does not).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+fw=${1:-nethttp}
+case "$fw" in
+  nethttp|gin|echo|fiber) ;;
+  *) echo "usage: $0 [nethttp|gin|echo|fiber]" >&2; exit 2 ;;
+esac
+listen=${LISTEN:-127.0.0.1:9000}
+app_port=${APP_PORT:-8080}
+
+bin=$(mktemp -d)
+trap 'rm -rf "$bin"' EXIT
+echo "Building cognito-local and the $fw example..."
+go build -o "$bin/" ./core/cmd/cognito-local "./examples/$fw"
+
+"$bin/cognito-local" -listen "$listen" -upstream "http://127.0.0.1:$app_port" -- "$bin/$fw"
