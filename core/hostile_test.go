@@ -111,6 +111,10 @@ func hostileCases() []hostileCase {
 		// Header shape and algorithm (rules 1, 3, 6).
 		{"header not JSON", withData(func(t string) string { return reheader(t, "not json", true) }), core.CodeMalformedHeader},
 		{"header a JSON array", withData(func(t string) string { return reheader(t, `["ES256"]`, true) }), core.CodeMalformedHeader},
+		{"repeated alg in a signed header", func() http.Header {
+			return mint(ct.WithRawDataHeader([]byte(`{"typ":"JWT","alg":"none","kid":"` + ct.NewUUID() + `","alg":"ES256","signer":"` +
+				issuer.ALBARN() + `","iss":"` + issuer.IssuerURL() + `","client":"` + issuer.ClientID() + `","exp":` + itoa(future) + `}`)))
+		}, core.CodeMalformedHeader},
 		{"kid a number", withData(func(t string) string { return reheader(t, `{"alg":"ES256","kid":5}`, true) }), core.CodeMalformedHeader},
 		{"alg none", withData(func(t string) string { return reheader(t, strings.Replace(albHdr(""), "ES256", "none", 1), true) }), core.CodeUnsupportedAlg},
 		{"alg HS256", withData(func(t string) string { return reheader(t, strings.Replace(albHdr(""), "ES256", "HS256", 1), true) }), core.CodeUnsupportedAlg},

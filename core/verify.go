@@ -2,7 +2,6 @@ package core
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"slices"
 	"time"
@@ -20,28 +19,80 @@ const (
 
 // dataClaims is the payload of x-amzn-oidc-data (the ALB's user claims).
 type dataClaims struct {
-	Sub           string          `json:"sub"`
-	Username      string          `json:"username"`
-	Email         string          `json:"email"`
-	EmailVerified json.RawMessage `json:"email_verified"`
-	Name          string          `json:"name"`
-	GivenName     string          `json:"given_name"`
-	FamilyName    string          `json:"family_name"`
-	Exp           json.RawMessage `json:"exp"`
-	Iss           string          `json:"iss"`
+	Sub, Username, Email        string
+	Name, GivenName, FamilyName string
+	Iss                         string
+	EmailVerified               bool
+	Exp                         jose.Date
+}
+
+// decodeDataClaims reads the claims core uses; other claims are kept only in
+// the raw payload.
+func decodeDataClaims(b []byte) (dataClaims, error) {
+	c := dataClaims{Exp: jose.MissingDate}
+	err := jose.DecodeObject(b, func(k string, v *jose.Value) error {
+		var err error
+		switch k {
+		case "sub":
+			c.Sub, err = jose.String(v)
+		case "username":
+			c.Username, err = jose.String(v)
+		case "email":
+			c.Email, err = jose.String(v)
+		case "name":
+			c.Name, err = jose.String(v)
+		case "given_name":
+			c.GivenName, err = jose.String(v)
+		case "family_name":
+			c.FamilyName, err = jose.String(v)
+		case "iss":
+			c.Iss, err = jose.String(v)
+		case "email_verified":
+			c.EmailVerified = jose.IsTrue(v)
+		case "exp":
+			c.Exp = jose.NumericDate(v)
+		}
+		return err
+	})
+	return c, err
 }
 
 // accessClaims is the payload of a Cognito access token.
 type accessClaims struct {
-	Iss      string          `json:"iss"`
-	TokenUse string          `json:"token_use"`
-	ClientID string          `json:"client_id"`
-	Sub      string          `json:"sub"`
-	Username string          `json:"username"`
-	Scope    string          `json:"scope"`
-	Groups   json.RawMessage `json:"cognito:groups"`
-	Exp      json.RawMessage `json:"exp"`
-	Iat      json.RawMessage `json:"iat"`
+	Iss, TokenUse, ClientID string
+	Sub, Username, Scope    string
+	Groups                  []string
+	GroupsOK                bool
+	Exp, Iat                jose.Date
+}
+
+func decodeAccessClaims(b []byte) (accessClaims, error) {
+	c := accessClaims{Exp: jose.MissingDate, Iat: jose.MissingDate, GroupsOK: true}
+	err := jose.DecodeObject(b, func(k string, v *jose.Value) error {
+		var err error
+		switch k {
+		case "iss":
+			c.Iss, err = jose.String(v)
+		case "token_use":
+			c.TokenUse, err = jose.String(v)
+		case "client_id":
+			c.ClientID, err = jose.String(v)
+		case "sub":
+			c.Sub, err = jose.String(v)
+		case "username":
+			c.Username, err = jose.String(v)
+		case "scope":
+			c.Scope, err = jose.String(v)
+		case "cognito:groups":
+			c.Groups, c.GroupsOK = jose.Strings(v, maxGroups, maxGroupBytes)
+		case "exp":
+			c.Exp = jose.NumericDate(v)
+		case "iat":
+			c.Iat = jose.NumericDate(v)
+		}
+		return err
+	})
+	return c, err
 }
 
 // albToken is an x-amzn-oidc-data token that passed the static checks.
@@ -85,8 +136,8 @@ func (a *BaseAuth) checkALB(raw string, now time.Time) (albToken, *Error) {
 	if h.Alg != "ES256" {
 		return albToken{}, invalid(CodeUnsupportedAlg, "x-amzn-oidc-data alg is not ES256")
 	}
-	if p := h.ForbiddenParam(); p != "" {
-		return albToken{}, invalid(CodeForbiddenParam, "x-amzn-oidc-data header carries "+p)
+	if h.Forbidden != "" {
+		return albToken{}, invalid(CodeForbiddenParam, "x-amzn-oidc-data header carries "+h.Forbidden)
 	}
 	if !isUUID(h.Kid) {
 		return albToken{}, invalid(CodeInvalidKid, "x-amzn-oidc-data kid is not a UUID")
@@ -119,8 +170,8 @@ func (a *BaseAuth) finishALB(ctx context.Context, t *albToken, now time.Time) (v
 		return verifiedData{}, invalid(CodeInvalidSignature, "x-amzn-oidc-data: "+err.Error())
 	}
 	var v verifiedData
-	if err := jose.DecodeClaims(t.compact.Payload, &v.claims); err != nil {
-		return verifiedData{}, invalid(CodeMalformedClaims, "x-amzn-oidc-data payload is not a claims object")
+	if v.claims, err = decodeDataClaims(t.compact.Payload); err != nil {
+		return verifiedData{}, invalid(CodeMalformedClaims, "x-amzn-oidc-data payload is not a claims object of the right shape")
 	}
 	exp, e := a.checkExp(v.claims.Exp, now, "x-amzn-oidc-data")
 	if e != nil {
@@ -133,7 +184,7 @@ func (a *BaseAuth) finishALB(ctx context.Context, t *albToken, now time.Time) (v
 	if v.claims.Sub == "" {
 		return verifiedData{}, invalid(CodeMissingSub, "x-amzn-oidc-data has no sub")
 	}
-	v.verified = isJSONTrue(v.claims.EmailVerified)
+	v.verified = v.claims.EmailVerified
 	if v.claims.Email != "" && !v.verified && !a.cfg.allowUnverified {
 		return verifiedData{}, newError(ErrForbidden, CodeEmailUnverified, "user's email is not verified")
 	}
@@ -156,8 +207,8 @@ func (a *BaseAuth) verifyAccess(ctx context.Context, raw string, now time.Time) 
 	if h.Alg != "RS256" {
 		return verifiedAccess{}, invalid(CodeUnsupportedAlg, "access token alg is not RS256")
 	}
-	if p := h.ForbiddenParam(); p != "" {
-		return verifiedAccess{}, invalid(CodeForbiddenParam, "access token header carries "+p)
+	if h.Forbidden != "" {
+		return verifiedAccess{}, invalid(CodeForbiddenParam, "access token header carries "+h.Forbidden)
 	}
 	if !isPrintableKid(h.Kid) {
 		return verifiedAccess{}, invalid(CodeInvalidKid, "access token kid is missing or malformed")
@@ -170,8 +221,8 @@ func (a *BaseAuth) verifyAccess(ctx context.Context, raw string, now time.Time) 
 		return verifiedAccess{}, invalid(CodeInvalidSignature, "access token: "+err.Error())
 	}
 	v := verifiedAccess{payload: c.Payload}
-	if err := jose.DecodeClaims(c.Payload, &v.claims); err != nil {
-		return verifiedAccess{}, invalid(CodeMalformedClaims, "access token payload is not a claims object")
+	if v.claims, err = decodeAccessClaims(c.Payload); err != nil {
+		return verifiedAccess{}, invalid(CodeMalformedClaims, "access token payload is not a claims object of the right shape")
 	}
 	if v.claims.Iss != a.cfg.issuer {
 		return verifiedAccess{}, invalid(CodeIssuerMismatch, "access token iss is not the configured pool")
@@ -187,29 +238,27 @@ func (a *BaseAuth) verifyAccess(ctx context.Context, raw string, now time.Time) 
 		return verifiedAccess{}, e
 	}
 	v.exp = exp
-	if len(v.claims.Iat) > 0 {
-		iat, err := jose.NumericDate(v.claims.Iat)
-		if err != nil {
+	if iat := v.claims.Iat; !errors.Is(iat.Err, jose.ErrDateMissing) {
+		if iat.Err != nil {
 			return verifiedAccess{}, invalid(CodeInvalidIat, "access token iat is not a number")
 		}
-		if time.Unix(iat, 0).After(now.Add(a.cfg.leeway)) {
+		if time.Unix(iat.Unix, 0).After(now.Add(a.cfg.leeway)) {
 			return verifiedAccess{}, invalid(CodeIssuedInFuture, "access token iat is in the future")
 		}
 	}
 	if v.claims.Sub == "" {
 		return verifiedAccess{}, invalid(CodeMissingSub, "access token has no sub")
 	}
-	groups, ok := parseGroups(v.claims.Groups)
-	if !ok {
+	if !v.claims.GroupsOK {
 		return verifiedAccess{}, invalid(CodeInvalidGroups, "cognito:groups is not an array of strings")
 	}
-	v.groups = groups
+	v.groups = v.claims.Groups
 	return v, nil
 }
 
-// checkExp parses a required exp and checks it against now with leeway.
-func (a *BaseAuth) checkExp(raw json.RawMessage, now time.Time, what string) (int64, *Error) {
-	exp, err := jose.NumericDate(raw)
+// checkExp checks a required exp against now with leeway.
+func (a *BaseAuth) checkExp(d jose.Date, now time.Time, what string) (int64, *Error) {
+	exp, err := d.Unix, d.Err
 	switch {
 	case errors.Is(err, jose.ErrDateMissing):
 		return 0, invalid(CodeMissingExp, what+" has no exp")
@@ -233,33 +282,6 @@ func keyError(err error, what string) *Error {
 		return newError(ErrUnavailable, CodeInvalidKey, what+": "+err.Error())
 	}
 	return newError(ErrUnavailable, CodeKeyUnavailable, what+": "+err.Error())
-}
-
-// parseGroups accepts an absent or null claim (no groups) or an array of
-// strings; anything else is refused.
-func parseGroups(raw json.RawMessage) ([]string, bool) {
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil, true
-	}
-	if raw[0] != '[' {
-		return nil, false
-	}
-	var g []string
-	if err := json.Unmarshal(raw, &g); err != nil || len(g) > maxGroups {
-		return nil, false
-	}
-	for _, s := range g {
-		if s == "" || len(s) > maxGroupBytes {
-			return nil, false
-		}
-	}
-	return g, true
-}
-
-// isJSONTrue reports JSON true or the string "true" (rule 9).
-func isJSONTrue(raw json.RawMessage) bool {
-	s := string(raw)
-	return s == "true" || s == `"true"`
 }
 
 // isUUID reports the canonical 8-4-4-4-12 hex form.

@@ -97,6 +97,13 @@ func decodeSegment(seg string) ([]byte, error) {
 	return out, nil
 }
 
-func isURLAlphabet(c byte) bool {
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
-}
+// urlAlphabet marks the base64url characters. The explicit check matters:
+// Go's base64 decoder silently skips '\r' and '\n'.
+var urlAlphabet = func() (t [256]bool) {
+	for _, c := range []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") {
+		t[c] = true
+	}
+	return t
+}()
+
+func isURLAlphabet(c byte) bool { return urlAlphabet[c] }

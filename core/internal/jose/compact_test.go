@@ -45,10 +45,25 @@ func TestSplit(t *testing.T) {
 
 func TestNumericDate(t *testing.T) {
 	for in, want := range map[string]error{"1700000000": nil, "1700000000.5": nil, `"1700000000"`: ErrDateType, "null": ErrDateType,
-		"true": ErrDateType, "-1": ErrDateType, "1e300": ErrDateType, "": ErrDateMissing, "{}": ErrDateType} {
-		if _, err := NumericDate([]byte(in)); !errors.Is(err, want) {
-			t.Errorf("NumericDate(%q) = %v, want %v", in, err, want)
+		"true": ErrDateType, "-1": ErrDateType, "1e300": ErrDateType, "{}": ErrDateType, "[1]": ErrDateType} {
+		var got Date
+		if err := DecodeObject([]byte(`{"exp":`+in+`}`), func(_ string, v *Value) error { got = NumericDate(v); return nil }); err != nil {
+			t.Fatalf("%s: %v", in, err)
 		}
+		if !errors.Is(got.Err, want) {
+			t.Errorf("NumericDate(%s) = %v, want %v", in, got.Err, want)
+		}
+	}
+}
+
+func TestDecodeObjectRejectsRepeatedKeys(t *testing.T) {
+	for _, in := range []string{`{"alg":"none","alg":"ES256"}`, `{"a":1,"b":2,"a":3}`, `[]`, `"x"`, `{"a":1} {}`, `{`} {
+		if err := DecodeObject([]byte(in), func(string, *Value) error { return nil }); !errors.Is(err, ErrJSON) {
+			t.Errorf("%s: %v", in, err)
+		}
+	}
+	if _, err := ParseHeader([]byte(`{"alg":"ES256","kid":"a","alg":"none"}`)); err == nil {
+		t.Fatal("header with a repeated alg parsed")
 	}
 }
 
@@ -69,4 +84,14 @@ func FuzzSplit(f *testing.F) {
 			t.Fatal("empty header parsed")
 		}
 	})
+}
+
+// TestNewlinesAreRejected: encoding/base64 skips CR and LF while decoding,
+// so only the alphabet check keeps them out of a token.
+func TestNewlinesAreRejected(t *testing.T) {
+	for _, tok := range []string{"eyJhIjoxfQ.eyJi\nIjoyfQ.c2ln", "eyJhIjoxfQ.eyJiIjoyfQ.c2\rln"} {
+		if _, err := Split(tok, 1<<10); !errors.Is(err, ErrAlphabet) {
+			t.Errorf("%q: %v", tok, err)
+		}
+	}
 }
