@@ -3,10 +3,12 @@ module github.com/cognitoauth/cognito-auth-go/examples
 go 1.25.0
 
 require (
+	github.com/aws/aws-lambda-go v1.54.0
 	github.com/cognitoauth/cognito-auth-go/core v0.0.0
 	github.com/cognitoauth/cognito-auth-go/echoauth v0.0.0
 	github.com/cognitoauth/cognito-auth-go/fiberauth v0.0.0
 	github.com/cognitoauth/cognito-auth-go/ginauth v0.0.0
+	github.com/cognitoauth/cognito-auth-go/lambdaauth v0.0.0
 	github.com/cognitoauth/cognito-auth-go/nethttpauth v0.0.0
 	github.com/gin-gonic/gin v1.12.0
 	github.com/go-chi/chi/v5 v5.5.0
@@ -74,5 +76,6 @@ replace (
 	github.com/cognitoauth/cognito-auth-go/echoauth => ../echoauth
 	github.com/cognitoauth/cognito-auth-go/fiberauth => ../fiberauth
 	github.com/cognitoauth/cognito-auth-go/ginauth => ../ginauth
+	github.com/cognitoauth/cognito-auth-go/lambdaauth => ../lambdaauth
 	github.com/cognitoauth/cognito-auth-go/nethttpauth => ../nethttpauth
 )

@@ -1,0 +1,165 @@
+package lambdaauth
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/cognitoauth/cognito-auth-go/core"
+)
+
+// Handler is an ALB target-group Lambda handler.
+type Handler func(ctx context.Context, e events.ALBTargetGroupRequest) (events.ALBTargetGroupResponse, error)
+
+// ErrorHandler answers a refused request.
+type ErrorHandler func(ctx context.Context, e events.ALBTargetGroupRequest, err error) (events.ALBTargetGroupResponse, error)
+
+// Auth is the Lambda adapter. Build one per process (outside the handler) with
+// New; it is safe for concurrent use and keeps its key caches warm across
+// invocations.
+type Auth struct {
+	base    *core.BaseAuth
+	owned   bool
+	bypass  core.PathSet
+	onError ErrorHandler
+}
+
+type options struct {
+	base     *core.BaseAuth
+	coreOpts []core.Option
+	bypass   []string
+	onError  ErrorHandler
+}
+
+// Option configures an Auth.
+type Option func(*options)
+
+// WithBaseAuth uses an existing BaseAuth (not closed by Auth.Close).
+func WithBaseAuth(b *core.BaseAuth) Option { return func(o *options) { o.base = b } }
+
+// WithCoreOptions passes options to core.New when Auth builds its BaseAuth.
+func WithCoreOptions(opts ...core.Option) Option {
+	return func(o *options) { o.coreOpts = append(o.coreOpts, opts...) }
+}
+
+// WithBypass lets these exact paths through Protect (a trailing slash is
+// ignored), e.g. "/health".
+func WithBypass(paths ...string) Option {
+	return func(o *options) { o.bypass = append(o.bypass, paths...) }
+}
+
+// WithErrorHandler replaces the default response for refusals.
+func WithErrorHandler(h ErrorHandler) Option { return func(o *options) { o.onError = h } }
+
+// New builds an Auth. Without WithBaseAuth it builds a BaseAuth from the
+// environment (plus WithCoreOptions).
+func New(opts ...Option) (*Auth, error) {
+	var o options
+	for _, fn := range opts {
+		fn(&o)
+	}
+	a := &Auth{base: o.base, bypass: core.NewPathSet(o.bypass...), onError: o.onError}
+	if a.base == nil {
+		b, err := core.New(o.coreOpts...)
+		if err != nil {
+			return nil, err
+		}
+		a.base, a.owned = b, true
+	}
+	if a.onError == nil {
+		a.onError = func(_ context.Context, e events.ALBTargetGroupRequest, err error) (events.ALBTargetGroupResponse, error) {
+			return a.FailureResponse(&e, err), nil
+		}
+	}
+	return a, nil
+}
+
+// Close closes the BaseAuth if New built it.
+func (a *Auth) Close() error {
+	if a.owned {
+		return a.base.Close()
+	}
+	return nil
+}
+
+// Base returns the BaseAuth in use.
+func (a *Auth) Base() *core.BaseAuth { return a.base }
+
+// Protect wraps a whole handler: every request except bypass paths is
+// authenticated and authorised first, and the user is put in the context.
+func (a *Auth) Protect(h Handler) Handler {
+	return func(ctx context.Context, e events.ALBTargetGroupRequest) (events.ALBTargetGroupResponse, error) {
+		if a.bypass.Contains(e.Path) {
+			return h(ctx, e)
+		}
+		return a.serve(ctx, e, h, nil)
+	}
+}
+
+// RequireAuth wraps one route's handler with the app policy plus rules,
+// reusing the user Protect stored when there is one.
+func (a *Auth) RequireAuth(h Handler, rules ...core.Rule) Handler {
+	return func(ctx context.Context, e events.ALBTargetGroupRequest) (events.ALBTargetGroupResponse, error) {
+		return a.serve(ctx, e, h, rules)
+	}
+}
+
+func (a *Auth) serve(ctx context.Context, e events.ALBTargetGroupRequest, h Handler, rules []core.Rule) (events.ALBTargetGroupResponse, error) {
+	if u, ok := core.UserFromContext(ctx); ok {
+		if err := a.base.Authorise(ctx, u, rules...); err != nil {
+			return a.onError(ctx, e, err)
+		}
+		return h(ctx, e)
+	}
+	u, err := a.base.Authenticate(ctx, Request(&e), rules...)
+	if err != nil {
+		return a.onError(ctx, e, err)
+	}
+	return h(core.ContextWithUser(ctx, u), e)
+}
+
+// GetAuthUser returns the user Protect stored in ctx, or authenticates the
+// event now (app policy applied). Errors match core's sentinels.
+func (a *Auth) GetAuthUser(ctx context.Context, e events.ALBTargetGroupRequest) (*core.User, error) {
+	if u, ok := core.UserFromContext(ctx); ok {
+		return u, nil
+	}
+	return a.base.Authenticate(ctx, Request(&e))
+}
+
+// User returns the user Protect stored in ctx, or nil.
+func User(ctx context.Context) *core.User {
+	u, _ := core.UserFromContext(ctx)
+	return u
+}
+
+// FailureResponse is core's decision for a refused event as an ALB
+// response, with multi-value headers when the request used them.
+func (a *Auth) FailureResponse(e *events.ALBTargetGroupRequest, err error) events.ALBTargetGroupResponse {
+	f := a.base.Failure(Request(e), err)
+	return Response(e, f.Status, f.Header, string(f.Body))
+}
+
+// Response builds an ALB response in the header shape the request used.
+func Response(e *events.ALBTargetGroupRequest, status int, h http.Header, body string) events.ALBTargetGroupResponse {
+	r := events.ALBTargetGroupResponse{
+		StatusCode:        status,
+		StatusDescription: strconv.Itoa(status) + " " + http.StatusText(status),
+		Body:              body,
+	}
+	if multiValue(e) {
+		r.MultiValueHeaders = map[string][]string{}
+		for k, v := range h {
+			r.MultiValueHeaders[k] = append([]string(nil), v...)
+		}
+		return r
+	}
+	r.Headers = map[string]string{}
+	for k, v := range h {
+		if len(v) > 0 {
+			r.Headers[k] = v[len(v)-1]
+		}
+	}
+	return r
+}
