@@ -30,41 +30,41 @@ type Code string
 
 // Codes returned by Authenticate and New.
 const (
-	CodeMissingToken      Code = "missing_token"        // no authentication headers at all
-	CodeMissingData       Code = "missing_data_token"   // x-amzn-oidc-data absent
-	CodeMissingAccess     Code = "missing_access_token" // x-amzn-oidc-accesstoken absent
-	CodeMissingIdentity   Code = "missing_identity"     // x-amzn-oidc-identity absent
-	CodeDuplicateHeader   Code = "duplicate_header"     // a header sent more than once
-	CodeHeaderTooLarge    Code = "header_too_large"     // a header over its size cap
-	CodeMalformedToken    Code = "malformed_token"      // not three base64url segments
-	CodeMalformedHeader   Code = "malformed_header"     // JWS header not a JSON object of the right shape
-	CodeMalformedClaims   Code = "malformed_claims"     // payload not a JSON object of the right shape
-	CodeUnsupportedAlg    Code = "unsupported_alg"      // alg other than ES256 (ALB) / RS256 (access)
-	CodeInvalidKid        Code = "invalid_kid"          // kid missing or not of the expected form
-	CodeForbiddenParam    Code = "forbidden_header_param"
-	CodeSignerMismatch    Code = "signer_mismatch"   // ALB signer not a configured ARN
-	CodeIssuerMismatch    Code = "issuer_mismatch"   // iss not the configured pool
-	CodeClientMismatch    Code = "client_mismatch"   // client / client_id not configured
-	CodeTokenUse          Code = "invalid_token_use" // token_use not "access"
-	CodeInvalidSignature  Code = "invalid_signature" // signature does not verify
-	CodeUnknownKid        Code = "unknown_kid"       // no key with that kid
-	CodeInvalidKey        Code = "invalid_key"       // key server sent a key of the wrong type
-	CodeKeyUnavailable    Code = "key_unavailable"   // key server unreachable, slow or broken
-	CodeKeyFetchThrottled Code = "key_fetch_throttled"
-	CodeMissingExp        Code = "missing_exp"       // exp absent
-	CodeInvalidExp        Code = "invalid_exp"       // exp not a JSON number
-	CodeInvalidIat        Code = "invalid_iat"       // iat not a JSON number
-	CodeTokenExpired      Code = "token_expired"     // exp in the past
-	CodeIssuedInFuture    Code = "iat_in_future"     // iat later than now + leeway
-	CodeSubMismatch       Code = "sub_mismatch"      // sub differs between the tokens and identity
-	CodeMissingSub        Code = "missing_sub"       // no sub claim
-	CodeInvalidGroups     Code = "invalid_groups"    // cognito:groups not an array of strings
-	CodeEmailUnverified   Code = "email_unverified"  // email present but not verified
-	CodeForbidden         Code = "forbidden"         // authorisation rules refused the user
-	CodePolicyNotLoaded   Code = "policy_not_loaded" // the authorisation policy has never loaded
-	CodeRouteForbidden    Code = "route_forbidden"   // a per-route rule refused the user
-	CodeNotConfigured     Code = "not_configured"    // headers sent, but verification is not configured
-	CodeInvalidConfig     Code = "invalid_config"    // returned by New
+	CodeMissingToken      Code = "missing_token"          // no authentication headers at all
+	CodeMissingData       Code = "missing_data_token"     // x-amzn-oidc-data absent
+	CodeMissingAccess     Code = "missing_access_token"   // x-amzn-oidc-accesstoken absent
+	CodeMissingIdentity   Code = "missing_identity"       // x-amzn-oidc-identity absent
+	CodeDuplicateHeader   Code = "duplicate_header"       // a header sent more than once
+	CodeHeaderTooLarge    Code = "header_too_large"       // a header over its size cap
+	CodeMalformedToken    Code = "malformed_token"        // not three base64url segments
+	CodeMalformedHeader   Code = "malformed_header"       // JWS header not a JSON object of the right shape
+	CodeMalformedClaims   Code = "malformed_claims"       // payload not a JSON object of the right shape
+	CodeUnsupportedAlg    Code = "unsupported_alg"        // alg other than ES256 (ALB) / RS256 (access)
+	CodeInvalidKid        Code = "invalid_kid"            // kid missing or not of the expected form
+	CodeForbiddenParam    Code = "forbidden_header_param" // jku, x5u, jwk, x5c, crit, b64 (or enc, zip) in a JWS header
+	CodeSignerMismatch    Code = "signer_mismatch"        // ALB signer not a configured ARN
+	CodeIssuerMismatch    Code = "issuer_mismatch"        // iss not the configured pool
+	CodeClientMismatch    Code = "client_mismatch"        // client / client_id not configured
+	CodeTokenUse          Code = "invalid_token_use"      // token_use not "access"
+	CodeInvalidSignature  Code = "invalid_signature"      // signature does not verify
+	CodeUnknownKid        Code = "unknown_kid"            // no key with that kid
+	CodeInvalidKey        Code = "invalid_key"            // key server sent a key of the wrong type
+	CodeKeyUnavailable    Code = "key_unavailable"        // key server unreachable, slow or broken
+	CodeKeyFetchThrottled Code = "key_fetch_throttled"    // too many unknown ALB kids: fetch refused by the rate limit
+	CodeMissingExp        Code = "missing_exp"            // exp absent
+	CodeInvalidExp        Code = "invalid_exp"            // exp not a JSON number
+	CodeInvalidIat        Code = "invalid_iat"            // iat not a JSON number
+	CodeTokenExpired      Code = "token_expired"          // exp in the past
+	CodeIssuedInFuture    Code = "iat_in_future"          // iat later than now + leeway
+	CodeSubMismatch       Code = "sub_mismatch"           // sub differs between the tokens and identity
+	CodeMissingSub        Code = "missing_sub"            // no sub claim
+	CodeInvalidGroups     Code = "invalid_groups"         // cognito:groups not an array of strings
+	CodeEmailUnverified   Code = "email_unverified"       // email present but not verified
+	CodeForbidden         Code = "forbidden"              // authorisation rules refused the user
+	CodePolicyNotLoaded   Code = "policy_not_loaded"      // the authorisation policy has never loaded
+	CodeRouteForbidden    Code = "route_forbidden"        // a per-route rule refused the user
+	CodeNotConfigured     Code = "not_configured"         // headers sent, but verification is not configured
+	CodeInvalidConfig     Code = "invalid_config"         // returned by New
 )
 
 // Error is the error type returned by this package. It matches its sentinel

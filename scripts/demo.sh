@@ -3,7 +3,7 @@
 # cognito-local, the local stand-in for the AWS load balancer. Real token
 # verification, no AWS account.
 #
-#   ./scripts/demo.sh [nethttp|gin|echo|fiber]    (default: nethttp)
+#   ./scripts/demo.sh [nethttp|gin|echo|fiber|chi]    (default: nethttp)
 #   LISTEN=127.0.0.1:9000 APP_PORT=8080           (defaults)
 #
 # Open the printed URL, pick a user, see who you are; /admin needs the
@@ -13,8 +13,8 @@ cd "$(dirname "$0")/.."
 
 fw=${1:-nethttp}
 case "$fw" in
-  nethttp|gin|echo|fiber) ;;
-  *) echo "usage: $0 [nethttp|gin|echo|fiber]" >&2; exit 2 ;;
+  nethttp|gin|echo|fiber|chi) ;;
+  *) echo "usage: $0 [nethttp|gin|echo|fiber|chi]" >&2; exit 2 ;;
 esac
 listen=${LISTEN:-127.0.0.1:9000}
 app_port=${APP_PORT:-8080}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every check and every test of every module in go.work.
-# Installs what it needs (golangci-lint through the Go module proxy), so it
-# passes on a machine that has only Go and Debian's package manager.
+# Runs every check and every test of every module in go.work, and builds and
+# checks the documentation site. Installs what it needs (golangci-lint
+# through the Go module proxy; mkdocs, mkdocs-material and chromium with apt),
+# so it passes on a machine that has only Go and Debian's package manager.
 #
 #   FUZZTIME=10s   how long each fuzz target runs (default 5s)
 set -euo pipefail
@@ -55,6 +56,9 @@ grep -rl --include='*_test.go' '^func Fuzz' . | while read -r f; do
     (cd "$dir" && go test -run='^$' -fuzz="^${target}\$" -fuzztime="$FUZZTIME" .) || fail "fuzz $target in $dir"
   done
 done
+
+step "documentation site (mkdocs --strict, links, browser render)"
+./scripts/docs.sh
 
 echo
 echo "All checks passed."

@@ -1,0 +1,46 @@
+// Command chi is the chi example: nethttpauth's middleware on a chi router.
+// Configure it with the COGNITO_AUTH_* environment.
+package main
+
+import (
+	"encoding/json"
+	"log"
+	"net/http"
+
+	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/examples/internal/demo"
+	"github.com/cognitoauth/cognito-auth-go/nethttpauth"
+	"github.com/go-chi/chi/v5"
+)
+
+func main() {
+	if err := run(); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func run() error {
+	auth, err := nethttpauth.New(nethttpauth.WithBypass("/health"))
+	if err != nil {
+		return err
+	}
+	defer auth.Close()
+
+	r := chi.NewRouter()
+	r.Use(auth.ProtectApp)
+	r.Get("/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write(demo.HomePage("chi", nethttpauth.User(r))) //nolint:gosec // html/template escapes every value
+	})
+	r.Get("/api/me", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(demo.NewMe(nethttpauth.User(r)))
+	})
+	r.With(auth.RequireAuth(core.RequireGroups(demo.AdminGroup))).Get("/admin", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write(demo.AdminPage("chi", nethttpauth.User(r))) //nolint:gosec // html/template escapes every value
+	})
+	r.Get("/health", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok")) })
+
+	return demo.Serve("chi", r)
+}
