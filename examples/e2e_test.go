@@ -182,6 +182,13 @@ func walk(t *testing.T, proxy, app string, out *syncWriter) {
 	if resp, body = direct.do(http.MethodGet, app+"/health", nil, "*/*"); resp.StatusCode != http.StatusOK || body != "ok" {
 		t.Fatalf("/health direct: %d %q", resp.StatusCode, body)
 	}
+	// /ping is the same handler as /health, but protected.
+	if resp, body = b.do(http.MethodGet, proxy+"/ping", nil, "*/*"); resp.StatusCode != http.StatusOK || body != "ok" {
+		t.Fatalf("/ping through the proxy: %d %q", resp.StatusCode, body)
+	}
+	if resp, _ = direct.do(http.MethodGet, app+"/ping", nil, "application/json"); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("/ping direct: %d", resp.StatusCode)
+	}
 	// Going round the proxy is refused: the app verifies for real.
 	if resp, _ = direct.do(http.MethodGet, app+"/", nil, "application/json"); resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("direct request without the proxy: %d", resp.StatusCode)
