@@ -261,6 +261,11 @@ func (a *BaseAuth) identify(ctx context.Context, req Request) (*User, error) {
 	}
 	switch {
 	case data == "" && access == "" && identity == "":
+		if a.cfg.bearer {
+			if vals := req.HeaderValues("Authorization"); len(vals) > 0 {
+				return a.identifyBearer(ctx, vals)
+			}
+		}
 		if a.devUser != nil {
 			return a.devUser.Clone(), nil
 		}
@@ -285,6 +290,53 @@ func (a *BaseAuth) identify(ctx context.Context, req Request) (*User, error) {
 	u, verr := a.verify(ctx, data, access, identity, now)
 	if verr != nil {
 		return nil, verr
+	}
+	if a.cache != nil {
+		a.cache.Put(&key, u, u.ExpiresAt)
+	}
+	return u.Clone(), nil
+}
+
+// bearerScheme is the Authorization scheme accepted, case-insensitively.
+const bearerScheme = "Bearer"
+
+// identifyBearer verifies "Authorization: Bearer <Cognito access token>"
+// with the same rules as the ALB's access token.
+func (a *BaseAuth) identifyBearer(ctx context.Context, vals []string) (*User, error) {
+	if len(vals) > 1 {
+		return nil, invalid(CodeDuplicateHeader, "Authorization was sent more than once")
+	}
+	v := vals[0]
+	if len(v) > maxHeaderBytes+len(bearerScheme)+1 {
+		return nil, invalid(CodeHeaderTooLarge, "Authorization is over the size cap")
+	}
+	scheme, tok, ok := strings.Cut(v, " ")
+	if !ok || !strings.EqualFold(scheme, bearerScheme) || tok == "" || strings.ContainsAny(tok, " \t,") {
+		return nil, invalid(CodeBadAuthorization, `Authorization is not "Bearer <token>"`)
+	}
+	if a.cfg.issuer == "" {
+		return nil, newError(ErrConfig, CodeNotConfigured, "a bearer token was sent but no user pool is configured")
+	}
+	now := a.cfg.now()
+	key := tokencache.Key{B: tok, C: bearerScheme}
+	if a.cache != nil {
+		if u, ok := a.cache.Get(&key, now); ok {
+			return u.Clone(), nil
+		}
+	}
+	acc, e := a.verifyAccess(ctx, tok, now)
+	if e != nil {
+		return nil, e
+	}
+	u := &User{
+		Sub:         acc.claims.Sub,
+		Username:    acc.claims.Username,
+		Groups:      acc.groups,
+		Scopes:      strings.Fields(acc.claims.Scope),
+		ClientID:    acc.claims.ClientID,
+		ExpiresAt:   time.Unix(acc.exp, 0),
+		Issuer:      a.cfg.issuer,
+		accessClaim: string(acc.payload),
 	}
 	if a.cache != nil {
 		a.cache.Put(&key, u, u.ExpiresAt)
@@ -331,6 +383,8 @@ func (a *BaseAuth) verify(ctx context.Context, data, access, identity string, no
 		EmailVerified: d.verified,
 		ExpiresAt:     time.Unix(min(d.exp, acc.exp), 0),
 		Issuer:        a.cfg.issuer,
+		Scopes:        strings.Fields(acc.claims.Scope),
+		ClientID:      acc.claims.ClientID,
 		dataClaims:    string(alb.compact.Payload),
 		accessClaim:   string(acc.payload),
 	}, nil

@@ -29,6 +29,7 @@ const (
 	EnvConfigPath   = "COGNITO_AUTH_CONFIG_PATH"
 	EnvSecretName   = "COGNITO_AUTH_SECRET_NAME"
 	EnvPolicyReload = "COGNITO_AUTH_POLICY_RELOAD_INTERVAL"
+	EnvBearer       = "COGNITO_AUTH_BEARER"
 )
 
 // Defaults.
@@ -61,6 +62,7 @@ const (
 	setLeeway
 	setCache
 	setPolicyReload
+	setBearer
 )
 
 type config struct {
@@ -84,6 +86,7 @@ type config struct {
 	missEvery            time.Duration
 	lookupEnv            func(string) (string, bool)
 	now                  func() time.Time
+	bearer               bool
 	decider              Decider
 	policySource         PolicySource
 	policyReload         time.Duration
@@ -166,6 +169,13 @@ func loadConfig(opts []Option) (*config, error) {
 		}
 		c.devForce = on
 	}
+	if c.set&setBearer == 0 {
+		on, err := parseBool(env(EnvBearer))
+		if err != nil {
+			bad("%s: %v", EnvBearer, err)
+		}
+		c.bearer = on
+	}
 	if c.set&setDevConfig == 0 {
 		c.devConfigPath = env(EnvDevConfig)
 	}
@@ -244,8 +254,8 @@ func loadConfig(opts []Option) (*config, error) {
 			bad("client id %q is not a Cognito app client id", id)
 		}
 	}
-	if len(c.albARNs) == 0 && !c.devMode {
-		bad("at least one ALB ARN is required (%s)", EnvALBARN)
+	if len(c.albARNs) == 0 && !c.devMode && !c.bearer {
+		bad("at least one ALB ARN is required (%s), unless only bearer tokens are accepted (%s)", EnvALBARN, EnvBearer)
 	}
 	for _, arn := range c.albARNs {
 		if !reALBARN.MatchString(arn) {

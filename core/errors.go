@@ -64,6 +64,7 @@ const (
 	CodePolicyNotLoaded   Code = "policy_not_loaded"      // the authorisation policy has never loaded
 	CodeRouteForbidden    Code = "route_forbidden"        // a per-route rule refused the user
 	CodeNotConfigured     Code = "not_configured"         // headers sent, but verification is not configured
+	CodeBadAuthorization  Code = "invalid_authorization"  // Authorization is not exactly one "Bearer <token>"
 	CodeInvalidConfig     Code = "invalid_config"         // returned by New
 )
 

@@ -179,3 +179,11 @@ type DenialHook func(ctx context.Context, u *User, code Code)
 func WithDenialHook(h DenialHook) Option {
 	return func(c *config) { c.denialHook = h }
 }
+
+// WithBearer accepts "Authorization: Bearer <Cognito access token>" on
+// requests without ALB headers (COGNITO_AUTH_BEARER), verified with the same
+// rules as the ALB's access token: pinned pool, token_use access, client id
+// allow-list. Off by default.
+func WithBearer(on bool) Option {
+	return func(c *config) { c.bearer = on; c.set |= setBearer }
+}

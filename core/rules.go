@@ -172,3 +172,31 @@ func lowerASCII(buf *[maxEmailLen]byte, s string) (int, bool) {
 	}
 	return len(s), true
 }
+
+// RequireScopes allows callers whose access token has every one of the
+// scopes, e.g. RequireScopes("orders/read") for a machine-to-machine client
+// (client-credentials tokens carry scopes, not groups).
+func RequireScopes(scopes ...string) Rule {
+	want := append([]string(nil), scopes...)
+	return RuleFunc(func(_ context.Context, u *User) bool {
+		for _, s := range want {
+			if !u.HasScope(s) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// AllowScopes allows callers whose access token has at least one of the scopes.
+func AllowScopes(scopes ...string) Rule {
+	want := append([]string(nil), scopes...)
+	return RuleFunc(func(_ context.Context, u *User) bool {
+		for _, s := range want {
+			if u.HasScope(s) {
+				return true
+			}
+		}
+		return false
+	})
+}

@@ -32,6 +32,11 @@ type User struct {
 	ExpiresAt time.Time
 	// Issuer is the user pool issuer URL the tokens were verified against.
 	Issuer string
+	// Scopes are the OAuth scopes of the access token ("openid", "email",
+	// custom resource-server scopes for machine-to-machine clients).
+	Scopes []string
+	// ClientID is the app client the access token was issued to.
+	ClientID string
 
 	appAdmin    bool
 	mock        bool
@@ -54,6 +59,11 @@ func (u *User) EmailDomain() string {
 // IsIn reports whether the user is in the Cognito group (exact match).
 func (u *User) IsIn(group string) bool {
 	return u != nil && slices.Contains(u.Groups, group)
+}
+
+// HasScope reports whether the access token granted the scope (exact match).
+func (u *User) HasScope(scope string) bool {
+	return u != nil && slices.Contains(u.Scopes, scope)
 }
 
 // IsAdmin reports whether the user is in the DefaultAdminGroup ("admins").
@@ -96,6 +106,7 @@ func (u *User) Clone() *User {
 	}
 	c := *u
 	c.Groups = slices.Clone(u.Groups)
+	c.Scopes = slices.Clone(u.Scopes)
 	return &c
 }
 
