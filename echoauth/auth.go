@@ -20,18 +20,14 @@ type ErrorHandler func(c echo.Context, err error) error
 
 // Auth is the echo adapter. Build one with New; it is safe for concurrent use.
 type Auth struct {
-	base       *core.BaseAuth
-	owned      bool
-	bypass     core.PathSet
+	core.Adapter
 	skipper    middleware.Skipper
 	onError    ErrorHandler
 	httpErrors bool
 }
 
 type options struct {
-	base       *core.BaseAuth
-	coreOpts   []core.Option
-	bypass     []string
+	core.AdapterConfig
 	skipper    middleware.Skipper
 	onError    ErrorHandler
 	httpErrors bool
@@ -41,17 +37,17 @@ type options struct {
 type Option func(*options)
 
 // WithBaseAuth uses an existing BaseAuth (not closed by Auth.Close).
-func WithBaseAuth(b *core.BaseAuth) Option { return func(o *options) { o.base = b } }
+func WithBaseAuth(b *core.BaseAuth) Option { return func(o *options) { o.Base = b } }
 
 // WithCoreOptions passes options to core.New when Auth builds its BaseAuth.
 func WithCoreOptions(opts ...core.Option) Option {
-	return func(o *options) { o.coreOpts = append(o.coreOpts, opts...) }
+	return func(o *options) { o.CoreOptions = append(o.CoreOptions, opts...) }
 }
 
 // WithBypass lets these exact paths through ProtectApp (a trailing slash is
 // ignored), e.g. "/health".
 func WithBypass(paths ...string) Option {
-	return func(o *options) { o.bypass = append(o.bypass, paths...) }
+	return func(o *options) { o.Bypass = append(o.Bypass, paths...) }
 }
 
 // WithSkipper skips ProtectApp for requests the skipper selects (echo's
@@ -74,14 +70,11 @@ func New(opts ...Option) (*Auth, error) {
 	for _, fn := range opts {
 		fn(&o)
 	}
-	a := &Auth{base: o.base, bypass: core.NewPathSet(o.bypass...), skipper: o.skipper, onError: o.onError, httpErrors: o.httpErrors}
-	if a.base == nil {
-		b, err := core.New(o.coreOpts...)
-		if err != nil {
-			return nil, err
-		}
-		a.base, a.owned = b, true
+	shared, err := core.NewAdapter(o.AdapterConfig)
+	if err != nil {
+		return nil, err
 	}
+	a := &Auth{Adapter: shared, skipper: o.skipper, onError: o.onError, httpErrors: o.httpErrors}
 	if a.skipper == nil {
 		a.skipper = middleware.DefaultSkipper
 	}
@@ -90,17 +83,6 @@ func New(opts ...Option) (*Auth, error) {
 	}
 	return a, nil
 }
-
-// Close closes the BaseAuth if New built it.
-func (a *Auth) Close() error {
-	if a.owned {
-		return a.base.Close()
-	}
-	return nil
-}
-
-// Base returns the BaseAuth in use.
-func (a *Auth) Base() *core.BaseAuth { return a.base }
 
 func (a *Auth) defaultError(c echo.Context, err error) error {
 	if a.httpErrors {
@@ -111,7 +93,7 @@ func (a *Auth) defaultError(c echo.Context, err error) error {
 
 // render writes core's failure decision with echo's calls.
 func (a *Auth) render(c echo.Context, err error) error {
-	f := a.base.Failure(core.HTTPRequest(c.Request()), err)
+	f := a.Base().Failure(core.HTTPRequest(c.Request()), err)
 	h := c.Response().Header()
 	for k, v := range f.Header {
 		h[k] = append([]string(nil), v...)
@@ -124,7 +106,7 @@ func (a *Auth) render(c echo.Context, err error) error {
 
 // httpError sets the failure's headers and returns it as an *echo.HTTPError.
 func (a *Auth) httpError(c echo.Context, err error) error {
-	f := a.base.Failure(core.HTTPRequest(c.Request()), err)
+	f := a.Base().Failure(core.HTTPRequest(c.Request()), err)
 	if v := f.Header.Get("WWW-Authenticate"); v != "" {
 		c.Response().Header().Set("WWW-Authenticate", v)
 	}
@@ -152,7 +134,7 @@ func (a *Auth) HTTPErrorHandler(next echo.HTTPErrorHandler) echo.HTTPErrorHandle
 func (a *Auth) ProtectApp() echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			if a.bypass.Contains(c.Request().URL.Path) || a.skipper(c) {
+			if a.Bypassed(c.Request().URL.Path) || a.skipper(c) {
 				return next(c)
 			}
 			return a.check(c, next, nil)
@@ -171,12 +153,12 @@ func (a *Auth) RequireAuth(rules ...core.Rule) echo.MiddlewareFunc {
 func (a *Auth) check(c echo.Context, next echo.HandlerFunc, rules []core.Rule) error {
 	ctx := c.Request().Context()
 	if u := User(c); u != nil {
-		if err := a.base.Authorise(ctx, u, rules...); err != nil {
+		if err := a.Base().Authorise(ctx, u, rules...); err != nil {
 			return a.onError(c, err)
 		}
 		return next(c)
 	}
-	u, err := a.base.Authenticate(ctx, core.HTTPRequest(c.Request()), rules...)
+	u, err := a.Base().Authenticate(ctx, core.HTTPRequest(c.Request()), rules...)
 	if err != nil {
 		return a.onError(c, err)
 	}
@@ -195,7 +177,7 @@ func (a *Auth) GetAuthUser(c echo.Context) (*core.User, error) {
 	if u := User(c); u != nil {
 		return u, nil
 	}
-	u, err := a.base.Authenticate(c.Request().Context(), core.HTTPRequest(c.Request()))
+	u, err := a.Base().Authenticate(c.Request().Context(), core.HTTPRequest(c.Request()))
 	if err != nil {
 		return nil, err
 	}

@@ -17,18 +17,14 @@ type ErrorHandler = fiber.ErrorHandler
 
 // Auth is the fiber adapter. Build one with New; it is safe for concurrent use.
 type Auth struct {
-	base        *core.BaseAuth
-	owned       bool
-	bypass      core.PathSet
+	core.Adapter
 	next        func(*fiber.Ctx) bool
 	onError     ErrorHandler
 	fiberErrors bool
 }
 
 type options struct {
-	base        *core.BaseAuth
-	coreOpts    []core.Option
-	bypass      []string
+	core.AdapterConfig
 	next        func(*fiber.Ctx) bool
 	onError     ErrorHandler
 	fiberErrors bool
@@ -38,17 +34,17 @@ type options struct {
 type Option func(*options)
 
 // WithBaseAuth uses an existing BaseAuth (not closed by Auth.Close).
-func WithBaseAuth(b *core.BaseAuth) Option { return func(o *options) { o.base = b } }
+func WithBaseAuth(b *core.BaseAuth) Option { return func(o *options) { o.Base = b } }
 
 // WithCoreOptions passes options to core.New when Auth builds its BaseAuth.
 func WithCoreOptions(opts ...core.Option) Option {
-	return func(o *options) { o.coreOpts = append(o.coreOpts, opts...) }
+	return func(o *options) { o.CoreOptions = append(o.CoreOptions, opts...) }
 }
 
 // WithBypass lets these exact paths through ProtectApp (a trailing slash is
 // ignored), e.g. "/health".
 func WithBypass(paths ...string) Option {
-	return func(o *options) { o.bypass = append(o.bypass, paths...) }
+	return func(o *options) { o.Bypass = append(o.Bypass, paths...) }
 }
 
 // WithNext skips ProtectApp when next returns true (fiber's middleware
@@ -70,30 +66,16 @@ func New(opts ...Option) (*Auth, error) {
 	for _, fn := range opts {
 		fn(&o)
 	}
-	a := &Auth{base: o.base, bypass: core.NewPathSet(o.bypass...), next: o.next, onError: o.onError, fiberErrors: o.fiberErrors}
-	if a.base == nil {
-		b, err := core.New(o.coreOpts...)
-		if err != nil {
-			return nil, err
-		}
-		a.base, a.owned = b, true
+	shared, err := core.NewAdapter(o.AdapterConfig)
+	if err != nil {
+		return nil, err
 	}
+	a := &Auth{Adapter: shared, next: o.next, onError: o.onError, fiberErrors: o.fiberErrors}
 	if a.onError == nil {
 		a.onError = a.defaultError
 	}
 	return a, nil
 }
-
-// Close closes the BaseAuth if New built it.
-func (a *Auth) Close() error {
-	if a.owned {
-		return a.base.Close()
-	}
-	return nil
-}
-
-// Base returns the BaseAuth in use.
-func (a *Auth) Base() *core.BaseAuth { return a.base }
 
 // Error is returned by the middleware under WithFiberErrors. errors.As finds
 // in it both a *fiber.Error (the status, for fiber's own error handlers) and
@@ -112,7 +94,7 @@ func (e *Error) Unwrap() []error { return []error{e.status, e.err} }
 func (a *Auth) defaultError(c *fiber.Ctx, err error) error {
 	if a.fiberErrors {
 		status := core.StatusOf(err)
-		f := a.base.Failure(request{c}, err)
+		f := a.Base().Failure(request{c}, err)
 		if v := f.Header.Get("WWW-Authenticate"); v != "" {
 			c.Set("WWW-Authenticate", v)
 		}
@@ -124,7 +106,7 @@ func (a *Auth) defaultError(c *fiber.Ctx, err error) error {
 
 // render writes core's failure decision with fiber's calls.
 func (a *Auth) render(c *fiber.Ctx, err error) error {
-	f := a.base.Failure(request{c}, err)
+	f := a.Base().Failure(request{c}, err)
 	for k, v := range f.Header {
 		for _, s := range v {
 			c.Set(k, s)
@@ -153,7 +135,7 @@ func (a *Auth) ErrorHandler(next fiber.ErrorHandler) fiber.ErrorHandler {
 // request except bypass paths and those Next selects.
 func (a *Auth) ProtectApp() fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if a.bypass.Contains(c.Path()) || (a.next != nil && a.next(c)) {
+		if a.Bypassed(c.Path()) || (a.next != nil && a.next(c)) {
 			return c.Next()
 		}
 		return a.check(c, nil)
@@ -168,12 +150,12 @@ func (a *Auth) RequireAuth(rules ...core.Rule) fiber.Handler {
 
 func (a *Auth) check(c *fiber.Ctx, rules []core.Rule) error {
 	if u := User(c); u != nil {
-		if err := a.base.Authorise(c.UserContext(), u, rules...); err != nil {
+		if err := a.Base().Authorise(c.UserContext(), u, rules...); err != nil {
 			return a.onError(c, err)
 		}
 		return c.Next()
 	}
-	u, err := a.base.Authenticate(c.UserContext(), request{c}, rules...)
+	u, err := a.Base().Authenticate(c.UserContext(), request{c}, rules...)
 	if err != nil {
 		return a.onError(c, err)
 	}
@@ -192,7 +174,7 @@ func (a *Auth) GetAuthUser(c *fiber.Ctx) (*core.User, error) {
 	if u := User(c); u != nil {
 		return u, nil
 	}
-	u, err := a.base.Authenticate(c.UserContext(), request{c})
+	u, err := a.Base().Authenticate(c.UserContext(), request{c})
 	if err != nil {
 		return nil, err
 	}

@@ -14,34 +14,30 @@ type ErrorHandler func(c *gin.Context, err error)
 
 // Auth is the gin adapter. Build one with New; it is safe for concurrent use.
 type Auth struct {
-	base    *core.BaseAuth
-	owned   bool
-	bypass  core.PathSet
+	core.Adapter
 	onError ErrorHandler
 }
 
 type options struct {
-	base     *core.BaseAuth
-	coreOpts []core.Option
-	bypass   []string
-	onError  ErrorHandler
+	core.AdapterConfig
+	onError ErrorHandler
 }
 
 // Option configures an Auth.
 type Option func(*options)
 
 // WithBaseAuth uses an existing BaseAuth (not closed by Auth.Close).
-func WithBaseAuth(b *core.BaseAuth) Option { return func(o *options) { o.base = b } }
+func WithBaseAuth(b *core.BaseAuth) Option { return func(o *options) { o.Base = b } }
 
 // WithCoreOptions passes options to core.New when Auth builds its BaseAuth.
 func WithCoreOptions(opts ...core.Option) Option {
-	return func(o *options) { o.coreOpts = append(o.coreOpts, opts...) }
+	return func(o *options) { o.CoreOptions = append(o.CoreOptions, opts...) }
 }
 
 // WithBypass lets these exact paths through ProtectApp (a trailing slash is
 // ignored), e.g. "/health".
 func WithBypass(paths ...string) Option {
-	return func(o *options) { o.bypass = append(o.bypass, paths...) }
+	return func(o *options) { o.Bypass = append(o.Bypass, paths...) }
 }
 
 // WithErrorHandler replaces the default rendering of refusals.
@@ -54,34 +50,20 @@ func New(opts ...Option) (*Auth, error) {
 	for _, fn := range opts {
 		fn(&o)
 	}
-	a := &Auth{base: o.base, bypass: core.NewPathSet(o.bypass...), onError: o.onError}
-	if a.base == nil {
-		b, err := core.New(o.coreOpts...)
-		if err != nil {
-			return nil, err
-		}
-		a.base, a.owned = b, true
+	shared, err := core.NewAdapter(o.AdapterConfig)
+	if err != nil {
+		return nil, err
 	}
+	a := &Auth{Adapter: shared, onError: o.onError}
 	if a.onError == nil {
 		a.onError = a.renderFailure
 	}
 	return a, nil
 }
 
-// Close closes the BaseAuth if New built it.
-func (a *Auth) Close() error {
-	if a.owned {
-		return a.base.Close()
-	}
-	return nil
-}
-
-// Base returns the BaseAuth in use.
-func (a *Auth) Base() *core.BaseAuth { return a.base }
-
 // renderFailure writes core's failure decision with gin's calls.
 func (a *Auth) renderFailure(c *gin.Context, err error) {
-	f := a.base.Failure(core.HTTPRequest(c.Request), err)
+	f := a.Base().Failure(core.HTTPRequest(c.Request), err)
 	for k, v := range f.Header {
 		for _, s := range v {
 			c.Writer.Header().Add(k, s)
@@ -98,7 +80,7 @@ func (a *Auth) renderFailure(c *gin.Context, err error) {
 // request except bypass paths.
 func (a *Auth) ProtectApp() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if a.bypass.Contains(c.Request.URL.Path) {
+		if a.Bypassed(c.Request.URL.Path) {
 			c.Next()
 			return
 		}
@@ -114,14 +96,14 @@ func (a *Auth) RequireAuth(rules ...core.Rule) gin.HandlerFunc {
 
 func (a *Auth) check(c *gin.Context, rules []core.Rule) {
 	if u := User(c); u != nil {
-		if err := a.base.Authorise(c.Request.Context(), u, rules...); err != nil {
+		if err := a.Base().Authorise(c.Request.Context(), u, rules...); err != nil {
 			a.fail(c, err)
 			return
 		}
 		c.Next()
 		return
 	}
-	u, err := a.base.Authenticate(c.Request.Context(), core.HTTPRequest(c.Request), rules...)
+	u, err := a.Base().Authenticate(c.Request.Context(), core.HTTPRequest(c.Request), rules...)
 	if err != nil {
 		a.fail(c, err)
 		return
@@ -146,7 +128,7 @@ func (a *Auth) GetAuthUser(c *gin.Context) (*core.User, error) {
 	if u := User(c); u != nil {
 		return u, nil
 	}
-	u, err := a.base.Authenticate(c.Request.Context(), core.HTTPRequest(c.Request))
+	u, err := a.Base().Authenticate(c.Request.Context(), core.HTTPRequest(c.Request))
 	if err != nil {
 		return nil, err
 	}

@@ -19,34 +19,30 @@ type ErrorHandler func(ctx context.Context, e events.ALBTargetGroupRequest, err 
 // New; it is safe for concurrent use and keeps its key caches warm across
 // invocations.
 type Auth struct {
-	base    *core.BaseAuth
-	owned   bool
-	bypass  core.PathSet
+	core.Adapter
 	onError ErrorHandler
 }
 
 type options struct {
-	base     *core.BaseAuth
-	coreOpts []core.Option
-	bypass   []string
-	onError  ErrorHandler
+	core.AdapterConfig
+	onError ErrorHandler
 }
 
 // Option configures an Auth.
 type Option func(*options)
 
 // WithBaseAuth uses an existing BaseAuth (not closed by Auth.Close).
-func WithBaseAuth(b *core.BaseAuth) Option { return func(o *options) { o.base = b } }
+func WithBaseAuth(b *core.BaseAuth) Option { return func(o *options) { o.Base = b } }
 
 // WithCoreOptions passes options to core.New when Auth builds its BaseAuth.
 func WithCoreOptions(opts ...core.Option) Option {
-	return func(o *options) { o.coreOpts = append(o.coreOpts, opts...) }
+	return func(o *options) { o.CoreOptions = append(o.CoreOptions, opts...) }
 }
 
 // WithBypass lets these exact paths through Protect (a trailing slash is
 // ignored), e.g. "/health".
 func WithBypass(paths ...string) Option {
-	return func(o *options) { o.bypass = append(o.bypass, paths...) }
+	return func(o *options) { o.Bypass = append(o.Bypass, paths...) }
 }
 
 // WithErrorHandler replaces the default response for refusals.
@@ -59,14 +55,11 @@ func New(opts ...Option) (*Auth, error) {
 	for _, fn := range opts {
 		fn(&o)
 	}
-	a := &Auth{base: o.base, bypass: core.NewPathSet(o.bypass...), onError: o.onError}
-	if a.base == nil {
-		b, err := core.New(o.coreOpts...)
-		if err != nil {
-			return nil, err
-		}
-		a.base, a.owned = b, true
+	shared, err := core.NewAdapter(o.AdapterConfig)
+	if err != nil {
+		return nil, err
 	}
+	a := &Auth{Adapter: shared, onError: o.onError}
 	if a.onError == nil {
 		a.onError = func(_ context.Context, e events.ALBTargetGroupRequest, err error) (events.ALBTargetGroupResponse, error) {
 			return a.FailureResponse(&e, err), nil
@@ -75,22 +68,11 @@ func New(opts ...Option) (*Auth, error) {
 	return a, nil
 }
 
-// Close closes the BaseAuth if New built it.
-func (a *Auth) Close() error {
-	if a.owned {
-		return a.base.Close()
-	}
-	return nil
-}
-
-// Base returns the BaseAuth in use.
-func (a *Auth) Base() *core.BaseAuth { return a.base }
-
 // Protect wraps a whole handler: every request except bypass paths is
 // authenticated and authorised first, and the user is put in the context.
 func (a *Auth) Protect(h Handler) Handler {
 	return func(ctx context.Context, e events.ALBTargetGroupRequest) (events.ALBTargetGroupResponse, error) {
-		if a.bypass.Contains(e.Path) {
+		if a.Bypassed(e.Path) {
 			return h(ctx, e)
 		}
 		return a.serve(ctx, e, h, nil)
@@ -107,12 +89,12 @@ func (a *Auth) RequireAuth(h Handler, rules ...core.Rule) Handler {
 
 func (a *Auth) serve(ctx context.Context, e events.ALBTargetGroupRequest, h Handler, rules []core.Rule) (events.ALBTargetGroupResponse, error) {
 	if u, ok := core.UserFromContext(ctx); ok {
-		if err := a.base.Authorise(ctx, u, rules...); err != nil {
+		if err := a.Base().Authorise(ctx, u, rules...); err != nil {
 			return a.onError(ctx, e, err)
 		}
 		return h(ctx, e)
 	}
-	u, err := a.base.Authenticate(ctx, Request(&e), rules...)
+	u, err := a.Base().Authenticate(ctx, Request(&e), rules...)
 	if err != nil {
 		return a.onError(ctx, e, err)
 	}
@@ -125,7 +107,7 @@ func (a *Auth) GetAuthUser(ctx context.Context, e events.ALBTargetGroupRequest) 
 	if u, ok := core.UserFromContext(ctx); ok {
 		return u, nil
 	}
-	return a.base.Authenticate(ctx, Request(&e))
+	return a.Base().Authenticate(ctx, Request(&e))
 }
 
 // User returns the user Protect stored in ctx, or nil.
@@ -137,7 +119,7 @@ func User(ctx context.Context) *core.User {
 // FailureResponse is core's decision for a refused event as an ALB
 // response, with multi-value headers when the request used them.
 func (a *Auth) FailureResponse(e *events.ALBTargetGroupRequest, err error) events.ALBTargetGroupResponse {
-	f := a.base.Failure(Request(e), err)
+	f := a.Base().Failure(Request(e), err)
 	return Response(e, f.Status, f.Header, string(f.Body))
 }
 

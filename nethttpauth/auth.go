@@ -13,34 +13,30 @@ type ErrorHandler func(w http.ResponseWriter, r *http.Request, err error)
 // Auth is the net/http adapter. Build one with New; it is safe for
 // concurrent use.
 type Auth struct {
-	base    *core.BaseAuth
-	owned   bool
-	bypass  core.PathSet
+	core.Adapter
 	onError ErrorHandler
 }
 
 type options struct {
-	base     *core.BaseAuth
-	coreOpts []core.Option
-	bypass   []string
-	onError  ErrorHandler
+	core.AdapterConfig
+	onError ErrorHandler
 }
 
 // Option configures an Auth.
 type Option func(*options)
 
 // WithBaseAuth uses an existing BaseAuth (not closed by Auth.Close).
-func WithBaseAuth(b *core.BaseAuth) Option { return func(o *options) { o.base = b } }
+func WithBaseAuth(b *core.BaseAuth) Option { return func(o *options) { o.Base = b } }
 
 // WithCoreOptions passes options to core.New when Auth builds its BaseAuth.
 func WithCoreOptions(opts ...core.Option) Option {
-	return func(o *options) { o.coreOpts = append(o.coreOpts, opts...) }
+	return func(o *options) { o.CoreOptions = append(o.CoreOptions, opts...) }
 }
 
 // WithBypass lets these exact paths through ProtectApp without
 // authentication (a trailing slash is ignored), e.g. "/health".
 func WithBypass(paths ...string) Option {
-	return func(o *options) { o.bypass = append(o.bypass, paths...) }
+	return func(o *options) { o.Bypass = append(o.Bypass, paths...) }
 }
 
 // WithErrorHandler replaces the default rendering of refusals
@@ -54,33 +50,19 @@ func New(opts ...Option) (*Auth, error) {
 	for _, fn := range opts {
 		fn(&o)
 	}
-	a := &Auth{base: o.base, bypass: core.NewPathSet(o.bypass...), onError: o.onError}
-	if a.base == nil {
-		b, err := core.New(o.coreOpts...)
-		if err != nil {
-			return nil, err
-		}
-		a.base, a.owned = b, true
+	shared, err := core.NewAdapter(o.AdapterConfig)
+	if err != nil {
+		return nil, err
 	}
+	a := &Auth{Adapter: shared, onError: o.onError}
 	if a.onError == nil {
 		a.onError = a.writeFailure
 	}
 	return a, nil
 }
 
-// Close closes the BaseAuth if New built it.
-func (a *Auth) Close() error {
-	if a.owned {
-		return a.base.Close()
-	}
-	return nil
-}
-
-// Base returns the BaseAuth in use.
-func (a *Auth) Base() *core.BaseAuth { return a.base }
-
 func (a *Auth) writeFailure(w http.ResponseWriter, r *http.Request, err error) {
-	core.WriteFailure(w, a.base.Failure(core.HTTPRequest(r), err))
+	core.WriteFailure(w, a.Base().Failure(core.HTTPRequest(r), err))
 }
 
 // ProtectApp authenticates and authorises every request except bypass
@@ -88,7 +70,7 @@ func (a *Auth) writeFailure(w http.ResponseWriter, r *http.Request, err error) {
 // requests are answered by the error handler and never reach next.
 func (a *Auth) ProtectApp(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if a.bypass.Contains(r.URL.Path) {
+		if a.Bypassed(r.URL.Path) {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -109,14 +91,14 @@ func (a *Auth) RequireAuth(rules ...core.Rule) func(http.Handler) http.Handler {
 
 func (a *Auth) serve(w http.ResponseWriter, r *http.Request, next http.Handler, rules []core.Rule) {
 	if u, ok := core.UserFromContext(r.Context()); ok {
-		if err := a.base.Authorise(r.Context(), u, rules...); err != nil {
+		if err := a.Base().Authorise(r.Context(), u, rules...); err != nil {
 			a.onError(w, r, err)
 			return
 		}
 		next.ServeHTTP(w, r)
 		return
 	}
-	u, err := a.base.Authenticate(r.Context(), core.HTTPRequest(r), rules...)
+	u, err := a.Base().Authenticate(r.Context(), core.HTTPRequest(r), rules...)
 	if err != nil {
 		a.onError(w, r, err)
 		return
@@ -130,7 +112,7 @@ func (a *Auth) GetAuthUser(r *http.Request) (*core.User, error) {
 	if u, ok := core.UserFromContext(r.Context()); ok {
 		return u, nil
 	}
-	return a.base.Authenticate(r.Context(), core.HTTPRequest(r))
+	return a.Base().Authenticate(r.Context(), core.HTTPRequest(r))
 }
 
 // User returns the user the middleware stored in r's context, or nil.

@@ -416,6 +416,9 @@ func signatures(dir string) (string, error) {
 		for _, m := range t.Methods {
 			print(m)
 		}
+		if embedsCoreAdapter(t) {
+			fmt.Fprintf(&b, "// promoted from the embedded core.Adapter:\nfunc (a *%s) Base() *core.BaseAuth\nfunc (a *%s) Bypassed(path string) bool\nfunc (a *%s) Close() error\n", t.Name, t.Name, t.Name)
+		}
 	}
 	return b.String(), nil
 }
@@ -454,4 +457,24 @@ func inlineGo() []string {
 		return nil
 	})
 	return bad
+}
+
+// embedsCoreAdapter reports whether a struct type embeds core.Adapter.
+func embedsCoreAdapter(t *doc.Type) bool {
+	for _, spec := range t.Decl.Specs {
+		ts, ok := spec.(*ast.TypeSpec)
+		if !ok {
+			continue
+		}
+		st, ok := ts.Type.(*ast.StructType)
+		if !ok {
+			continue
+		}
+		for _, f := range st.Fields.List {
+			if sel, ok := f.Type.(*ast.SelectorExpr); ok && len(f.Names) == 0 && sel.Sel.Name == "Adapter" {
+				return true
+			}
+		}
+	}
+	return false
 }
