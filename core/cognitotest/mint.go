@@ -184,15 +184,7 @@ func set(m map[string]any, k string, v any) {
 // Mint returns a header set for u, exactly as the ALB would send it, with
 // opts applied.
 func (i *Issuer) Mint(u User, opts ...TokenOption) Headers {
-	if u.Sub == "" {
-		u.Sub = NewUUID()
-	}
-	if u.Username == "" {
-		u.Username = u.Sub
-	}
-	if u.Email == "" {
-		u.Email = "user@example.com"
-	}
+	u = withDefaults(u)
 	i.mu.RLock()
 	m := &mint{
 		now: time.Now(), ttl: time.Hour,
