@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cognitoauth/cognito-auth-go/core/internal/keys"
@@ -23,8 +24,9 @@ type BaseAuth struct {
 	jwks    *keys.JWKS
 	cache   *tokencache.Cache[*User]
 	devUser *User
-	decider Decider
-	watcher *PolicyWatcher // owned: closed by Close
+	decider  Decider
+	watcher  *PolicyWatcher // owned: closed by Close
+	sessions atomic.Pointer[sessionHolder]
 
 	stop      context.CancelFunc
 	wg        sync.WaitGroup
@@ -266,6 +268,12 @@ func (a *BaseAuth) identify(ctx context.Context, req Request) (*User, error) {
 				return a.identifyBearer(ctx, vals)
 			}
 		}
+		if s := a.sessionSource(); s != nil {
+			u, err := s.AuthenticateSession(ctx, req)
+			if err == nil || !errors.Is(err, ErrMissingToken) || a.devUser == nil {
+				return u, err
+			}
+		}
 		if a.devUser != nil {
 			return a.devUser.Clone(), nil
 		}
@@ -314,8 +322,16 @@ func (a *BaseAuth) identifyBearer(ctx context.Context, vals []string) (*User, er
 	if !ok || !strings.EqualFold(scheme, bearerScheme) || tok == "" || strings.ContainsAny(tok, " \t,") {
 		return nil, invalid(CodeBadAuthorization, `Authorization is not "Bearer <token>"`)
 	}
+	return a.VerifyAccessToken(ctx, tok)
+}
+
+// VerifyAccessToken verifies a Cognito access token (pinned pool, RS256,
+// token_use access, client id allow-list, exp/iat) and returns its user:
+// sub, username, groups, scopes and client id (no email: access tokens do
+// not carry it). Verified tokens are cached like ALB header sets.
+func (a *BaseAuth) VerifyAccessToken(ctx context.Context, tok string) (*User, error) {
 	if a.cfg.issuer == "" {
-		return nil, newError(ErrConfig, CodeNotConfigured, "a bearer token was sent but no user pool is configured")
+		return nil, newError(ErrConfig, CodeNotConfigured, "an access token was sent but no user pool is configured")
 	}
 	now := a.cfg.now()
 	key := tokencache.Key{B: tok, C: bearerScheme}

@@ -64,6 +64,8 @@ const (
 	CodePolicyNotLoaded   Code = "policy_not_loaded"      // the authorisation policy has never loaded
 	CodeRouteForbidden    Code = "route_forbidden"        // a per-route rule refused the user
 	CodeNotConfigured     Code = "not_configured"         // headers sent, but verification is not configured
+	CodeAudienceMismatch  Code = "audience_mismatch"      // ID token aud is not a configured client
+	CodeNonceMismatch     Code = "nonce_mismatch"         // ID token nonce differs from the login request's
 	CodeBadAuthorization  Code = "invalid_authorization"  // Authorization is not exactly one "Bearer <token>"
 	CodeInvalidConfig     Code = "invalid_config"         // returned by New
 )

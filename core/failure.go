@@ -34,7 +34,31 @@ func (f *Failure) IsRedirect() bool { return f.Location != "" }
 // allowed), 503 (key server down) or 500 (misconfigured), and a
 // WWW-Authenticate header on 401.
 func (a *BaseAuth) Failure(req Request, err error) Failure {
+	if s := a.sessionSource(); s != nil && req != nil && WantsHTML(req) && StatusOf(err) == http.StatusUnauthorized {
+		// With hosted-UI sessions, a browser that is not signed in goes to login.
+		loc := s.LoginURL(SafeReturnPath(req.Path()))
+		h := http.Header{"Cache-Control": {"no-store"}, "Location": {loc}}
+		return Failure{Status: http.StatusFound, Location: loc, Header: h}
+	}
 	return DecideFailure(req, err, a.cfg.redirectURL)
+}
+
+// SafeReturnPath returns p if it is a same-origin path ("/…", not "//…",
+// no backslash, control characters or scheme), else "/". Use it for every
+// post-login return address.
+func SafeReturnPath(p string) string {
+	if p == "" || p[0] != '/' || len(p) > 2048 {
+		return "/"
+	}
+	if len(p) > 1 && (p[1] == '/' || p[1] == '\\') {
+		return "/"
+	}
+	for i := 0; i < len(p); i++ {
+		if c := p[i]; c < 0x20 || c == 0x7f || c == '\\' {
+			return "/"
+		}
+	}
+	return p
 }
 
 // StatusOf returns the HTTP status an error maps to.
