@@ -19,11 +19,11 @@ import (
 // process with New; it is safe for concurrent use. Call Close when done to
 // stop its background work.
 type BaseAuth struct {
-	cfg     *config
-	alb     *keys.ALB
-	jwks    *keys.JWKS
-	cache   *tokencache.Cache[*User]
-	devUser *User
+	cfg      *config
+	alb      *keys.ALB
+	jwks     *keys.JWKS
+	cache    *tokencache.Cache[*User]
+	devUser  *User
 	decider  Decider
 	watcher  *PolicyWatcher // owned: closed by Close
 	sessions atomic.Pointer[sessionHolder]

@@ -39,7 +39,9 @@ type CookieWriter interface {
 
 // HTTPExchange adapts a net/http request and its response writer to
 // Request and CookieWriter.
-func HTTPExchange(w http.ResponseWriter, r *http.Request) Request { return httpExchange{httpRequest{r}, w} }
+func HTTPExchange(w http.ResponseWriter, r *http.Request) Request {
+	return httpExchange{httpRequest{r}, w}
+}
 
 type httpExchange struct {
 	httpRequest
