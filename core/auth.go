@@ -461,3 +461,23 @@ func loadDevUser(cfg *config) (*User, error) {
 	}
 	return u, nil
 }
+
+// ClientIDs returns the configured app client ids.
+func (a *BaseAuth) ClientIDs() []string { return append([]string(nil), a.cfg.clientIDs...) }
+
+// Region returns the configured AWS region.
+func (a *BaseAuth) Region() string { return a.cfg.region }
+
+// AllowsUnverifiedEmail reports whether users with an unverified email are
+// accepted (WithAllowUnverifiedEmail).
+func (a *BaseAuth) AllowsUnverifiedEmail() bool { return a.cfg.allowUnverified }
+
+// lookupEnv reads the environment the BaseAuth was configured from.
+func (a *BaseAuth) lookupEnv(name string) (string, bool) { return a.cfg.lookupEnv(name) }
+
+// Env reads a variable from the environment the BaseAuth was configured from
+// (os.LookupEnv unless WithEnvironment replaced it), trimmed.
+func (a *BaseAuth) Env(name string) string {
+	v, _ := a.lookupEnv(name)
+	return strings.TrimSpace(v)
+}

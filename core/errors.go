@@ -66,6 +66,8 @@ const (
 	CodeNotConfigured     Code = "not_configured"         // headers sent, but verification is not configured
 	CodeAudienceMismatch  Code = "audience_mismatch"      // ID token aud is not a configured client
 	CodeNonceMismatch     Code = "nonce_mismatch"         // ID token nonce differs from the login request's
+	CodeInvalidSession    Code = "invalid_session"        // session cookie tampered, truncated, spliced or sealed with an unknown key
+	CodeSessionExpired    Code = "session_expired"        // session past its absolute or idle lifetime, or its refresh failed
 	CodeBadAuthorization  Code = "invalid_authorization"  // Authorization is not exactly one "Bearer <token>"
 	CodeInvalidConfig     Code = "invalid_config"         // returned by New
 )
@@ -84,6 +86,11 @@ type Error struct {
 func newError(kind error, code Code, detail string) *Error {
 	return &Error{Code: code, kind: kind, detail: detail}
 }
+
+// NewError returns an *Error of kind (one of the sentinels) with a stable
+// code and operator-facing detail (never token contents). For packages that
+// extend core, such as hostedui.
+func NewError(kind error, code Code, detail string) *Error { return newError(kind, code, detail) }
 
 // Error implements error.
 func (e *Error) Error() string {

@@ -36,7 +36,7 @@ func (f *Failure) IsRedirect() bool { return f.Location != "" }
 func (a *BaseAuth) Failure(req Request, err error) Failure {
 	if s := a.sessionSource(); s != nil && req != nil && WantsHTML(req) && StatusOf(err) == http.StatusUnauthorized {
 		// With hosted-UI sessions, a browser that is not signed in goes to login.
-		loc := s.LoginURL(SafeReturnPath(req.Path()))
+		loc := s.LoginURL(SafeReturnPath(returnPath(req)))
 		h := http.Header{"Cache-Control": {"no-store"}, "Location": {loc}}
 		return Failure{Status: http.StatusFound, Location: loc, Header: h}
 	}

@@ -5,6 +5,7 @@ go 1.25.0
 require (
 	github.com/lestrrat-go/jwx/v3 v3.3.0
 	github.com/valyala/fastjson v1.6.10
+	golang.org/x/oauth2 v0.36.0
 	golang.org/x/sync v0.22.0
 )
 

@@ -42,6 +42,18 @@ func (h httpRequest) Cookie(name string) (string, bool) {
 
 func (h httpRequest) Path() string { return h.r.URL.Path }
 
+// RequestURI returns the path and query, for post-login return addresses.
+func (h httpRequest) RequestURI() string { return h.r.URL.RequestURI() }
+
+// returnPath is where a browser goes back to after signing in: the path and
+// query when the request can tell them (a RequestURI method), else the path.
+func returnPath(req Request) string {
+	if u, ok := req.(interface{ RequestURI() string }); ok {
+		return u.RequestURI()
+	}
+	return req.Path()
+}
+
 // WantsHTML reports whether the request's Accept header prefers an HTML page
 // (a browser) over JSON (an API client).
 func WantsHTML(req Request) bool {

@@ -98,7 +98,7 @@ func (a *Auth) serve(w http.ResponseWriter, r *http.Request, next http.Handler, 
 		next.ServeHTTP(w, r)
 		return
 	}
-	u, err := a.Base().Authenticate(r.Context(), core.HTTPRequest(r), rules...)
+	u, err := a.Base().Authenticate(r.Context(), core.HTTPExchange(w, r), rules...)
 	if err != nil {
 		a.onError(w, r, err)
 		return

@@ -101,6 +101,9 @@ func (i *Issuer) NewHostedUI(baseURL string, opts ...HostedUIOption) *HostedUI {
 	for _, o := range opts {
 		o(h)
 	}
+	for i := range h.users {
+		h.users[i] = withDefaults(h.users[i]) // one sub per user, in every token
+	}
 	return h
 }
 

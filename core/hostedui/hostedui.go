@@ -1,0 +1,387 @@
+package hostedui
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/cognitoauth/cognito-auth-go/core"
+	"golang.org/x/oauth2"
+	"golang.org/x/sync/singleflight"
+)
+
+// HostedUI runs the hosted-UI login for a BaseAuth. Build one per process
+// with New; it is safe for concurrent use.
+type HostedUI struct {
+	base    *core.BaseAuth
+	cfg     *config
+	seal    *sealer
+	oauth   *oauth2.Config
+	refresh singleflight.Group
+}
+
+// New configures the hosted-UI login from the environment (options override
+// it) and attaches it to base, so base.Authenticate accepts its sessions and
+// sends browsers without one to the login route. Every configuration problem
+// is returned together, matching core.ErrConfig.
+func New(base *core.BaseAuth, opts ...Option) (*HostedUI, error) {
+	if base == nil {
+		return nil, fmt.Errorf("%w: hostedui: nil BaseAuth", core.ErrConfig)
+	}
+	cfg, err := loadConfig(base, opts)
+	if err != nil {
+		return nil, err
+	}
+	seal, err := newSealer(cfg.secrets)
+	if err != nil {
+		return nil, fmt.Errorf("%w: hostedui: %w", core.ErrConfig, err)
+	}
+	scopes := append([]string{"openid", "email", "profile"}, cfg.scopes...)
+	h := &HostedUI{base: base, cfg: cfg, seal: seal, oauth: &oauth2.Config{
+		ClientID:     base.ClientIDs()[0],
+		ClientSecret: cfg.clientSecret,
+		Endpoint: oauth2.Endpoint{
+			AuthURL: cfg.base + "/oauth2/authorize", TokenURL: cfg.base + "/oauth2/token",
+			AuthStyle: oauth2.AuthStyleInHeader,
+		},
+		RedirectURL: cfg.appURL + cfg.callbackPath,
+		Scopes:      scopes,
+	}}
+	base.UseSessions(h)
+	return h, nil
+}
+
+// Paths returns the routes to mount: login, callback and logout (relative
+// to the app's mount prefix).
+func (h *HostedUI) Paths() (login, callback, logout string) {
+	return h.cfg.loginPath, h.cfg.callbackPath, h.cfg.logoutPath
+}
+
+// LoginURL implements core.SessionSource.
+func (h *HostedUI) LoginURL(returnPath string) string {
+	return h.cfg.prefix + h.cfg.loginPath + "?rd=" + url.QueryEscape(core.SafeReturnPath(returnPath))
+}
+
+// Exchange is one request as the hosted-UI routes need it. Adapters
+// implement it over their framework's request and response.
+type Exchange interface {
+	core.Request
+	core.CookieWriter
+	Method() string
+	Query(name string) string
+	FormValue(name string) string
+}
+
+// Response is what a hosted-UI route answers; cookies were already set
+// through the Exchange. Adapters render it with their framework's calls.
+type Response struct {
+	Status      int
+	Location    string // for redirects
+	ContentType string
+	Body        []byte
+}
+
+func redirect(loc string) Response { return Response{Status: http.StatusSeeOther, Location: loc} }
+
+func page(status int, title, msg, extra string) Response {
+	var b strings.Builder
+	_ = pageTmpl.Execute(&b, struct {
+		Title, Message string
+		Extra          template.HTML
+	}{title, msg, template.HTML(extra)}) //nolint:gosec // extra is built from escaped values only
+	return Response{Status: status, ContentType: "text/html; charset=utf-8", Body: []byte(b.String())}
+}
+
+var pageTmpl = template.Must(template.New("p").Parse(`<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>{{.Title}}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem}</style></head>
+<body><h1>{{.Title}}</h1><p>{{.Message}}</p>{{.Extra}}</body></html>`))
+
+func randomString() string {
+	var b [32]byte
+	_, _ = rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// Login starts a login: it stores state, the PKCE verifier and a nonce in a
+// sealed single-use cookie and redirects to the hosted UI.
+func (h *HostedUI) Login(_ context.Context, x Exchange) Response {
+	st := loginState{
+		State: randomString(), Verifier: oauth2.GenerateVerifier(), Nonce: randomString(),
+		Return: core.SafeReturnPath(x.Query("rd")), Expires: h.cfg.now().Add(10 * time.Minute).Unix(),
+	}
+	if err := h.writeSealed(x, x, h.loginCookie(), st, 600); err != nil {
+		return page(http.StatusInternalServerError, "Sign-in failed", "Could not start the sign-in.", "")
+	}
+	return redirect(h.oauth.AuthCodeURL(st.State, oauth2.S256ChallengeOption(st.Verifier), oauth2.SetAuthURLParam("nonce", st.Nonce)))
+}
+
+func (h *HostedUI) failed(reason string) Response {
+	h.base.Logger().Info("cognito-auth: hosted-UI sign-in refused", "reason", reason)
+	again := `<p><a href="` + template.HTMLEscapeString(h.cfg.prefix+h.cfg.loginPath) + `">Sign in again</a></p>`
+	return page(http.StatusBadRequest, "Sign-in failed", "The sign-in could not be completed. Please try again.", again)
+}
+
+// Callback completes a login: state, code exchange with the PKCE verifier,
+// ID token (with nonce) and access token verification, then the session.
+func (h *HostedUI) Callback(ctx context.Context, x Exchange) Response {
+	var st loginState
+	found, err := h.readSealed(x, h.loginCookie(), &st)
+	h.clearFrom(x, x, h.loginCookie(), 0) // single use, whatever happens next
+	switch {
+	case !found:
+		return h.failed("no login in progress (missing or already used state)")
+	case err != nil:
+		return h.failed("login state cookie does not open")
+	case h.cfg.now().Unix() > st.Expires:
+		return h.failed("login took too long")
+	case x.Query("error") != "":
+		return h.failed("the hosted UI answered " + x.Query("error"))
+	case subtle.ConstantTimeCompare([]byte(x.Query("state")), []byte(st.State)) != 1:
+		return h.failed("state does not match")
+	case x.Query("code") == "":
+		return h.failed("no code")
+	}
+	tctx := context.WithValue(ctx, oauth2.HTTPClient, h.cfg.httpClient)
+	tok, err := h.oauth.Exchange(tctx, x.Query("code"), oauth2.VerifierOption(st.Verifier))
+	if err != nil {
+		return h.failed("code exchange: " + oauthReason(err))
+	}
+	idToken, _ := tok.Extra("id_token").(string)
+	claims, err := h.base.VerifyIDToken(ctx, idToken, st.Nonce)
+	if err != nil {
+		return h.failed("ID token: " + string(core.CodeOf(err)))
+	}
+	user, err := h.base.VerifyAccessToken(ctx, tok.AccessToken)
+	if err != nil || user.Sub != claims.Sub {
+		return h.failed("access token does not verify or names another user")
+	}
+	if claims.Email != "" && !claims.EmailVerified && !h.base.AllowsUnverifiedEmail() {
+		return page(http.StatusForbidden, "Access denied", "Your email address is not verified.", "")
+	}
+	now := h.cfg.now()
+	s := &session{
+		V: sessionVersion, ID: randomString(), Sub: claims.Sub, Email: claims.Email, EmailVerified: claims.EmailVerified,
+		Name: claims.Name, GivenName: claims.GivenName, FamilyName: claims.FamilyName,
+		Access: tok.AccessToken, Refresh: tok.RefreshToken, AccessExp: user.ExpiresAt.Unix(), AccessIat: now.Unix(),
+		Created: now.Unix(), Seen: now.Unix(), Expires: now.Add(h.cfg.sessionTTL).Unix(),
+	}
+	if h.cfg.userInfo {
+		s.Attributes = h.userInfo(ctx, tok.AccessToken)
+	}
+	if err := h.save(x, x, s); err != nil {
+		return h.failed("saving the session: " + err.Error())
+	}
+	return redirect(h.withPrefix(st.Return))
+}
+
+// withPrefix puts the mount prefix in front of a return path that lacks it.
+func (h *HostedUI) withPrefix(p string) string {
+	if h.cfg.prefix == "" || strings.HasPrefix(p, h.cfg.prefix+"/") || p == h.cfg.prefix {
+		return p
+	}
+	return h.cfg.prefix + p
+}
+
+func oauthReason(err error) string {
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) && re.ErrorCode != "" {
+		return re.ErrorCode
+	}
+	return "token endpoint failed"
+}
+
+func (h *HostedUI) save(w core.CookieWriter, req core.Request, s *session) error {
+	maxAge := int(time.Until(time.Unix(s.Expires, 0)).Seconds())
+	if now := h.cfg.now(); now.Unix() < s.Expires {
+		maxAge = int(s.Expires - now.Unix())
+	}
+	return h.writeSealed(w, req, h.sessionCookie(), s, maxAge)
+}
+
+// userInfo fetches the user's attributes once, at login.
+func (h *HostedUI) userInfo(ctx context.Context, access string) map[string]string {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, h.cfg.base+"/oauth2/userInfo", nil)
+	if err != nil {
+		return nil
+	}
+	req.Header.Set("Authorization", "Bearer "+access)
+	resp, err := h.cfg.httpClient.Do(req)
+	if err != nil {
+		return nil
+	}
+	defer func() { _ = resp.Body.Close() }()
+	var raw map[string]any
+	if resp.StatusCode != http.StatusOK || json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&raw) != nil {
+		return nil
+	}
+	out := map[string]string{}
+	for k, v := range raw {
+		if s, ok := v.(string); ok && s != "" {
+			out[k] = s
+		}
+	}
+	return out
+}
+
+// AuthenticateSession implements core.SessionSource: it opens the session
+// cookie, enforces the absolute and idle expiry, refreshes an expiring
+// access token (once per session at a time) and verifies the access token.
+func (h *HostedUI) AuthenticateSession(ctx context.Context, req core.Request) (*core.User, error) {
+	var s session
+	found, err := h.readSealed(req, h.sessionCookie(), &s)
+	switch {
+	case !found:
+		return nil, core.NewError(core.ErrMissingToken, core.CodeMissingToken, "no session cookie")
+	case err != nil || s.V != sessionVersion:
+		return nil, core.NewError(core.ErrInvalidToken, core.CodeInvalidSession, "session cookie does not open (tampered, truncated, spliced, or an unknown key)")
+	}
+	now := h.cfg.now()
+	if now.Unix() >= s.Expires || now.Sub(time.Unix(s.Seen, 0)) > h.cfg.idleTTL {
+		return nil, core.NewError(core.ErrExpiredToken, core.CodeSessionExpired, "session past its absolute or idle lifetime")
+	}
+	w, canWrite := req.(core.CookieWriter)
+	if now.Add(refreshMargin(&s)).Unix() >= s.AccessExp {
+		ns, err := h.refreshSession(ctx, &s)
+		if err != nil {
+			return nil, err
+		}
+		s = *ns
+		if canWrite {
+			s.Seen = now.Unix()
+			_ = h.save(w, req, &s)
+		}
+	} else if canWrite && now.Sub(time.Unix(s.Seen, 0)) > h.cfg.idleTTL/4 {
+		s.Seen = now.Unix()
+		_ = h.save(w, req, &s)
+	}
+	u, err := h.base.VerifyAccessToken(ctx, s.Access)
+	if err != nil {
+		return nil, err
+	}
+	if u.Sub != s.Sub {
+		return nil, core.NewError(core.ErrInvalidToken, core.CodeInvalidSession, "access token names another user")
+	}
+	u.Email, u.EmailVerified, u.Name, u.GivenName, u.FamilyName = s.Email, s.EmailVerified, s.Name, s.GivenName, s.FamilyName
+	return u, nil
+}
+
+// refreshMargin is how long before expiry an access token is refreshed:
+// 30 s, or a quarter of its lifetime when that is shorter.
+func refreshMargin(s *session) time.Duration {
+	return min(30*time.Second, time.Duration(s.AccessExp-s.AccessIat)*time.Second/4)
+}
+
+// refreshSession renews the tokens with the refresh token; concurrent
+// requests of one session share a single refresh.
+func (h *HostedUI) refreshSession(ctx context.Context, s *session) (*session, error) {
+	if s.Refresh == "" {
+		return nil, core.NewError(core.ErrExpiredToken, core.CodeSessionExpired, "access token expired and there is no refresh token")
+	}
+	v, err, _ := h.refresh.Do(s.ID, func() (any, error) {
+		tctx := context.WithValue(context.WithoutCancel(ctx), oauth2.HTTPClient, h.cfg.httpClient)
+		tok, err := h.oauth.TokenSource(tctx, &oauth2.Token{RefreshToken: s.Refresh}).Token()
+		if err != nil {
+			return nil, core.NewError(core.ErrExpiredToken, core.CodeSessionExpired, "refresh failed ("+oauthReason(err)+")")
+		}
+		u, err := h.base.VerifyAccessToken(ctx, tok.AccessToken)
+		if err != nil || u.Sub != s.Sub {
+			return nil, core.NewError(core.ErrInvalidToken, core.CodeInvalidSession, "refreshed access token does not verify")
+		}
+		ns := *s
+		ns.Access, ns.AccessExp, ns.AccessIat = tok.AccessToken, u.ExpiresAt.Unix(), h.cfg.now().Unix()
+		if tok.RefreshToken != "" {
+			ns.Refresh = tok.RefreshToken
+		}
+		return &ns, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*session), nil
+}
+
+// Logout signs the user out. GET shows a confirmation form (a cross-site GET never signs
+// anyone out); POST with the session's CSRF token from the same origin
+// clears the session, revokes the refresh token and ends the Cognito
+// session (redirect to /logout with client_id and logout_uri).
+func (h *HostedUI) Logout(ctx context.Context, x Exchange) Response {
+	var s session
+	found, err := h.readSealed(x, h.sessionCookie(), &s)
+	has := found && err == nil
+	if x.Method() != http.MethodPost {
+		token := ""
+		if has {
+			token = h.seal.mac(s.ID)
+		}
+		form := `<form method="post" action="` + template.HTMLEscapeString(h.cfg.prefix+h.cfg.logoutPath) + `">` +
+			`<input type="hidden" name="csrf" value="` + template.HTMLEscapeString(token) + `">` +
+			`<button type="submit" id="signout">Sign out</button></form>`
+		return page(http.StatusOK, "Sign out", "Sign out of this app?", form)
+	}
+	if !h.sameOrigin(x) {
+		return page(http.StatusForbidden, "Sign-out refused", "The sign-out request did not come from this app.", "")
+	}
+	if has {
+		if subtle.ConstantTimeCompare([]byte(x.FormValue("csrf")), []byte(h.seal.mac(s.ID))) != 1 {
+			return page(http.StatusForbidden, "Sign-out refused", "The sign-out form has expired. Please try again.", "")
+		}
+		if s.Refresh != "" {
+			h.revoke(ctx, s.Refresh)
+		}
+	}
+	h.clearFrom(x, x, h.sessionCookie(), 0)
+	q := url.Values{"client_id": {h.oauth.ClientID}, "logout_uri": {h.cfg.logoutURI}}
+	return redirect(h.cfg.base + "/logout?" + q.Encode())
+}
+
+// sameOrigin refuses requests a browser marks as cross-site.
+func (h *HostedUI) sameOrigin(x Exchange) bool {
+	if v := firstHeader(x, "Sec-Fetch-Site"); v != "" && v != "same-origin" && v != "none" {
+		return false
+	}
+	if o := firstHeader(x, "Origin"); o != "" {
+		app, _ := url.Parse(h.cfg.appURL)
+		return o == app.Scheme+"://"+app.Host
+	}
+	return true
+}
+
+func firstHeader(r core.Request, name string) string {
+	if v := r.HeaderValues(name); len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
+// revoke invalidates a refresh token at the hosted UI; failures are logged.
+func (h *HostedUI) revoke(ctx context.Context, refresh string) {
+	form := url.Values{"token": {refresh}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.cfg.base+"/oauth2/revoke", strings.NewReader(form.Encode()))
+	if err != nil {
+		return
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(url.QueryEscape(h.oauth.ClientID), url.QueryEscape(h.oauth.ClientSecret))
+	resp, err := h.cfg.httpClient.Do(req)
+	if err != nil {
+		h.base.Logger().Warn("cognito-auth: revoking the refresh token failed", "error", err.Error())
+		return
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		h.base.Logger().Warn("cognito-auth: revoking the refresh token failed", "status", resp.StatusCode)
+	}
+}
+
+var _ core.SessionSource = (*HostedUI)(nil)
