@@ -37,8 +37,11 @@ func NewAdapter(cfg AdapterConfig) (Adapter, error) {
 // Base returns the BaseAuth in use.
 func (a *Adapter) Base() *BaseAuth { return a.base }
 
-// Bypassed reports whether path is one of the bypass paths.
-func (a *Adapter) Bypassed(path string) bool { return a.bypass.Contains(path) }
+// Bypassed reports whether path is one of the bypass paths or a route of
+// the hosted-UI login (which must be reachable without a session).
+func (a *Adapter) Bypassed(path string) bool {
+	return a.bypass.Contains(path) || a.base.SessionRoute(path)
+}
 
 // Close closes the BaseAuth if the adapter built it.
 func (a *Adapter) Close() error {

@@ -14,6 +14,9 @@ type SessionSource interface {
 	// LoginURL is where a browser without a session is sent; after login it
 	// returns to returnPath (a same-origin path).
 	LoginURL(returnPath string) string
+	// OwnsPath reports whether path is one of the source's own routes
+	// (login, callback, logout), which app-wide protection must let through.
+	OwnsPath(path string) bool
 }
 
 // UseSessions makes Authenticate fall back to s for requests without ALB
@@ -28,6 +31,13 @@ func (a *BaseAuth) sessionSource() SessionSource {
 		return h.SessionSource
 	}
 	return nil
+}
+
+// SessionRoute reports whether path is a route of the session source (the
+// hosted-UI login, callback or logout), which protection must let through.
+func (a *BaseAuth) SessionRoute(path string) bool {
+	s := a.sessionSource()
+	return s != nil && s.OwnsPath(path)
 }
 
 // CookieWriter is implemented by requests that can set cookies on the

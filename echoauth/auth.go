@@ -1,10 +1,12 @@
 package echoauth
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/core/hostedui"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 )
@@ -158,7 +160,7 @@ func (a *Auth) check(c echo.Context, next echo.HandlerFunc, rules []core.Rule) e
 		}
 		return next(c)
 	}
-	u, err := a.Base().Authenticate(ctx, core.HTTPRequest(c.Request()), rules...)
+	u, err := a.Base().Authenticate(ctx, core.HTTPExchange(c.Response(), c.Request()), rules...)
 	if err != nil {
 		return a.onError(c, err)
 	}
@@ -192,4 +194,28 @@ func User(c echo.Context) *core.User {
 	}
 	u, _ := c.Get(contextKey).(*core.User)
 	return u
+}
+
+// MountHostedUI registers the hosted-UI login, callback and logout routes on
+// e (an *echo.Echo or *echo.Group; see core/hostedui); ProtectApp lets them
+// through.
+func (a *Auth) MountHostedUI(e interface {
+	GET(string, echo.HandlerFunc, ...echo.MiddlewareFunc) *echo.Route
+	POST(string, echo.HandlerFunc, ...echo.MiddlewareFunc) *echo.Route
+}, ui *hostedui.HostedUI) {
+	login, callback, logout := ui.Paths()
+	serve := func(route func(context.Context, hostedui.Exchange) hostedui.Response) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			resp := route(c.Request().Context(), hostedui.HTTPExchange(c.Response(), c.Request()))
+			c.Response().Header().Set("Cache-Control", "no-store")
+			if resp.Location != "" {
+				return c.Redirect(resp.Status, resp.Location)
+			}
+			return c.Blob(resp.Status, resp.ContentType, resp.Body)
+		}
+	}
+	e.GET(login, serve(ui.Login))
+	e.GET(callback, serve(ui.Callback))
+	e.GET(logout, serve(ui.Logout))
+	e.POST(logout, serve(ui.Logout))
 }

@@ -1,10 +1,12 @@
 package fiberauth
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/core/hostedui"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -189,4 +191,27 @@ func User(c *fiber.Ctx) *core.User {
 	}
 	u, _ := c.Locals(userKey{}).(*core.User)
 	return u
+}
+
+// MountHostedUI registers the hosted-UI login, callback and logout routes on
+// r (see core/hostedui), natively; ProtectApp lets them through.
+func (a *Auth) MountHostedUI(r fiber.Router, ui *hostedui.HostedUI) {
+	login, callback, logout := ui.Paths()
+	serve := func(route func(context.Context, hostedui.Exchange) hostedui.Response) fiber.Handler {
+		return func(c *fiber.Ctx) error {
+			resp := route(c.UserContext(), exchange{request{c}})
+			c.Set("Cache-Control", "no-store")
+			if resp.Location != "" {
+				return c.Redirect(resp.Location, resp.Status)
+			}
+			if resp.ContentType != "" {
+				c.Set(fiber.HeaderContentType, resp.ContentType)
+			}
+			return c.Status(resp.Status).Send(resp.Body)
+		}
+	}
+	r.Get(login, serve(ui.Login))
+	r.Get(callback, serve(ui.Callback))
+	r.Get(logout, serve(ui.Logout))
+	r.Post(logout, serve(ui.Logout))
 }

@@ -1,7 +1,9 @@
 package fiberauth
 
 import (
+	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -31,3 +33,44 @@ func (r request) Cookie(name string) (string, bool) {
 }
 
 func (r request) Path() string { return strings.Clone(r.c.Path()) }
+
+// RequestURI returns the path and query (copied), for post-login returns.
+func (r request) RequestURI() string { return string(r.c.Request().RequestURI()) }
+
+// SetCookie sets a response cookie with fiber's own call (session refreshes
+// and the hosted-UI routes use it).
+func (r request) SetCookie(c *http.Cookie) {
+	fc := &fiber.Cookie{Name: c.Name, Value: c.Value, Path: c.Path, Domain: c.Domain,
+		Secure: c.Secure, HTTPOnly: c.HttpOnly, SameSite: sameSite(c.SameSite)}
+	switch {
+	case c.MaxAge < 0:
+		fc.Expires = time.Unix(1, 0) // delete
+	case c.MaxAge > 0:
+		fc.MaxAge = c.MaxAge
+	}
+	r.c.Cookie(fc)
+}
+
+func sameSite(s http.SameSite) string {
+	switch s {
+	case http.SameSiteStrictMode:
+		return fiber.CookieSameSiteStrictMode
+	case http.SameSiteNoneMode:
+		return fiber.CookieSameSiteNoneMode
+	case http.SameSiteLaxMode:
+		return fiber.CookieSameSiteLaxMode
+	}
+	return ""
+}
+
+// exchange adapts *fiber.Ctx to hostedui.Exchange (strings copied).
+type exchange struct{ request }
+
+func (x exchange) Method() string           { return strings.Clone(x.c.Method()) }
+func (x exchange) Query(name string) string { return strings.Clone(x.c.Query(name)) }
+func (x exchange) FormValue(name string) string {
+	if x.c.Method() != fiber.MethodPost {
+		return ""
+	}
+	return strings.Clone(x.c.FormValue(name))
+}

@@ -1,7 +1,10 @@
 package ginauth
 
 import (
+	"context"
+
 	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/core/hostedui"
 	"github.com/gin-gonic/gin"
 )
 
@@ -103,7 +106,7 @@ func (a *Auth) check(c *gin.Context, rules []core.Rule) {
 		c.Next()
 		return
 	}
-	u, err := a.Base().Authenticate(c.Request.Context(), core.HTTPRequest(c.Request), rules...)
+	u, err := a.Base().Authenticate(c.Request.Context(), core.HTTPExchange(c.Writer, c.Request), rules...)
 	if err != nil {
 		a.fail(c, err)
 		return
@@ -147,4 +150,25 @@ func User(c *gin.Context) *core.User {
 	}
 	u, _ := v.(*core.User)
 	return u
+}
+
+// MountHostedUI registers the hosted-UI login, callback and logout routes on
+// r (see core/hostedui); ProtectApp lets them through.
+func (a *Auth) MountHostedUI(r gin.IRoutes, ui *hostedui.HostedUI) {
+	login, callback, logout := ui.Paths()
+	serve := func(route func(context.Context, hostedui.Exchange) hostedui.Response) gin.HandlerFunc {
+		return func(c *gin.Context) {
+			resp := route(c.Request.Context(), hostedui.HTTPExchange(c.Writer, c.Request))
+			c.Header("Cache-Control", "no-store")
+			if resp.Location != "" {
+				c.Redirect(resp.Status, resp.Location)
+				return
+			}
+			c.Data(resp.Status, resp.ContentType, resp.Body)
+		}
+	}
+	r.GET(login, serve(ui.Login))
+	r.GET(callback, serve(ui.Callback))
+	r.GET(logout, serve(ui.Logout))
+	r.POST(logout, serve(ui.Logout))
 }

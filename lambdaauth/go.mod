@@ -4,6 +4,8 @@ go 1.25.0
 
 require github.com/cognitoauth/cognito-auth-go/core v0.0.0
 
+require golang.org/x/oauth2 v0.36.0 // indirect
+
 require (
 	github.com/aws/aws-lambda-go v1.54.0
 	github.com/decred/dcrd/dcrec/secp256k1/v4 v4.4.1 // indirect

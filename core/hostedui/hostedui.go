@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/core/internal/tokencache"
 	"golang.org/x/oauth2"
 	"golang.org/x/sync/singleflight"
 )
@@ -28,6 +29,7 @@ type HostedUI struct {
 	seal    *sealer
 	oauth   *oauth2.Config
 	refresh singleflight.Group
+	opened  *tokencache.Cache[*session] // opened session cookies, by sealed value
 }
 
 // New configures the hosted-UI login from the environment (options override
@@ -47,7 +49,7 @@ func New(base *core.BaseAuth, opts ...Option) (*HostedUI, error) {
 		return nil, fmt.Errorf("%w: hostedui: %w", core.ErrConfig, err)
 	}
 	scopes := append([]string{"openid", "email", "profile"}, cfg.scopes...)
-	h := &HostedUI{base: base, cfg: cfg, seal: seal, oauth: &oauth2.Config{
+	h := &HostedUI{base: base, cfg: cfg, seal: seal, opened: tokencache.New[*session](10_000, 64<<20), oauth: &oauth2.Config{
 		ClientID:     base.ClientIDs()[0],
 		ClientSecret: cfg.clientSecret,
 		Endpoint: oauth2.Endpoint{
@@ -70,6 +72,13 @@ func (h *HostedUI) Paths() (login, callback, logout string) {
 // LoginURL implements core.SessionSource.
 func (h *HostedUI) LoginURL(returnPath string) string {
 	return h.cfg.prefix + h.cfg.loginPath + "?rd=" + url.QueryEscape(core.SafeReturnPath(returnPath))
+}
+
+// OwnsPath implements core.SessionSource: the login, callback and logout
+// routes (with or without the mount prefix).
+func (h *HostedUI) OwnsPath(path string) bool {
+	p := strings.TrimPrefix(path, h.cfg.prefix)
+	return p == h.cfg.loginPath || p == h.cfg.callbackPath || p == h.cfg.logoutPath
 }
 
 // Exchange is one request as the hosted-UI routes need it. Adapters
@@ -238,14 +247,14 @@ func (h *HostedUI) userInfo(ctx context.Context, access string) map[string]strin
 // cookie, enforces the absolute and idle expiry, refreshes an expiring
 // access token (once per session at a time) and verifies the access token.
 func (h *HostedUI) AuthenticateSession(ctx context.Context, req core.Request) (*core.User, error) {
-	var s session
-	found, err := h.readSealed(req, h.sessionCookie(), &s)
+	sp, found, err := h.loadSession(req)
 	switch {
 	case !found:
 		return nil, core.NewError(core.ErrMissingToken, core.CodeMissingToken, "no session cookie")
-	case err != nil || s.V != sessionVersion:
+	case err != nil || sp.V != sessionVersion:
 		return nil, core.NewError(core.ErrInvalidToken, core.CodeInvalidSession, "session cookie does not open (tampered, truncated, spliced, or an unknown key)")
 	}
+	s := *sp
 	now := h.cfg.now()
 	if now.Unix() >= s.Expires || now.Sub(time.Unix(s.Seen, 0)) > h.cfg.idleTTL {
 		return nil, core.NewError(core.ErrExpiredToken, core.CodeSessionExpired, "session past its absolute or idle lifetime")

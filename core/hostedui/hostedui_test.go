@@ -20,7 +20,7 @@ import (
 const secret = "0123456789abcdef0123456789abcdef-session-secret"
 
 type app struct {
-	t    *testing.T
+	t    testing.TB
 	iss  *cognitotest.Issuer
 	ui   *cognitotest.HostedUI
 	srv  *httptest.Server
@@ -38,7 +38,7 @@ func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unloc
 
 // newApp serves a protected app with hosted-UI login against the local
 // hosted UI of a cognitotest issuer.
-func newApp(t *testing.T, uiOpts []cognitotest.HostedUIOption, opts ...hostedui.Option) *app {
+func newApp(t testing.TB, uiOpts []cognitotest.HostedUIOption, opts ...hostedui.Option) *app {
 	a := &app{t: t, iss: cognitotest.Start(t)}
 	mux := http.NewServeMux()
 	a.srv = httptest.NewServer(mux)
@@ -71,12 +71,12 @@ func newApp(t *testing.T, uiOpts []cognitotest.HostedUIOption, opts ...hostedui.
 }
 
 type browser struct {
-	t   *testing.T
+	t   testing.TB
 	c   *http.Client
 	jar *cookiejar.Jar
 }
 
-func newBrowser(t *testing.T) *browser {
+func newBrowser(t testing.TB) *browser {
 	jar, _ := cookiejar.New(nil)
 	return &browser{t: t, jar: jar, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }

@@ -5,8 +5,10 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/core/internal/tokencache"
 )
 
 // session is what the sealed session cookie holds. Identity comes from the
@@ -66,27 +68,67 @@ func (h *HostedUI) cookie(name, value string, maxAge int) *http.Cookie {
 		Secure: h.cfg.secure, SameSite: http.SameSiteLaxMode}
 }
 
-// readSealed joins name.0, name.1, … and opens the result.
-func (h *HostedUI) readSealed(req core.Request, name string, v any) (bool, error) {
+// joinChunks returns name.0, name.1, … joined ("" when there is none).
+func joinChunks(req core.Request, name string) string {
+	first, ok := req.Cookie(name + ".0")
+	if !ok {
+		return ""
+	}
 	var b strings.Builder
-	for i := range maxChunks {
+	b.WriteString(first)
+	for i := 1; i < maxChunks; i++ {
 		part, ok := req.Cookie(name + "." + strconv.Itoa(i))
 		if !ok {
 			break
 		}
 		b.WriteString(part)
 	}
-	if b.Len() == 0 {
+	return b.String()
+}
+
+// readSealed joins name.0, name.1, … and opens the result.
+func (h *HostedUI) readSealed(req core.Request, name string, v any) (bool, error) {
+	raw := joinChunks(req, name)
+	if raw == "" {
 		return false, nil
 	}
-	plain, err := h.seal.open(name, b.String())
+	return true, h.openSealed(name, raw, v)
+}
+
+// openSealed opens a joined sealed value into v.
+func (h *HostedUI) openSealed(name, raw string, v any) error {
+	plain, err := h.seal.open(name, raw)
 	if err != nil {
-		return true, err
+		return err
 	}
 	if err := json.Unmarshal(plain, v); err != nil {
-		return true, errSeal
+		return errSeal
 	}
-	return true, nil
+	return nil
+}
+
+// loadSession opens the session cookie, using the cache of opened sessions:
+// a sealed value is immutable, so the same string always opens to the same
+// session (a hit compares the full string).
+func (h *HostedUI) loadSession(req core.Request) (*session, bool, error) {
+	name := h.sessionCookie()
+	raw := joinChunks(req, name)
+	if raw == "" {
+		return nil, false, nil
+	}
+	key := tokencache.Key{A: raw, C: name}
+	now := h.cfg.now()
+	if s, ok := h.opened.Get(&key, now); ok {
+		c := *s
+		return &c, true, nil
+	}
+	var s session
+	if err := h.openSealed(name, raw, &s); err != nil {
+		return nil, true, err
+	}
+	cached := s
+	h.opened.Put(&key, &cached, time.Unix(s.Expires, 0))
+	return &s, true, nil
 }
 
 // writeSealed seals v into as many cookies as it needs and expires chunks

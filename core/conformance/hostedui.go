@@ -1,0 +1,150 @@
+package conformance
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cognitoauth/cognito-auth-go/core"
+	ct "github.com/cognitoauth/cognito-auth-go/core/cognitotest"
+	"github.com/cognitoauth/cognito-auth-go/core/hostedui"
+)
+
+// HostedUIApp is what the hosted-UI suite asks a driver to serve on its
+// listener: the adapter's ProtectApp over the whole app, the hosted-UI
+// routes mounted with the adapter's MountHostedUI, and
+//
+//	GET /         200 "hello " + user email
+//	GET /reports  200 "reports for " + user email
+type HostedUIApp struct {
+	Auth *core.BaseAuth
+	UI   *hostedui.HostedUI
+}
+
+// HostedUIDriver serves the hosted-UI app on ln until the test ends.
+type HostedUIDriver func(t *testing.T, app HostedUIApp, ln net.Listener)
+
+// HostedUIEnv is a running hosted-UI app with its local hosted UI.
+type HostedUIEnv struct {
+	URL string
+	UI  *ct.HostedUI
+}
+
+// StartHostedUI starts the local hosted UI, a BaseAuth and a hostedui
+// login for an app at a fresh loopback address, and the driver's app there.
+func StartHostedUI(t *testing.T, driver HostedUIDriver, tokenTTL time.Duration) *HostedUIEnv {
+	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + ln.Addr().String()
+	iss := ct.Start(t)
+	ui := iss.StartHostedUI(ct.WithClientSecret("s3cret"), ct.WithRedirectURIs(base+hostedui.DefaultCallbackPath),
+		ct.WithLogoutURIs(base+"/"), ct.WithTokenTTL(tokenTTL))
+	t.Cleanup(ui.Close)
+	auth, err := core.New(append(iss.Options(), core.WithALBARNs(), core.WithBearer(true),
+		core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = auth.Close() })
+	h, err := hostedui.New(auth, hostedui.WithDomain(ui.URL()), hostedui.WithAppURL(base),
+		hostedui.WithClientSecret("s3cret"), hostedui.WithSessionSecrets("conformance-session-secret-0123456789abcdef"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	driver(t, HostedUIApp{Auth: auth, UI: h}, ln)
+	return &HostedUIEnv{URL: base, UI: ui}
+}
+
+// RunHostedUI walks the hosted-UI login through the driver's app: protected
+// page -> login route -> hosted UI form -> back to the page first asked for
+// -> silent refresh after the access token expires -> CSRF-checked logout
+// -> the protected page asks to log in again.
+func RunHostedUI(t *testing.T, driver HostedUIDriver) {
+	env := StartHostedUI(t, driver, 2*time.Second)
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	t.Cleanup(c.CloseIdleConnections)
+	do := func(method, u string, form url.Values, hdr map[string]string) (*http.Response, string) {
+		t.Helper()
+		var body io.Reader
+		if form != nil {
+			body = strings.NewReader(form.Encode())
+		}
+		req, _ := http.NewRequestWithContext(t.Context(), method, u, body)
+		req.Header.Set("Accept", "text/html")
+		if form != nil {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		for k, v := range hdr {
+			req.Header.Set(k, v)
+		}
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		return resp, string(b)
+	}
+	abs := func(loc string) string {
+		b, _ := url.Parse(env.URL)
+		l, _ := b.Parse(loc)
+		return l.String()
+	}
+	resp, _ := do(http.MethodGet, env.URL+"/reports?month=11", nil, nil)
+	if resp.StatusCode != http.StatusFound || !strings.Contains(resp.Header.Get("Location"), hostedui.DefaultLoginPath) {
+		t.Fatalf("protected page without a session: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	resp, _ = do(http.MethodGet, abs(resp.Header.Get("Location")), nil, nil)
+	authz, _ := url.Parse(resp.Header.Get("Location"))
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(authz.String(), env.UI.URL()) {
+		t.Fatalf("login route: %d %s", resp.StatusCode, authz)
+	}
+	f := authz.Query()
+	f.Set("username", "alice")
+	f.Set("password", ct.DefaultPassword)
+	resp, _ = do(http.MethodPost, env.UI.URL()+"/login", f, nil)
+	resp, _ = do(http.MethodGet, resp.Header.Get("Location"), nil, nil)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/reports?month=11" {
+		t.Fatalf("callback: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if resp, body := do(http.MethodGet, abs(resp.Header.Get("Location")), nil, nil); resp.StatusCode != http.StatusOK || body != "reports for alice@example.com" {
+		t.Fatalf("after login: %d %q", resp.StatusCode, body)
+	}
+	refreshes := env.UI.RefreshCalls()
+	time.Sleep(1700 * time.Millisecond) // 2 s tokens are refreshed 0.5 s before expiry
+	if resp, body := do(http.MethodGet, env.URL+"/", nil, nil); resp.StatusCode != http.StatusOK || body != "hello alice@example.com" || env.UI.RefreshCalls() != refreshes+1 {
+		t.Fatalf("silent refresh: %d %q refreshes=%d", resp.StatusCode, body, env.UI.RefreshCalls()-refreshes)
+	}
+	resp, form := do(http.MethodGet, env.URL+hostedui.DefaultLogoutPath, nil, nil)
+	i := strings.Index(form, `name="csrf" value="`)
+	if resp.StatusCode != http.StatusOK || i < 0 {
+		t.Fatalf("logout page: %d", resp.StatusCode)
+	}
+	csrf := form[i+len(`name="csrf" value="`):]
+	csrf = csrf[:strings.IndexByte(csrf, '"')]
+	if resp, _ := do(http.MethodPost, env.URL+hostedui.DefaultLogoutPath, url.Values{"csrf": {csrf}}, map[string]string{"Sec-Fetch-Site": "cross-site"}); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("cross-site logout: %d", resp.StatusCode)
+	}
+	resp, _ = do(http.MethodPost, env.URL+hostedui.DefaultLogoutPath, url.Values{"csrf": {csrf}}, map[string]string{"Origin": env.URL})
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), env.UI.URL()+"/logout") {
+		t.Fatalf("logout: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	resp, _ = do(http.MethodGet, resp.Header.Get("Location"), nil, nil)
+	if resp, _ = do(http.MethodGet, abs(resp.Header.Get("Location")), nil, nil); resp.StatusCode != http.StatusFound || !strings.Contains(resp.Header.Get("Location"), hostedui.DefaultLoginPath) {
+		t.Fatalf("after logout: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	// API clients without a session get 401 JSON, not a redirect.
+	if resp, _ = do(http.MethodGet, env.URL+"/", nil, map[string]string{"Accept": "application/json"}); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("API client without a session: %d", resp.StatusCode)
+	}
+}
