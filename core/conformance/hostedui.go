@@ -73,7 +73,7 @@ func RunHostedUI(t *testing.T, driver HostedUIDriver) {
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	t.Cleanup(c.CloseIdleConnections)
-	do := func(method, u string, form url.Values, hdr map[string]string) (*http.Response, string) {
+	do := func(method, u string, form url.Values, hdr map[string]string) (reply, string) {
 		t.Helper()
 		var body io.Reader
 		if form != nil {
@@ -93,7 +93,7 @@ func RunHostedUI(t *testing.T, driver HostedUIDriver) {
 		}
 		b, _ := io.ReadAll(resp.Body)
 		_ = resp.Body.Close()
-		return resp, string(b)
+		return reply{StatusCode: resp.StatusCode, Header: resp.Header}, string(b)
 	}
 	abs := func(loc string) string {
 		b, _ := url.Parse(env.URL)
@@ -147,4 +147,11 @@ func RunHostedUI(t *testing.T, driver HostedUIDriver) {
 	if resp, _ = do(http.MethodGet, env.URL+"/", nil, map[string]string{"Accept": "application/json"}); resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("API client without a session: %d", resp.StatusCode)
 	}
+}
+
+// reply is what the hosted-UI walk keeps of a response (the body is read
+// and closed by the request helper).
+type reply struct {
+	StatusCode int
+	Header     http.Header
 }
