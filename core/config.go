@@ -254,8 +254,9 @@ func loadConfig(opts []Option) (*config, error) {
 			bad("client id %q is not a Cognito app client id", id)
 		}
 	}
-	if len(c.albARNs) == 0 && !c.devMode && !c.bearer {
-		bad("at least one ALB ARN is required (%s), unless only bearer tokens are accepted (%s)", EnvALBARN, EnvBearer)
+	hostedUI := env("COGNITO_AUTH_DOMAIN") != "" // hosted-UI login (core/hostedui) instead of an ALB
+	if len(c.albARNs) == 0 && !c.devMode && !c.bearer && !hostedUI {
+		bad("at least one ALB ARN is required (%s), unless only bearer tokens (%s) or the hosted-UI login (COGNITO_AUTH_DOMAIN) are used", EnvALBARN, EnvBearer)
 	}
 	for _, arn := range c.albARNs {
 		if !reALBARN.MatchString(arn) {

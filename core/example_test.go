@@ -37,7 +37,7 @@ func ExampleNew_configErrors() {
 	// Output:
 	// true
 	// cognito-auth: invalid configuration (invalid_config): user pool id is required (COGNITO_AUTH_USER_POOL_ID)
-	// cognito-auth: invalid configuration (invalid_config): at least one ALB ARN is required (COGNITO_AUTH_ALB_ARN), unless only bearer tokens are accepted (COGNITO_AUTH_BEARER)
+	// cognito-auth: invalid configuration (invalid_config): at least one ALB ARN is required (COGNITO_AUTH_ALB_ARN), unless only bearer tokens (COGNITO_AUTH_BEARER) or the hosted-UI login (COGNITO_AUTH_DOMAIN) are used
 }
 
 // Authenticate verifies the ALB headers of a request. cognitotest plays the

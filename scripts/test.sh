@@ -17,6 +17,16 @@ export GOFLAGS="${GOFLAGS:-} -buildvcs=false"
 step() { printf '\n==> %s\n' "$*"; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
+step "system packages (apt, when missing): chromium for browser tests, mkdocs for the site"
+need=()
+command -v chromium >/dev/null || need+=(chromium)
+command -v mkdocs >/dev/null || need+=(mkdocs mkdocs-material)
+if [ "${#need[@]}" -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
 mapfile -t modules < <(go work edit -json | sed -n 's/.*"DiskPath": "\(.*\)".*/\1/p')
 [ "${#modules[@]}" -gt 0 ] || fail "go.work lists no modules"
 

@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/core/hostedui"
 	"github.com/cognitoauth/cognito-auth-go/examples/internal/demo"
 	"github.com/cognitoauth/cognito-auth-go/nethttpauth"
 	"github.com/go-chi/chi/v5"
@@ -43,6 +44,17 @@ func run() error {
 	ok := func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok")) }
 	r.Get("/health", ok) // bypassed
 	r.Get("/ping", ok)   // the same handler, protected (load tests compare the two)
+
+	if demo.HostedUIMode() { // no ALB: run the Cognito hosted-UI login ourselves
+		ui, err := hostedui.New(auth.Base())
+		if err != nil {
+			return err
+		}
+		login, callback, logout := ui.Paths()
+		for _, p := range []string{login, callback, logout} {
+			r.Handle(p, ui.Handler())
+		}
+	}
 
 	return demo.Serve("chi", r)
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/core/hostedui"
 	"github.com/cognitoauth/cognito-auth-go/echoauth"
 	"github.com/cognitoauth/cognito-auth-go/examples/internal/demo"
 	"github.com/labstack/echo/v4"
@@ -42,6 +43,14 @@ func run() error {
 	ok := func(c echo.Context) error { return c.String(http.StatusOK, "ok") }
 	e.GET("/health", ok) // bypassed
 	e.GET("/ping", ok)   // the same handler, protected (load tests compare the two)
+
+	if demo.HostedUIMode() { // no ALB: run the Cognito hosted-UI login ourselves
+		ui, err := hostedui.New(auth.Base())
+		if err != nil {
+			return err
+		}
+		auth.MountHostedUI(e, ui)
+	}
 
 	return demo.Serve("echo", e)
 }

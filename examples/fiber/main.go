@@ -9,6 +9,7 @@ import (
 	"syscall"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/core/hostedui"
 	"github.com/cognitoauth/cognito-auth-go/examples/internal/demo"
 	"github.com/cognitoauth/cognito-auth-go/fiberauth"
 	"github.com/gofiber/fiber/v2"
@@ -45,6 +46,14 @@ func run() error {
 	ok := func(c *fiber.Ctx) error { return c.SendString("ok") }
 	app.Get("/health", ok) // bypassed
 	app.Get("/ping", ok)   // the same handler, protected (load tests compare the two)
+
+	if demo.HostedUIMode() { // no ALB: run the Cognito hosted-UI login ourselves
+		ui, err := hostedui.New(auth.Base())
+		if err != nil {
+			return err
+		}
+		auth.MountHostedUI(app, ui)
+	}
 
 	go func() {
 		sig := make(chan os.Signal, 1)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/core/hostedui"
 	"github.com/cognitoauth/cognito-auth-go/examples/internal/demo"
 	"github.com/cognitoauth/cognito-auth-go/ginauth"
 	"github.com/gin-gonic/gin"
@@ -42,6 +43,14 @@ func run() error {
 	ok := func(c *gin.Context) { c.String(http.StatusOK, "ok") }
 	r.GET("/health", ok) // bypassed
 	r.GET("/ping", ok)   // the same handler, protected (load tests compare the two)
+
+	if demo.HostedUIMode() { // no ALB: run the Cognito hosted-UI login ourselves
+		ui, err := hostedui.New(auth.Base())
+		if err != nil {
+			return err
+		}
+		auth.MountHostedUI(r, ui)
+	}
 
 	return demo.Serve("gin", r)
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/core/hostedui"
 	"github.com/cognitoauth/cognito-auth-go/examples/internal/demo"
 	"github.com/cognitoauth/cognito-auth-go/nethttpauth"
 )
@@ -44,6 +45,14 @@ func run() error {
 	ok := func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok")) }
 	mux.HandleFunc("GET /health", ok) // bypassed
 	mux.HandleFunc("GET /ping", ok)   // the same handler, protected (load tests compare the two)
+
+	if demo.HostedUIMode() { // no ALB: run the Cognito hosted-UI login ourselves
+		ui, err := hostedui.New(auth.Base())
+		if err != nil {
+			return err
+		}
+		ui.Mount(mux)
+	}
 
 	return demo.Serve("net/http", auth.ProtectApp(mux))
 }

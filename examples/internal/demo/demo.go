@@ -21,6 +21,22 @@ import (
 // AdminGroup is the group /admin requires.
 const AdminGroup = "admins"
 
+// logoutURL is the "Sign out" link: cognito-local's (LOGOUT_URL), or the
+// hosted-UI logout route in hosted-UI mode.
+func logoutURL() string {
+	if u := os.Getenv("LOGOUT_URL"); u != "" {
+		return u
+	}
+	if HostedUIMode() {
+		return "/logout/cognito"
+	}
+	return ""
+}
+
+// HostedUIMode reports whether the app runs the hosted-UI login itself
+// (COGNITO_AUTH_DOMAIN set) instead of sitting behind an ALB.
+func HostedUIMode() bool { return os.Getenv("COGNITO_AUTH_DOMAIN") != "" }
+
 // Addr returns the listen address: HOST (default all interfaces) and PORT
 // (default 8080).
 func Addr() string {
@@ -63,7 +79,7 @@ dt{font-weight:600}dd{margin:0 0 .5rem}code{background:#f3f3f3;padding:0 .2rem}<
 <dl><dt>Groups</dt><dd id="groups">{{range $i, $g := .User.Groups}}{{if $i}}, {{end}}{{$g}}{{else}}none{{end}}</dd>
 <dt>Subject</dt><dd><code>{{.User.Sub}}</code></dd>
 <dt>Session expires</dt><dd>{{.User.ExpiresAt.UTC.Format "2006-01-02 15:04:05 MST"}}</dd></dl>
-<p><a href="/api/me">/api/me</a> · <a href="/admin">/admin</a> (group <code>admins</code> only){{if .Logout}} · <a href="{{.Logout}}">Sign out</a>{{end}}</p>
+<p><a href="/api/me">/api/me</a> · <a href="/admin">/admin</a> (group <code>admins</code> only){{if .Logout}} · <a id="signout-link" href="{{.Logout}}">Sign out</a>{{end}}</p>
 </body></html>
 `))
 
@@ -72,7 +88,7 @@ func render(title, framework string, u *core.User) []byte {
 	_ = page.Execute(&b, struct {
 		Title, Framework, Logout string
 		User                     *core.User
-	}{title, framework, os.Getenv("LOGOUT_URL"), u})
+	}{title, framework, logoutURL(), u})
 	return b.Bytes()
 }
 

@@ -1,0 +1,119 @@
+package examples_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	ct "github.com/cognitoauth/cognito-auth-go/core/cognitotest"
+)
+
+// chromium is Debian's Chromium, installed by scripts/test.sh.
+const chromium = "/usr/bin/chromium"
+
+// TestHostedUIInRealBrowser walks the hosted-UI login in headless Chromium
+// against every example app (a real process in hosted-UI mode): protected
+// page -> hosted-UI login form -> back to the page first asked for with the
+// user shown -> token expiry -> silent refresh -> sign out -> the protected
+// page asks to log in again.
+func TestHostedUIInRealBrowser(t *testing.T) {
+	if _, err := os.Stat(chromium); err != nil {
+		t.Fatalf("Chromium is required (scripts/test.sh installs Debian's chromium): %v", err)
+	}
+	dir, err := binaries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fw := range []string{"nethttp", "gin", "echo", "fiber", "chi"} {
+		t.Run(fw, func(t *testing.T) { browserWalk(t, filepath.Join(dir, fw)) })
+	}
+}
+
+func browserWalk(t *testing.T, bin string) {
+	port := freePort(t)
+	app := "http://127.0.0.1:" + port
+	iss := ct.Start(t)
+	ui := iss.StartHostedUI(ct.WithClientSecret("s3cret"), ct.WithRedirectURIs(app+"/login/cognito/authorized"),
+		ct.WithLogoutURIs(app+"/"), ct.WithTokenTTL(3*time.Second))
+	t.Cleanup(ui.Close)
+
+	out := &syncWriter{}
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, bin)
+	cmd.Env = append(os.Environ(), "HOST=127.0.0.1", "PORT="+port,
+		"COGNITO_AUTH_DOMAIN="+ui.URL(), "COGNITO_AUTH_CLIENT_SECRET=s3cret", "COGNITO_AUTH_APP_URL="+app,
+		"COGNITO_AUTH_SESSION_SECRET=browser-test-session-secret-0123456789abcdef")
+	for k, v := range iss.Env() {
+		if k != "COGNITO_AUTH_ALB_ARN" && k != "COGNITO_AUTH_ALB_KEYS_URL" {
+			cmd.Env = append(cmd.Env, k+"="+v)
+		}
+	}
+	cmd.Stdout, cmd.Stderr = out, out
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+	cmd.WaitDelay = 10 * time.Second
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
+	waitFor(t, app+"/health", out)
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium), chromedp.NoSandbox,
+		chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()))
+	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer acancel()
+	bctx, bcancel := chromedp.NewContext(actx)
+	defer bcancel()
+	bctx, tcancel := context.WithTimeout(bctx, 60*time.Second)
+	defer tcancel()
+
+	id := func(s string) chromedp.ID { return chromedp.ID(s) }
+	// Protected page -> hosted-UI form.
+	if err := chromedp.Do(bctx, chromedp.Navigate(app+"/?from=browser"), chromedp.WaitVisible(id("username"))); err != nil {
+		t.Fatalf("no login form: %v\n%s", err, out)
+	}
+	if loc, err := chromedp.Run(bctx, chromedp.Location()); err != nil || !strings.HasPrefix(loc, ui.URL()+"/oauth2/authorize") {
+		t.Fatalf("not sent to the hosted UI: %v %s", err, loc)
+	}
+	// Sign in -> back to the page first asked for, with the user shown.
+	if err := chromedp.Do(bctx,
+		chromedp.SendKeys(id("username"), "alice"),
+		chromedp.SendKeys(id("password"), ct.DefaultPassword),
+		chromedp.Click(id("signin")),
+		chromedp.WaitVisible(id("email")),
+	); err != nil {
+		t.Fatalf("signing in: %v\n%s", err, out)
+	}
+	email, err := chromedp.Run(bctx, chromedp.Text(id("email")))
+	loc, lerr := chromedp.Run(bctx, chromedp.Location())
+	if err != nil || lerr != nil || email != "alice@example.com" || loc != app+"/?from=browser" {
+		t.Fatalf("after signing in: email=%q at %s (%v %v)\n%s", email, loc, err, lerr, out)
+	}
+	// Token expiry: 3 s tokens are refreshed silently on the next request.
+	refreshes := ui.RefreshCalls()
+	time.Sleep(2500 * time.Millisecond)
+	if err := chromedp.Do(bctx, chromedp.Reload(), chromedp.WaitVisible(id("email"))); err != nil {
+		t.Fatalf("reload after expiry: %v\n%s", err, out)
+	}
+	if email, err = chromedp.Run(bctx, chromedp.Text(id("email"))); err != nil || email != "alice@example.com" || ui.RefreshCalls() <= refreshes {
+		t.Fatalf("after the token expired: email=%q refreshes=%d (%v)\n%s", email, ui.RefreshCalls()-refreshes, err, out)
+	}
+	// Sign out -> the hosted UI's logout -> back to the app -> asked to log in.
+	if err := chromedp.Do(bctx,
+		chromedp.Click(id("signout-link")),
+		chromedp.WaitVisible(id("signout")),
+		chromedp.Click(id("signout")),
+		chromedp.WaitVisible(id("username")),
+	); err != nil {
+		t.Fatalf("signing out: %v\n%s", err, out)
+	}
+	if loc, err := chromedp.Run(bctx, chromedp.Location()); err != nil || !strings.HasPrefix(loc, ui.URL()+"/oauth2/authorize") || ui.RevokeCalls() == 0 {
+		t.Fatalf("after signing out: at %s revokes=%d (%v)", loc, ui.RevokeCalls(), err)
+	}
+}
