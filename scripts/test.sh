@@ -17,9 +17,10 @@ export GOFLAGS="${GOFLAGS:-} -buildvcs=false"
 step() { printf '\n==> %s\n' "$*"; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-step "system packages (apt, when missing): chromium for browser tests, mkdocs for the site"
+step "system packages (apt, when missing): chromium and redis-server for tests, mkdocs for the site"
 need=()
 command -v chromium >/dev/null || need+=(chromium)
+command -v redis-server >/dev/null || need+=(redis-server)
 command -v mkdocs >/dev/null || need+=(mkdocs mkdocs-material)
 if [ "${#need[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive

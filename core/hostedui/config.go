@@ -47,6 +47,7 @@ type config struct {
 	httpClient                              *http.Client
 	now                                     func() time.Time
 	clientSecretFunc                        func() (string, error)
+	store                                   Store
 
 	// derived
 	base, prefix string

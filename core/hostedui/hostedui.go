@@ -188,7 +188,7 @@ func (h *HostedUI) Callback(ctx context.Context, x Exchange) Response {
 	if h.cfg.userInfo {
 		s.Attributes = h.userInfo(ctx, tok.AccessToken)
 	}
-	if err := h.save(x, x, s); err != nil {
+	if err := h.save(ctx, x, x, s); err != nil {
 		return h.failed("saving the session: " + err.Error())
 	}
 	return redirect(h.withPrefix(st.Return))
@@ -210,12 +210,22 @@ func oauthReason(err error) string {
 	return "token endpoint failed"
 }
 
-func (h *HostedUI) save(w core.CookieWriter, req core.Request, s *session) error {
-	maxAge := int(time.Until(time.Unix(s.Expires, 0)).Seconds())
-	if now := h.cfg.now(); now.Unix() < s.Expires {
-		maxAge = int(s.Expires - now.Unix())
+func (h *HostedUI) save(ctx context.Context, w core.CookieWriter, req core.Request, s *session) error {
+	maxAge := int(s.Expires - h.cfg.now().Unix())
+	if maxAge <= 0 {
+		maxAge = -1
 	}
-	return h.writeSealed(w, req, h.sessionCookie(), s, maxAge)
+	if h.cfg.store == nil {
+		return h.writeSealed(w, req, h.sessionCookie(), s, maxAge)
+	}
+	plain, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	if err := h.cfg.store.Set(ctx, s.ID, []byte(h.seal.seal("session:"+s.ID, plain)), time.Duration(maxAge)*time.Second); err != nil {
+		return core.NewError(core.ErrUnavailable, core.CodeSessionStore, "saving the session: "+err.Error())
+	}
+	return h.writeSealed(w, req, h.sessionCookie(), sessionRef{V: sessionVersion, ID: s.ID}, maxAge)
 }
 
 // userInfo fetches the user's attributes once, at login.
@@ -247,10 +257,13 @@ func (h *HostedUI) userInfo(ctx context.Context, access string) map[string]strin
 // cookie, enforces the absolute and idle expiry, refreshes an expiring
 // access token (once per session at a time) and verifies the access token.
 func (h *HostedUI) AuthenticateSession(ctx context.Context, req core.Request) (*core.User, error) {
-	sp, found, err := h.loadSession(req)
+	sp, found, err := h.loadSession(ctx, req)
+	var ce *core.Error
 	switch {
 	case !found:
 		return nil, core.NewError(core.ErrMissingToken, core.CodeMissingToken, "no session cookie")
+	case errors.As(err, &ce):
+		return nil, err
 	case err != nil || sp.V != sessionVersion:
 		return nil, core.NewError(core.ErrInvalidToken, core.CodeInvalidSession, "session cookie does not open (tampered, truncated, spliced, or an unknown key)")
 	}
@@ -268,11 +281,11 @@ func (h *HostedUI) AuthenticateSession(ctx context.Context, req core.Request) (*
 		s = *ns
 		if canWrite {
 			s.Seen = now.Unix()
-			_ = h.save(w, req, &s)
+			_ = h.save(ctx, w, req, &s)
 		}
 	} else if canWrite && now.Sub(time.Unix(s.Seen, 0)) > h.cfg.idleTTL/4 {
 		s.Seen = now.Unix()
-		_ = h.save(w, req, &s)
+		_ = h.save(ctx, w, req, &s)
 	}
 	u, err := h.base.VerifyAccessToken(ctx, s.Access)
 	if err != nil {
@@ -325,9 +338,12 @@ func (h *HostedUI) refreshSession(ctx context.Context, s *session) (*session, er
 // clears the session, revokes the refresh token and ends the Cognito
 // session (redirect to /logout with client_id and logout_uri).
 func (h *HostedUI) Logout(ctx context.Context, x Exchange) Response {
-	var s session
-	found, err := h.readSealed(x, h.sessionCookie(), &s)
+	sp, found, err := h.loadSession(ctx, x)
 	has := found && err == nil
+	var s session
+	if has {
+		s = *sp
+	}
 	if x.Method() != http.MethodPost {
 		token := ""
 		if has {
@@ -347,6 +363,11 @@ func (h *HostedUI) Logout(ctx context.Context, x Exchange) Response {
 		}
 		if s.Refresh != "" {
 			h.revoke(ctx, s.Refresh)
+		}
+		if h.cfg.store != nil {
+			if err := h.cfg.store.Delete(ctx, s.ID); err != nil {
+				h.base.Logger().Warn("cognito-auth: deleting the session from the store failed", "error", err.Error())
+			}
 		}
 	}
 	h.clearFrom(x, x, h.sessionCookie(), 0)

@@ -1,7 +1,9 @@
 package hostedui
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -107,14 +109,19 @@ func (h *HostedUI) openSealed(name, raw string, v any) error {
 	return nil
 }
 
-// loadSession opens the session cookie, using the cache of opened sessions:
-// a sealed value is immutable, so the same string always opens to the same
-// session (a hit compares the full string).
-func (h *HostedUI) loadSession(req core.Request) (*session, bool, error) {
+// loadSession opens the session: from the cookie (cookie store, using the
+// cache of opened sessions: a sealed value is immutable, so the same string
+// always opens to the same session, and a hit compares the full string), or
+// from the Store the cookie points at (never cached: logout elsewhere must
+// take effect at once).
+func (h *HostedUI) loadSession(ctx context.Context, req core.Request) (*session, bool, error) {
 	name := h.sessionCookie()
 	raw := joinChunks(req, name)
 	if raw == "" {
 		return nil, false, nil
+	}
+	if h.cfg.store != nil {
+		return h.loadStored(ctx, name, raw)
 	}
 	key := tokencache.Key{A: raw, C: name}
 	now := h.cfg.now()
@@ -166,3 +173,23 @@ type sealError string
 func (e sealError) Error() string { return string(e) }
 
 const errTooLarge = sealError("session is larger than the cookies can hold")
+
+// loadStored opens the session id in the cookie and fetches the session.
+func (h *HostedUI) loadStored(ctx context.Context, name, raw string) (*session, bool, error) {
+	var ref sessionRef
+	if err := h.openSealed(name, raw, &ref); err != nil || ref.V != sessionVersion || ref.ID == "" {
+		return nil, true, errSeal
+	}
+	data, err := h.cfg.store.Get(ctx, ref.ID)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return nil, true, core.NewError(core.ErrExpiredToken, core.CodeSessionExpired, "the session was signed out or has expired")
+	case err != nil:
+		return nil, true, core.NewError(core.ErrUnavailable, core.CodeSessionStore, "reading the session: "+err.Error())
+	}
+	var s session
+	if err := h.openSealed("session:"+ref.ID, string(data), &s); err != nil || s.ID != ref.ID {
+		return nil, true, errSeal
+	}
+	return &s, true, nil
+}
