@@ -29,8 +29,8 @@ import (
 
 // packages documented, as directories relative to the repository root.
 var packages = []string{
-	"core", "core/cognitotest", "core/scope", "core/conformance",
-	"ginauth", "echoauth", "fiberauth", "nethttpauth", "lambdaauth", "secretspolicy",
+	"core", "core/cognitotest", "core/scope", "core/conformance", "core/hostedui",
+	"ginauth", "echoauth", "fiberauth", "nethttpauth", "lambdaauth", "secretspolicy", "redisstore",
 }
 
 const modulePrefix = "github.com/cognitoauth/cognito-auth-go/"

@@ -1,0 +1,47 @@
+package hostedui_test
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+
+	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/core/hostedui"
+)
+
+// Run the hosted-UI login for an app without an ALB: one Authenticate for
+// every way in (ALB headers, bearer tokens, then the session), and the
+// login, callback and logout routes mounted on the mux.
+func ExampleNew() {
+	auth, err := core.New(
+		core.WithEnvironment(func(string) (string, bool) { return "", false }),
+		core.WithUserPoolID("eu-west-2_AbCdEf123"),
+		core.WithClientIDs("1example23456789"),
+		core.WithBearer(true), // APIs may also send Authorization: Bearer <access token>
+		core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
+	)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer auth.Close()
+	ui, err := hostedui.New(auth,
+		hostedui.WithDomain("my-app"), // my-app.auth.eu-west-2.amazoncognito.com
+		hostedui.WithAppURL("https://app.example.com"),
+		hostedui.WithClientSecret("client-secret-from-cognito"),
+		hostedui.WithSessionSecrets("at-least-32-bytes-of-random-secret-material"),
+	)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	mux := http.NewServeMux()
+	ui.Mount(mux)
+	login, callback, logout := ui.Paths()
+	fmt.Println(login, callback, logout)
+	fmt.Println(ui.LoginURL("/reports?month=11"))
+	// Output:
+	// /login/cognito /login/cognito/authorized /logout/cognito
+	// /login/cognito?rd=%2Freports%3Fmonth%3D11
+}
