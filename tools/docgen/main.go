@@ -30,7 +30,7 @@ import (
 // packages documented, as directories relative to the repository root.
 var packages = []string{
 	"core", "core/cognitotest", "core/scope", "core/conformance", "core/hostedui",
-	"ginauth", "echoauth", "fiberauth", "nethttpauth", "lambdaauth", "secretspolicy", "redisstore",
+	"ginauth", "echoauth", "fiberauth", "nethttpauth", "lambdaauth", "secretspolicy", "redisstore", "awscognito",
 }
 
 const modulePrefix = "github.com/cognitoauth/cognito-auth-go/"
