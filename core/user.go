@@ -3,6 +3,7 @@ package core
 import (
 	"encoding/json"
 	"log/slog"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -37,6 +38,9 @@ type User struct {
 	Scopes []string
 	// ClientID is the app client the access token was issued to.
 	ClientID string
+	// Attributes are user attributes fetched once at hosted-UI login from
+	// /oauth2/userInfo (hostedui.WithUserInfo); nil otherwise.
+	Attributes map[string]string
 
 	appAdmin    bool
 	mock        bool
@@ -107,6 +111,7 @@ func (u *User) Clone() *User {
 	c := *u
 	c.Groups = slices.Clone(u.Groups)
 	c.Scopes = slices.Clone(u.Scopes)
+	c.Attributes = maps.Clone(u.Attributes)
 	return &c
 }
 

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"strings"
@@ -30,6 +31,7 @@ type HostedUI struct {
 	oauth   *oauth2.Config
 	refresh singleflight.Group
 	opened  *tokencache.Cache[*session] // opened session cookies, by sealed value
+	renewed *tokencache.Cache[*session] // refreshed sessions, by session id, until their new token expires
 }
 
 // New configures the hosted-UI login from the environment (options override
@@ -49,7 +51,7 @@ func New(base *core.BaseAuth, opts ...Option) (*HostedUI, error) {
 		return nil, fmt.Errorf("%w: hostedui: %w", core.ErrConfig, err)
 	}
 	scopes := append([]string{"openid", "email", "profile"}, cfg.scopes...)
-	h := &HostedUI{base: base, cfg: cfg, seal: seal, opened: tokencache.New[*session](10_000, 64<<20), oauth: &oauth2.Config{
+	h := &HostedUI{base: base, cfg: cfg, seal: seal, opened: tokencache.New[*session](10_000, 64<<20), renewed: tokencache.New[*session](10_000, 64<<20), oauth: &oauth2.Config{
 		ClientID:     base.ClientIDs()[0],
 		ClientSecret: cfg.clientSecret,
 		Endpoint: oauth2.Endpoint{
@@ -295,6 +297,9 @@ func (h *HostedUI) AuthenticateSession(ctx context.Context, req core.Request) (*
 		return nil, core.NewError(core.ErrInvalidToken, core.CodeInvalidSession, "access token names another user")
 	}
 	u.Email, u.EmailVerified, u.Name, u.GivenName, u.FamilyName = s.Email, s.EmailVerified, s.Name, s.GivenName, s.FamilyName
+	if s.Attributes != nil {
+		u.Attributes = maps.Clone(s.Attributes) // fetched once at login, copied per request
+	}
 	return u, nil
 }
 
@@ -309,6 +314,13 @@ func refreshMargin(s *session) time.Duration {
 func (h *HostedUI) refreshSession(ctx context.Context, s *session) (*session, error) {
 	if s.Refresh == "" {
 		return nil, core.NewError(core.ErrExpiredToken, core.CodeSessionExpired, "access token expired and there is no refresh token")
+	}
+	// A request that still carries the old cookie after another request
+	// refreshed this session reuses that refresh.
+	key := tokencache.Key{A: s.ID, C: "renewed"}
+	if r, ok := h.renewed.Get(&key, h.cfg.now()); ok && h.cfg.now().Add(refreshMargin(r)).Unix() < r.AccessExp {
+		ns := *r
+		return &ns, nil
 	}
 	v, err, _ := h.refresh.Do(s.ID, func() (any, error) {
 		tctx := context.WithValue(context.WithoutCancel(ctx), oauth2.HTTPClient, h.cfg.httpClient)
@@ -325,6 +337,8 @@ func (h *HostedUI) refreshSession(ctx context.Context, s *session) (*session, er
 		if tok.RefreshToken != "" {
 			ns.Refresh = tok.RefreshToken
 		}
+		kept := ns
+		h.renewed.Put(&key, &kept, time.Unix(ns.AccessExp, 0))
 		return &ns, nil
 	})
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -311,5 +312,55 @@ func TestConfigErrors(t *testing.T) {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not mention %q: %v", want, err)
 		}
+	}
+}
+
+// TestRefreshOncePerSession: many parallel requests of one session with an
+// expiring access token cause one refresh.
+func TestRefreshOncePerSession(t *testing.T) {
+	a := newApp(t, []cognitotest.HostedUIOption{cognitotest.WithTokenTTL(4 * time.Second)})
+	b := newBrowser(t)
+	a.login(b, "/", "alice")
+	cookies := sessionCookies(b, a)
+	time.Sleep(3200 * time.Millisecond)
+	before := a.ui.RefreshCalls()
+	var wg sync.WaitGroup
+	errs := make(chan int, 20)
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if got := withCookies(t, a, cookies); got != http.StatusOK {
+				errs <- got
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for got := range errs {
+		t.Errorf("parallel request during refresh: %d", got)
+	}
+	if n := a.ui.RefreshCalls() - before; n != 1 {
+		t.Fatalf("%d refreshes for one session, want 1", n)
+	}
+}
+
+// TestUserInfoAttributes: WithUserInfo fetches /oauth2/userInfo once at
+// login; handlers see the attributes on every request without a new fetch.
+func TestUserInfoAttributes(t *testing.T) {
+	a := newApp(t, []cognitotest.HostedUIOption{cognitotest.WithUsers(cognitotest.User{Username: "gail", Email: "gail@example.com", GivenName: "Gail"})},
+		hostedui.WithUserInfo())
+	b := newBrowser(t)
+	a.login(b, "/", "gail")
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, a.srv.URL+"/", nil)
+	for _, c := range sessionCookies(b, a) {
+		req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
+	}
+	for range 3 {
+		u, err := a.base.Authenticate(t.Context(), core.HTTPRequest(req))
+		if err != nil || u.Attributes["given_name"] != "Gail" || u.Attributes["email"] != "gail@example.com" {
+			t.Fatalf("%+v %v", u, err)
+		}
+		u.Attributes["given_name"] = "changed" // a copy per request
 	}
 }

@@ -10,6 +10,10 @@
 //
 //	cognito-local -upstream http://127.0.0.1:8080 -- ./my-app
 //
+// With -hosted-ui it instead serves a local Cognito hosted UI (login form,
+// token, userInfo, revoke and logout endpoints) for an app that runs the
+// login itself with core/hostedui.
+//
 // With a command after "--", cognito-local starts the app with the
 // COGNITO_AUTH_* environment (and PORT) pointing at itself and stops when the
 // app exits. Without one it prints the environment to give the app.
@@ -28,6 +32,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"sort"
+	"strings"
 	"syscall"
 	"time"
 
@@ -51,6 +56,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	client := fs.String("client-id", "cognitolocalclient", "app client id the tokens claim")
 	arn := fs.String("alb-arn", "arn:aws:elasticloadbalancing:eu-west-2:000000000000:loadbalancer/app/cognito-local/0000000000000000", "ALB ARN used as signer")
 	ttl := fs.Duration("token-ttl", time.Hour, "lifetime of minted tokens")
+	hostedUI := fs.Bool("hosted-ui", false, "serve a local Cognito hosted UI for an app that runs the login itself (core/hostedui) instead of proxying like an ALB")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -72,8 +78,18 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer iss.Close()
-	p := newProxy(iss, users, upstream, *ttl)
-	srv := &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second}
+	var (
+		handler http.Handler
+		env     map[string]string
+	)
+	if *hostedUI {
+		h, e := newHostedUIMode(iss, users, base, upstream, *ttl)
+		handler, env = h, e
+	} else {
+		p := newProxy(iss, users, upstream, *ttl)
+		handler, env = p, p.env(upstream.Port())
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	defer func() {
@@ -82,10 +98,14 @@ func run(args []string, stdout, stderr io.Writer) error {
 		_ = srv.Shutdown(ctx)
 	}()
 
-	env := p.env(upstream.Port())
-	fmt.Fprintf(stdout, "cognito-local: playing the ALB on %s, forwarding to %s\n", base, upstream)
-	fmt.Fprintf(stdout, "cognito-local: open %s/ and pick a user (%d available); sign out at %s%s\n", base, len(users), base, logoutPath)
-	fmt.Fprintf(stdout, "cognito-local: from a terminal: curl -H '%s: %s' %s/api/me\n", userHeader, users[0].Email, base)
+	if *hostedUI {
+		fmt.Fprintf(stdout, "cognito-local: serving a local Cognito hosted UI at %s%s for the app at %s\n", base, hostedUIPrefix, upstream)
+		fmt.Fprintf(stdout, "cognito-local: open %s/ and sign in as %s (or any of %d users) with password %s\n", strings.TrimRight(upstream.String(), "/"), users[0].Email, len(users), ct.DefaultPassword)
+	} else {
+		fmt.Fprintf(stdout, "cognito-local: playing the ALB on %s, forwarding to %s\n", base, upstream)
+		fmt.Fprintf(stdout, "cognito-local: open %s/ and pick a user (%d available); sign out at %s%s\n", base, len(users), base, logoutPath)
+		fmt.Fprintf(stdout, "cognito-local: from a terminal: curl -H '%s: %s' %s/api/me\n", userHeader, users[0].Email, base)
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
