@@ -82,27 +82,9 @@ func (a *BaseAuth) VerifyIDToken(ctx context.Context, raw, nonce string) (*IDCla
 		return nil, newError(ErrConfig, CodeNotConfigured, "ID tokens need the user pool id and the client id configured")
 	}
 	now := a.cfg.now()
-	c, err := jose.Split(raw, maxHeaderBytes)
-	if err != nil {
-		return nil, invalid(CodeMalformedToken, "ID token: "+err.Error())
-	}
-	h, err := jose.ParseHeader(c.Header)
-	switch {
-	case err != nil:
-		return nil, invalid(CodeMalformedHeader, "ID token: "+err.Error())
-	case h.Alg != "RS256":
-		return nil, invalid(CodeUnsupportedAlg, "ID token alg is not RS256")
-	case h.Forbidden != "":
-		return nil, invalid(CodeForbiddenParam, "ID token header carries "+h.Forbidden)
-	case !isPrintableKid(h.Kid):
-		return nil, invalid(CodeInvalidKid, "ID token kid is missing or malformed")
-	}
-	key, kerr := a.jwks.Key(ctx, h.Kid)
-	if kerr != nil {
-		return nil, keyError(kerr, "Cognito JWKS")
-	}
-	if err := jose.VerifyRS256(key, &c); err != nil {
-		return nil, invalid(CodeInvalidSignature, "ID token: "+err.Error())
+	c, e := a.verifyRS256(ctx, raw, "ID token")
+	if e != nil {
+		return nil, e
 	}
 	cl, err := decodeIDClaims(c.Payload)
 	if err != nil {

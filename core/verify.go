@@ -191,35 +191,46 @@ func (a *BaseAuth) finishALB(ctx context.Context, t *albToken, now time.Time) (v
 	return v, nil
 }
 
-// verifyAccess verifies a Cognito access token (rules 6 and 8).
-func (a *BaseAuth) verifyAccess(ctx context.Context, raw string, now time.Time) (verifiedAccess, *Error) {
+// verifyRS256 checks a Cognito-signed token up to its signature: strict
+// form and size, alg RS256 on the token's own header, no key-material
+// parameters, a well-formed kid, the key from the pinned pool's JWKS, and
+// the signature over the raw bytes. what names the token in errors.
+func (a *BaseAuth) verifyRS256(ctx context.Context, raw, what string) (jose.Compact, *Error) {
 	c, err := jose.Split(raw, maxHeaderBytes)
 	if err != nil {
 		if errors.Is(err, jose.ErrTooLarge) {
-			return verifiedAccess{}, invalid(CodeHeaderTooLarge, "access token is over the size cap")
+			return c, invalid(CodeHeaderTooLarge, what+" is over the size cap")
 		}
-		return verifiedAccess{}, invalid(CodeMalformedToken, "access token: "+err.Error())
+		return c, invalid(CodeMalformedToken, what+": "+err.Error())
 	}
 	h, err := jose.ParseHeader(c.Header)
-	if err != nil {
-		return verifiedAccess{}, invalid(CodeMalformedHeader, "access token: "+err.Error())
-	}
-	if h.Alg != "RS256" {
-		return verifiedAccess{}, invalid(CodeUnsupportedAlg, "access token alg is not RS256")
-	}
-	if h.Forbidden != "" {
-		return verifiedAccess{}, invalid(CodeForbiddenParam, "access token header carries "+h.Forbidden)
-	}
-	if !isPrintableKid(h.Kid) {
-		return verifiedAccess{}, invalid(CodeInvalidKid, "access token kid is missing or malformed")
+	switch {
+	case err != nil:
+		return c, invalid(CodeMalformedHeader, what+": "+err.Error())
+	case h.Alg != "RS256":
+		return c, invalid(CodeUnsupportedAlg, what+" alg is not RS256")
+	case h.Forbidden != "":
+		return c, invalid(CodeForbiddenParam, what+" header carries "+h.Forbidden)
+	case !isPrintableKid(h.Kid):
+		return c, invalid(CodeInvalidKid, what+" kid is missing or malformed")
 	}
 	key, kerr := a.jwks.Key(ctx, h.Kid)
 	if kerr != nil {
-		return verifiedAccess{}, keyError(kerr, "Cognito JWKS")
+		return c, keyError(kerr, "Cognito JWKS")
 	}
 	if err := jose.VerifyRS256(key, &c); err != nil {
-		return verifiedAccess{}, invalid(CodeInvalidSignature, "access token: "+err.Error())
+		return c, invalid(CodeInvalidSignature, what+": "+err.Error())
 	}
+	return c, nil
+}
+
+// verifyAccess verifies a Cognito access token (rules 6 and 8).
+func (a *BaseAuth) verifyAccess(ctx context.Context, raw string, now time.Time) (verifiedAccess, *Error) {
+	c, e := a.verifyRS256(ctx, raw, "access token")
+	if e != nil {
+		return verifiedAccess{}, e
+	}
+	var err error
 	v := verifiedAccess{payload: c.Payload}
 	if v.claims, err = decodeAccessClaims(c.Payload); err != nil {
 		return verifiedAccess{}, invalid(CodeMalformedClaims, "access token payload is not a claims object of the right shape")
