@@ -21,6 +21,7 @@ echo "==> benchmarks (benchtime $benchtime)"
 {
   go test -run '^$' -bench Compare -benchtime="$benchtime" ./bench
   go test -run '^$' -bench 'Authenticate|RawSignatures|Authorise' -benchtime="$benchtime" ./core
+  go test -run '^$' -bench 'SessionWarm' -benchtime="$benchtime" ./core/hostedui
   for m in nethttpauth ginauth echoauth fiberauth; do
     go test -run '^$' -bench Middleware -benchtime="$benchtime" "./$m" | sed "s/^BenchmarkMiddleware/BenchmarkMiddleware\/$m/"
   done

@@ -193,10 +193,11 @@ func run(benchPath, loadPath, mdPath, svgPath string) error {
 	}
 	w("\nWith a warm token every adapter's protected route runs at **≥ %.2f×** its unprotected throughput. Unique tokens pay the two signature checks on every request (each token is used once).\n\n", minWarm)
 
-	w("## Inside core\n\n`go test -run '^$' -bench 'Authenticate|RawSignatures|Authorise' ./core`\n\n| benchmark | ns/op | B/op | allocs/op |\n|---|---:|---:|---:|\n")
+	w("## Inside core\n\n`go test -run '^$' -bench 'Authenticate|RawSignatures|Authorise' ./core` and `go test -run '^$' -bench SessionWarm ./core/hostedui` (a request with a sealed hosted-UI session cookie)\n\n| benchmark | ns/op | B/op | allocs/op |\n|---|---:|---:|---:|\n")
 	var coreNames []string
 	for name := range bs {
-		if strings.HasPrefix(name, "Authenticate") || strings.HasPrefix(name, "RawSignatures") || strings.HasPrefix(name, "Authorise") || strings.HasPrefix(name, "Middleware") {
+		if strings.HasPrefix(name, "Authenticate") || strings.HasPrefix(name, "RawSignatures") || strings.HasPrefix(name, "Authorise") ||
+			strings.HasPrefix(name, "Middleware") || strings.HasPrefix(name, "SessionWarm") {
 			coreNames = append(coreNames, name)
 		}
 	}
