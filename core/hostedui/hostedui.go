@@ -378,6 +378,9 @@ func (h *HostedUI) Logout(ctx context.Context, x Exchange) Response {
 		if s.Refresh != "" {
 			h.revoke(ctx, s.Refresh)
 		}
+		// Forget any refresh of this session, so a stale copy of the cookie
+		// cannot pick up tokens renewed before the logout.
+		h.renewed.Put(&tokencache.Key{A: s.ID, C: "renewed"}, &s, time.Unix(0, 0))
 		if h.cfg.store != nil {
 			if err := h.cfg.store.Delete(ctx, s.ID); err != nil {
 				h.base.Logger().Warn("cognito-auth: deleting the session from the store failed", "error", err.Error())

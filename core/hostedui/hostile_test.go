@@ -364,3 +364,24 @@ func TestUserInfoAttributes(t *testing.T) {
 		u.Attributes["given_name"] = "changed" // a copy per request
 	}
 }
+
+// TestStaleCookieAfterLogout: with the cookie store, a copy of the cookie
+// taken before logout stops working once its access token expires: the
+// refresh token is revoked and no earlier refresh is reused.
+func TestStaleCookieAfterLogout(t *testing.T) {
+	a := newApp(t, []cognitotest.HostedUIOption{cognitotest.WithTokenTTL(4 * time.Second)})
+	b := newBrowser(t)
+	a.login(b, "/", "alice")
+	time.Sleep(3200 * time.Millisecond)
+	stale := sessionCookies(b, a) // taken before the refresh and the logout
+	if got := a.apiStatus(b); got != http.StatusOK {
+		t.Fatalf("refresh: %d", got)
+	}
+	_, form := b.do(http.MethodGet, a.srv.URL+hostedui.DefaultLogoutPath, nil, nil)
+	if resp, _ := b.do(http.MethodPost, a.srv.URL+hostedui.DefaultLogoutPath, url.Values{"csrf": {between(form, `name="csrf" value="`, `"`)}}, nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("logout: %d", resp.StatusCode)
+	}
+	if got := withCookies(t, a, stale); got != http.StatusUnauthorized {
+		t.Fatalf("stale pre-logout cookie with an expired access token: %d", got)
+	}
+}
