@@ -56,16 +56,18 @@ func New(opts ...Option) (*BaseAuth, error) {
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	a.stop = stop
-	fetcher := &keys.Fetcher{Client: cfg.httpClient, Timeout: cfg.fetchTimeout, MaxBytes: maxKeyBodyBytes}
+	fetcher := keys.NewFetcher(cfg.httpClient, cfg.fetchTimeout, maxKeyBodyBytes)
 	a.alb = keys.NewALB(keys.ALBConfig{
-		BaseURL:     cfg.albKeysURL,
-		Fetcher:     fetcher,
-		MaxKeys:     64,
-		MissBurst:   cfg.missBurst,
-		MissEvery:   cfg.missEvery,
-		NegativeTTL: 5 * time.Minute,
-		Now:         cfg.now,
-		Lifetime:    ctx,
+		BaseURL:       cfg.albKeysURL,
+		Fetcher:       fetcher,
+		MaxKeys:       64,
+		MissBurst:     cfg.missBurst,
+		MissEvery:     cfg.missEvery,
+		UserMissBurst: userMissBurst,
+		UserMissEvery: userMissEvery,
+		NegativeTTL:   5 * time.Minute,
+		Now:           cfg.now,
+		Lifetime:      ctx,
 	})
 	a.jwks = keys.NewJWKS(keys.JWKSConfig{URL: cfg.jwksURL, Fetcher: fetcher, MinRefresh: cfg.jwksMin, Now: cfg.now, Lifetime: ctx})
 	if cfg.cacheEntries > 0 && cfg.cacheBytes > 0 {
@@ -103,6 +105,17 @@ func (a *BaseAuth) Logger() *slog.Logger { return a.cfg.logger }
 // Issuer returns the pinned user pool issuer URL ("" when none is set).
 func (a *BaseAuth) Issuer() string { return a.cfg.issuer }
 
+// errInvalidKey matches a refusal because a key server served a key of the
+// wrong type: the token is invalid, but the key server needs a look.
+var errInvalidKey = &Error{Code: CodeInvalidKey}
+
+// Limits on fetches of unknown ALB kids per user (by the verified access
+// token's sub), on top of the global WithKeyFetchLimit budget.
+const (
+	userMissBurst = 2
+	userMissEvery = time.Minute
+)
+
 // verifying reports whether ALB header verification is configured.
 func (a *BaseAuth) verifying() bool { return a.cfg.issuer != "" && len(a.cfg.albARNs) > 0 }
 
@@ -114,8 +127,11 @@ func (a *BaseAuth) refreshJWKS(ctx context.Context) {
 	defer t.Stop()
 	for {
 		if err := a.jwks.Refresh(ctx); err != nil && ctx.Err() == nil {
-			a.cfg.logger.LogAttrs(ctx, slog.LevelWarn, "cognito-auth: JWKS refresh failed; keeping the last good key set",
-				slog.String("url", a.cfg.jwksURL), slog.String("error", err.Error()))
+			msg := "cognito-auth: JWKS refresh failed; keeping the last good key set"
+			if !a.jwks.Loaded() {
+				msg = "cognito-auth: JWKS load failed and no key set has loaded yet; tokens are refused (503) until it loads"
+			}
+			a.cfg.logger.LogAttrs(ctx, slog.LevelWarn, msg, slog.String("url", a.cfg.jwksURL), slog.String("error", err.Error()))
 		}
 		select {
 		case <-ctx.Done():
@@ -195,6 +211,11 @@ func (a *BaseAuth) buildDecider() error {
 	cfg := a.cfg
 	src := cfg.policySource
 	if src == nil && cfg.decider == nil && cfg.configPath != "" {
+		// A mistyped path must not start an app that refuses everyone.
+		if _, err := os.Stat(cfg.configPath); err != nil {
+			return newError(ErrConfig, CodeInvalidConfig, fmt.Sprintf(
+				"%s=%s: the policy file cannot be read (%v); fix the path or unset the variable", EnvConfigPath, cfg.configPath, err))
+		}
 		src = FilePolicySource(cfg.configPath)
 	}
 	switch {
@@ -286,7 +307,8 @@ func (a *BaseAuth) identify(ctx context.Context, req Request) (*User, error) {
 		return nil, newError(ErrMissingToken, CodeMissingIdentity, HeaderIdentity+" is missing")
 	}
 	if !a.verifying() {
-		return nil, newError(ErrConfig, CodeNotConfigured, "authentication headers sent but no user pool and ALB ARN are configured")
+		// The client chose these headers: that is never a server error.
+		return nil, invalid(CodeNotConfigured, "ALB authentication headers sent, but this app does not verify them (no user pool and ALB ARN configured)")
 	}
 	now := a.cfg.now()
 	key := tokencache.Key{A: data, B: access, C: identity}
@@ -377,7 +399,7 @@ func (a *BaseAuth) verify(ctx context.Context, data, access, identity string, no
 	if acc.claims.Sub != identity {
 		return nil, invalid(CodeSubMismatch, "access token sub does not match "+HeaderIdentity)
 	}
-	d, e := a.finishALB(ctx, &alb, now)
+	d, e := a.finishALB(ctx, &alb, acc.claims.Sub, now)
 	if e != nil {
 		return nil, e
 	}
@@ -410,8 +432,8 @@ func (a *BaseAuth) verify(ctx context.Context, data, access, identity string, no
 // authenticated user their email and groups. Never token contents.
 func (a *BaseAuth) logRefusal(ctx context.Context, path string, u *User, err error) {
 	level := slog.LevelInfo
-	if errors.Is(err, ErrUnavailable) || errors.Is(err, ErrConfig) {
-		level = slog.LevelWarn
+	if errors.Is(err, ErrUnavailable) || errors.Is(err, ErrConfig) || errors.Is(err, errInvalidKey) {
+		level = slog.LevelWarn // a key problem or an outage: the operator should look
 	}
 	attrs := []slog.Attr{slog.String("code", string(CodeOf(err))), slog.String("reason", err.Error())}
 	if path != "" {

@@ -243,7 +243,7 @@ func loadConfig(opts []Option) (*config, error) {
 	case c.userPoolID != "":
 		m := rePool.FindStringSubmatch(c.userPoolID)
 		if m == nil {
-			bad("user pool id %q is not of the form REGION_ID", c.userPoolID)
+			bad("user pool id %q is not of the form REGION_ID, e.g. eu-west-2_AbCdEf123 (%s)", c.userPoolID, EnvUserPoolID)
 		} else {
 			poolRegion = m[1]
 			c.issuer = "https://cognito-idp." + poolRegion + ".amazonaws.com/" + c.userPoolID
@@ -251,7 +251,7 @@ func loadConfig(opts []Option) (*config, error) {
 	}
 	for _, id := range c.clientIDs {
 		if !reClientID.MatchString(id) {
-			bad("client id %q is not a Cognito app client id", id)
+			bad("client id %q is not a Cognito app client id (1-128 letters and digits, e.g. 1example23456789abcdefghij) (%s)", id, EnvClientID)
 		}
 	}
 	hostedUI := env("COGNITO_AUTH_DOMAIN") != "" // hosted-UI login (core/hostedui) instead of an ALB
@@ -260,7 +260,7 @@ func loadConfig(opts []Option) (*config, error) {
 	}
 	for _, arn := range c.albARNs {
 		if !reALBARN.MatchString(arn) {
-			bad("ALB ARN %q is not an application load balancer ARN", arn)
+			bad("ALB ARN %q is not an application load balancer ARN; expected arn:aws:elasticloadbalancing:REGION:ACCOUNT:loadbalancer/app/NAME/ID, e.g. arn:aws:elasticloadbalancing:eu-west-2:123456789012:loadbalancer/app/my-alb/50dc6c495c0c9188 (%s)", arn, EnvALBARN)
 		}
 	}
 	for _, u := range []string{c.albKeysURL, c.jwksURL} {
@@ -359,7 +359,7 @@ func parseBool(s string) (bool, error) {
 	case "1", "true", "yes", "on":
 		return true, nil
 	}
-	return false, fmt.Errorf("%q is not true/1/yes or false/0/no", s)
+	return false, fmt.Errorf("%q is not a yes/no value; use true, 1, yes or on, or false, 0, no or off", s)
 }
 
 // checkKeyURL accepts https URLs, and http only on a loopback host (local

@@ -165,7 +165,7 @@ func TestDevMode(t *testing.T) {
 	}
 	// Headers present but no pool configured: refused, not the mock user.
 	_, err = authenticate(a, mint())
-	if !errors.Is(err, core.ErrConfig) || core.CodeOf(err) != core.CodeNotConfigured {
+	if !errors.Is(err, core.ErrInvalidToken) || core.CodeOf(err) != core.CodeNotConfigured {
 		t.Fatalf("want not_configured, got %v", err)
 	}
 }

@@ -3,7 +3,6 @@ package core
 import (
 	"context"
 	"crypto/subtle"
-	"errors"
 	"slices"
 	"time"
 
@@ -25,11 +24,11 @@ type idClaims struct {
 	iss, aud, tokenUse, nonce string
 	audList                   []string
 	groupsOK                  bool
-	exp, iat                  jose.Date
+	exp, iat, nbf             jose.Date
 }
 
 func decodeIDClaims(b []byte) (idClaims, error) {
-	c := idClaims{exp: jose.MissingDate, iat: jose.MissingDate, groupsOK: true}
+	c := idClaims{exp: jose.MissingDate, iat: jose.MissingDate, nbf: jose.MissingDate, groupsOK: true}
 	err := jose.DecodeObject(b, func(k string, v *jose.Value) error {
 		var err error
 		switch k {
@@ -67,6 +66,8 @@ func decodeIDClaims(b []byte) (idClaims, error) {
 			c.exp = jose.NumericDate(v)
 		case "iat":
 			c.iat = jose.NumericDate(v)
+		case "nbf":
+			c.nbf = jose.NumericDate(v)
 		}
 		return err
 	})
@@ -110,13 +111,11 @@ func (a *BaseAuth) VerifyIDToken(ctx context.Context, raw, nonce string) (*IDCla
 	if e != nil {
 		return nil, e
 	}
-	if !errors.Is(cl.iat.Err, jose.ErrDateMissing) {
-		if cl.iat.Err != nil {
-			return nil, invalid(CodeInvalidIat, "ID token iat is not a number")
-		}
-		if time.Unix(cl.iat.Unix, 0).After(now.Add(a.cfg.leeway)) {
-			return nil, invalid(CodeIssuedInFuture, "ID token iat is in the future")
-		}
+	if e := a.checkIssuedAt(cl.iat, now, "ID token"); e != nil {
+		return nil, e
+	}
+	if e := a.checkNotBefore(cl.nbf, now, "ID token"); e != nil {
+		return nil, e
 	}
 	if cl.Sub == "" {
 		return nil, invalid(CodeMissingSub, "ID token has no sub")

@@ -23,13 +23,13 @@ type dataClaims struct {
 	Name, GivenName, FamilyName string
 	Iss                         string
 	EmailVerified               bool
-	Exp                         jose.Date
+	Exp, Nbf                    jose.Date
 }
 
 // decodeDataClaims reads the claims core uses; other claims are kept only in
 // the raw payload.
 func decodeDataClaims(b []byte) (dataClaims, error) {
-	c := dataClaims{Exp: jose.MissingDate}
+	c := dataClaims{Exp: jose.MissingDate, Nbf: jose.MissingDate}
 	err := jose.DecodeObject(b, func(k string, v *jose.Value) error {
 		var err error
 		switch k {
@@ -51,6 +51,8 @@ func decodeDataClaims(b []byte) (dataClaims, error) {
 			c.EmailVerified = jose.IsTrue(v)
 		case "exp":
 			c.Exp = jose.NumericDate(v)
+		case "nbf":
+			c.Nbf = jose.NumericDate(v)
 		}
 		return err
 	})
@@ -63,11 +65,11 @@ type accessClaims struct {
 	Sub, Username, Scope    string
 	Groups                  []string
 	GroupsOK                bool
-	Exp, Iat                jose.Date
+	Exp, Iat, Nbf           jose.Date
 }
 
 func decodeAccessClaims(b []byte) (accessClaims, error) {
-	c := accessClaims{Exp: jose.MissingDate, Iat: jose.MissingDate, GroupsOK: true}
+	c := accessClaims{Exp: jose.MissingDate, Iat: jose.MissingDate, Nbf: jose.MissingDate, GroupsOK: true}
 	err := jose.DecodeObject(b, func(k string, v *jose.Value) error {
 		var err error
 		switch k {
@@ -89,6 +91,8 @@ func decodeAccessClaims(b []byte) (accessClaims, error) {
 			c.Exp = jose.NumericDate(v)
 		case "iat":
 			c.Iat = jose.NumericDate(v)
+		case "nbf":
+			c.Nbf = jose.NumericDate(v)
 		}
 		return err
 	})
@@ -155,14 +159,17 @@ func (a *BaseAuth) checkALB(raw string, now time.Time) (albToken, *Error) {
 	if e != nil {
 		return albToken{}, e
 	}
+	if e := a.checkNotBefore(h.Nbf, now, "x-amzn-oidc-data header"); e != nil {
+		return albToken{}, e
+	}
 	return albToken{compact: c, kid: h.Kid, exp: exp}, nil
 }
 
 // finishALB fetches the key (host from configuration only), verifies the
 // signature over the raw bytes as received and checks the payload claims
 // (rules 2, 4, 5, 9).
-func (a *BaseAuth) finishALB(ctx context.Context, t *albToken, now time.Time) (verifiedData, *Error) {
-	key, err := a.alb.Key(ctx, t.kid)
+func (a *BaseAuth) finishALB(ctx context.Context, t *albToken, sub string, now time.Time) (verifiedData, *Error) {
+	key, err := a.alb.Key(ctx, t.kid, sub)
 	if err != nil {
 		return verifiedData{}, keyError(err, "ALB key")
 	}
@@ -175,6 +182,9 @@ func (a *BaseAuth) finishALB(ctx context.Context, t *albToken, now time.Time) (v
 	}
 	exp, e := a.checkExp(v.claims.Exp, now, "x-amzn-oidc-data")
 	if e != nil {
+		return verifiedData{}, e
+	}
+	if e := a.checkNotBefore(v.claims.Nbf, now, "x-amzn-oidc-data"); e != nil {
 		return verifiedData{}, e
 	}
 	v.exp = min(exp, t.exp)
@@ -249,13 +259,11 @@ func (a *BaseAuth) verifyAccess(ctx context.Context, raw string, now time.Time) 
 		return verifiedAccess{}, e
 	}
 	v.exp = exp
-	if iat := v.claims.Iat; !errors.Is(iat.Err, jose.ErrDateMissing) {
-		if iat.Err != nil {
-			return verifiedAccess{}, invalid(CodeInvalidIat, "access token iat is not a number")
-		}
-		if time.Unix(iat.Unix, 0).After(now.Add(a.cfg.leeway)) {
-			return verifiedAccess{}, invalid(CodeIssuedInFuture, "access token iat is in the future")
-		}
+	if e := a.checkIssuedAt(v.claims.Iat, now, "access token"); e != nil {
+		return verifiedAccess{}, e
+	}
+	if e := a.checkNotBefore(v.claims.Nbf, now, "access token"); e != nil {
+		return verifiedAccess{}, e
 	}
 	if v.claims.Sub == "" {
 		return verifiedAccess{}, invalid(CodeMissingSub, "access token has no sub")
@@ -282,15 +290,46 @@ func (a *BaseAuth) checkExp(d jose.Date, now time.Time, what string) (int64, *Er
 	return exp, nil
 }
 
-// keyError maps a key source failure to a coded error.
+// checkIssuedAt checks an optional iat: a number, not later than now plus
+// the leeway.
+func (a *BaseAuth) checkIssuedAt(d jose.Date, now time.Time, what string) *Error {
+	switch {
+	case errors.Is(d.Err, jose.ErrDateMissing):
+		return nil
+	case d.Err != nil:
+		return invalid(CodeInvalidIat, what+" iat is not a number")
+	case time.Unix(d.Unix, 0).After(now.Add(a.cfg.leeway)):
+		return invalid(CodeIssuedInFuture, what+" iat is in the future")
+	}
+	return nil
+}
+
+// checkNotBefore checks an optional nbf: a number, not later than now plus
+// the leeway (the token is not valid yet).
+func (a *BaseAuth) checkNotBefore(d jose.Date, now time.Time, what string) *Error {
+	switch {
+	case errors.Is(d.Err, jose.ErrDateMissing):
+		return nil
+	case d.Err != nil:
+		return invalid(CodeInvalidNbf, what+" nbf is not a number")
+	case time.Unix(d.Unix, 0).After(now.Add(a.cfg.leeway)):
+		return invalid(CodeNotYetValid, what+" is not valid yet (nbf is in the future)")
+	}
+	return nil
+}
+
+// keyError maps a key source failure to a coded error. Only a key server
+// that failed is an outage (503); an unknown kid, a throttled fetch of one
+// (the rate limits protect everyone else) and a key of the wrong type make
+// that token invalid (401).
 func keyError(err error, what string) *Error {
 	switch {
 	case errors.Is(err, keys.ErrUnknownKid):
 		return invalid(CodeUnknownKid, what+": no key with that kid")
 	case errors.Is(err, keys.ErrThrottled):
-		return newError(ErrUnavailable, CodeKeyFetchThrottled, what+": fetch of an unknown kid throttled")
+		return invalid(CodeUnknownKid, what+": kid not cached and its fetch was refused by the unknown-kid rate limit")
 	case errors.Is(err, keys.ErrBadKey):
-		return newError(ErrUnavailable, CodeInvalidKey, what+": "+err.Error())
+		return invalid(CodeInvalidKey, what+": "+err.Error())
 	}
 	return newError(ErrUnavailable, CodeKeyUnavailable, what+": "+err.Error())
 }

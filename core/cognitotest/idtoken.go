@@ -10,9 +10,17 @@ import (
 	"time"
 )
 
+// IDTokenOption changes the claims of a minted ID token.
+type IDTokenOption func(claims map[string]any)
+
+// WithIDClaim sets (or, with Without, deletes) a claim of a minted ID token.
+func WithIDClaim(k string, v any) IDTokenOption {
+	return func(claims map[string]any) { set(claims, k, v) }
+}
+
 // MintIDToken returns a Cognito ID token for u, issued to clientID with the
 // given nonce (omitted when empty), valid for ttl.
-func (i *Issuer) MintIDToken(u User, clientID, nonce string, ttl time.Duration) string {
+func (i *Issuer) MintIDToken(u User, clientID, nonce string, ttl time.Duration, opts ...IDTokenOption) string {
 	u = withDefaults(u)
 	now := time.Now()
 	claims := map[string]any{
@@ -32,6 +40,10 @@ func (i *Issuer) MintIDToken(u User, clientID, nonce string, ttl time.Duration) 
 			claims[k] = v
 		}
 	}
+	for _, o := range opts {
+		o(claims)
+	}
+	claims = clean(claims)
 	i.mu.RLock()
 	kid, key := i.rsaKid, i.rsaKey
 	i.mu.RUnlock()

@@ -78,6 +78,8 @@ type mint struct {
 	rawDataHeader []byte
 	rawAccess     *string
 	rawData       *string
+	editData      func([]byte) []byte
+	editAccess    func([]byte) []byte
 }
 
 // ExpiresIn sets the tokens' lifetime from now (default one hour). A
@@ -142,6 +144,19 @@ func WithAccessClaim(k string, v any) TokenOption { return func(m *mint) { set(m
 // WithRawDataHeader replaces the ALB token's protected header with raw bytes
 // (signed as given).
 func WithRawDataHeader(b []byte) TokenOption { return func(m *mint) { m.rawDataHeader = b } }
+
+// EditDataPayload rewrites the data token's payload JSON bytes before it is
+// signed, for payloads no JSON encoder would write (invalid UTF-8, repeated
+// keys): the result is validly signed.
+func EditDataPayload(edit func(payload []byte) []byte) TokenOption {
+	return func(m *mint) { m.editData = edit }
+}
+
+// EditAccessPayload rewrites the access token's payload JSON bytes before it
+// is signed (see EditDataPayload).
+func EditAccessPayload(edit func(payload []byte) []byte) TokenOption {
+	return func(m *mint) { m.editAccess = edit }
+}
 
 // WithIdentity sets x-amzn-oidc-identity (default: the user's sub).
 func WithIdentity(s string) TokenOption { return func(m *mint) { m.identity = &s } }
@@ -269,6 +284,9 @@ func (m *mint) signALB() string {
 	}
 	claims := clean(m.dataClaims)
 	payload, _ := json.Marshal(claims)
+	if m.editData != nil {
+		payload = m.editData(payload)
+	}
 	if m.unpadded && len(hdr)%3 == 0 {
 		// Make sure the signed text really has padding to strip.
 		for pad := ""; len(payload)%3 == 0; pad += "x" {
@@ -296,6 +314,9 @@ func (m *mint) signALB() string {
 func (m *mint) signAccess() string {
 	hdr, _ := json.Marshal(clean(m.accessHeader))
 	payload, _ := json.Marshal(clean(m.accessClaims))
+	if m.editAccess != nil {
+		payload = m.editAccess(payload)
+	}
 	enc := base64.RawURLEncoding
 	signing := enc.EncodeToString(hdr) + "." + enc.EncodeToString(payload)
 	digest := sha256.Sum256([]byte(signing))

@@ -143,6 +143,14 @@ func (h *HostedUI) failed(reason string) Response {
 	return page(http.StatusBadRequest, "Sign-in failed", "The sign-in could not be completed. Please try again.", again)
 }
 
+// unavailable answers a callback that could not finish because a key server
+// or the session store failed: 503 (fail closed), retry later.
+func (h *HostedUI) unavailable(reason string) Response {
+	h.base.Logger().Warn("cognito-auth: hosted-UI sign-in could not finish", "reason", reason)
+	again := `<p><a href="` + template.HTMLEscapeString(h.cfg.prefix+h.cfg.loginPath) + `">Try again</a></p>`
+	return page(http.StatusServiceUnavailable, "Sign-in unavailable", "Sign-in is temporarily unavailable. Please try again in a moment.", again)
+}
+
 // Callback completes a login: state, code exchange with the PKCE verifier,
 // ID token (with nonce) and access token verification, then the session.
 func (h *HostedUI) Callback(ctx context.Context, x Exchange) Response {
@@ -170,10 +178,16 @@ func (h *HostedUI) Callback(ctx context.Context, x Exchange) Response {
 	}
 	idToken, _ := tok.Extra("id_token").(string)
 	claims, err := h.base.VerifyIDToken(ctx, idToken, st.Nonce)
+	if errors.Is(err, core.ErrUnavailable) {
+		return h.unavailable("ID token: " + err.Error())
+	}
 	if err != nil {
 		return h.failed("ID token: " + string(core.CodeOf(err)))
 	}
 	user, err := h.base.VerifyAccessToken(ctx, tok.AccessToken)
+	if errors.Is(err, core.ErrUnavailable) {
+		return h.unavailable("access token: " + err.Error())
+	}
 	if err != nil || user.Sub != claims.Sub {
 		return h.failed("access token does not verify or names another user")
 	}

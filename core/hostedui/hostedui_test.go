@@ -39,6 +39,11 @@ func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unloc
 // newApp serves a protected app with hosted-UI login against the local
 // hosted UI of a cognitotest issuer.
 func newApp(t testing.TB, uiOpts []cognitotest.HostedUIOption, opts ...hostedui.Option) *app {
+	return newAppWithCore(t, nil, uiOpts, opts...)
+}
+
+// newAppWithCore is newApp with extra core options.
+func newAppWithCore(t testing.TB, coreOpts []core.Option, uiOpts []cognitotest.HostedUIOption, opts ...hostedui.Option) *app {
 	a := &app{t: t, iss: cognitotest.Start(t)}
 	mux := http.NewServeMux()
 	a.srv = httptest.NewServer(mux)
@@ -46,8 +51,8 @@ func newApp(t testing.TB, uiOpts []cognitotest.HostedUIOption, opts ...hostedui.
 	a.ui = a.iss.StartHostedUI(append([]cognitotest.HostedUIOption{cognitotest.WithClientSecret("s3cret"),
 		cognitotest.WithRedirectURIs(a.srv.URL + hostedui.DefaultCallbackPath), cognitotest.WithLogoutURIs(a.srv.URL + "/")}, uiOpts...)...)
 	t.Cleanup(a.ui.Close)
-	base, err := core.New(append(a.iss.Options(), core.WithALBARNs(), core.WithBearer(true),
-		core.WithLogger(slog.New(slog.NewTextHandler(testLogSink, nil))))...)
+	base, err := core.New(append(append(a.iss.Options(), core.WithALBARNs(), core.WithBearer(true),
+		core.WithLogger(slog.New(slog.NewTextHandler(testLogSink, nil)))), coreOpts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

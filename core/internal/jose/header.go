@@ -13,7 +13,7 @@ var ErrHeaderJSON = errors.New("protected header is not valid JSON")
 type Header struct {
 	Alg, Kid, Typ       string
 	Signer, Iss, Client string
-	Exp                 Date
+	Exp, Nbf            Date
 	// Forbidden names the first of jku, x5u, jwk, x5c, crit, b64, enc, zip
 	// present, or "".
 	Forbidden string
@@ -22,7 +22,7 @@ type Header struct {
 // ParseHeader decodes a protected header: one JSON object, no repeated keys,
 // string parameters as strings.
 func ParseHeader(b []byte) (Header, error) {
-	h := Header{Exp: MissingDate}
+	h := Header{Exp: MissingDate, Nbf: MissingDate}
 	err := DecodeObject(b, func(k string, v *Value) error {
 		var err error
 		switch k {
@@ -40,6 +40,8 @@ func ParseHeader(b []byte) (Header, error) {
 			h.Client, err = String(v)
 		case "exp":
 			h.Exp = NumericDate(v)
+		case "nbf":
+			h.Nbf = NumericDate(v)
 		case "jku", "x5u", "jwk", "x5c", "crit", "b64", "enc", "zip":
 			if h.Forbidden == "" {
 				h.Forbidden = k

@@ -2,8 +2,10 @@ package jose
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"math"
+	"unicode/utf8"
 
 	"github.com/valyala/fastjson"
 )
@@ -11,8 +13,9 @@ import (
 // Value is a parsed JSON value, valid only inside a DecodeObject callback.
 type Value = fastjson.Value
 
-// ErrJSON reports input that is not one JSON object, or that repeats a key.
-var ErrJSON = errors.New("not a JSON object with unique keys")
+// ErrJSON reports input that is not one JSON object of valid UTF-8 with
+// strictly valid syntax, or that repeats a key.
+var ErrJSON = errors.New("not a valid UTF-8 JSON object with unique keys")
 
 var parsers fastjson.ParserPool
 
@@ -22,8 +25,12 @@ const maxKeys = 256
 // DecodeObject parses b as exactly one JSON object whose keys are all
 // distinct, and calls field for each member in order. Rejecting repeated
 // keys means no other JSON parser can read a different value for a claim
-// than the one verified here.
+// than the one verified here. The bytes must be valid UTF-8 and strictly
+// valid JSON (fastjson alone keeps unknown escapes such as \q as text).
 func DecodeObject(b []byte, field func(key string, v *Value) error) error {
+	if !utf8.Valid(b) || !json.Valid(b) {
+		return ErrJSON
+	}
 	p := parsers.Get()
 	defer parsers.Put(p)
 	v, err := p.ParseBytes(b)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"net/http"
@@ -11,7 +13,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/lestrrat-go/jwx/v3/jwk"
 	"golang.org/x/sync/singleflight"
 )
 
@@ -27,6 +28,12 @@ type ALBConfig struct {
 	// most MissBurst at once, refilled at one per MissEvery.
 	MissBurst int
 	MissEvery time.Duration
+	// UserMissBurst and UserMissEvery bound the same fetches per user (the
+	// verified access token's sub), before the global budget is touched, so
+	// one user's flood of unknown kids spends only their own budget and a
+	// real key rotation still gets fetched for everyone else.
+	UserMissBurst int
+	UserMissEvery time.Duration
 	// NegativeTTL is how long a kid the server does not know is remembered.
 	NegativeTTL time.Duration
 	Now         func() time.Time
@@ -40,6 +47,7 @@ type ALB struct {
 	cfg     ALBConfig
 	sf      singleflight.Group
 	limit   *limiter
+	users   *userLimiters
 	fetches atomic.Int64
 
 	mu    sync.RWMutex
@@ -53,6 +61,7 @@ func NewALB(cfg ALBConfig) *ALB {
 	return &ALB{
 		cfg:   cfg,
 		limit: newLimiter(cfg.MissBurst, cfg.MissEvery, cfg.Now),
+		users: newUserLimiters(cfg.UserMissBurst, cfg.UserMissEvery, cfg.Now),
 		keys:  make(map[string]*ecdsa.PublicKey),
 		neg:   make(map[string]time.Time),
 	}
@@ -61,14 +70,22 @@ func NewALB(cfg ALBConfig) *ALB {
 // Fetches reports how many outbound key requests have been made.
 func (a *ALB) Fetches() int64 { return a.fetches.Load() }
 
-// Key returns the P-256 public key for kid. The caller must have validated
+// Key returns the P-256 public key for kid, fetching it on behalf of user
+// (the verified sub) when it is not cached. The caller must have validated
 // kid (a UUID) so it is safe to place in a URL path.
-func (a *ALB) Key(ctx context.Context, kid string) (*ecdsa.PublicKey, error) {
+func (a *ALB) Key(ctx context.Context, kid, user string) (*ecdsa.PublicKey, error) {
 	a.mu.RLock()
 	k, ok := a.keys[kid]
+	until, negative := a.neg[kid]
 	a.mu.RUnlock()
 	if ok {
 		return k, nil
+	}
+	if negative && a.cfg.Now().Before(until) {
+		return nil, ErrUnknownKid
+	}
+	if !a.users.allow(user) {
+		return nil, ErrThrottled
 	}
 	// The fetch may be shared by several waiters, so it runs on the source's
 	// lifetime, not this caller's; it still ends within the fetch timeout.
@@ -143,18 +160,24 @@ func (a *ALB) store(kid string, key *ecdsa.PublicKey) {
 	a.order = append(a.order, kid)
 }
 
-// parseALBKey reads a PEM public key and insists on P-256.
+// parseALBKey reads a PEM public key (the standard library's x509 and pem
+// packages) and insists on P-256. A body that is not a PEM public key is a
+// broken key server; a well-formed key of another type is a bad key.
 func parseALBKey(body []byte) (*ecdsa.PublicKey, error) {
-	k, err := jwk.ParseKey(body, jwk.WithPEM(true))
+	block, _ := pem.Decode(body)
+	if block == nil || block.Type != "PUBLIC KEY" {
+		return nil, fmt.Errorf("%w: key is not a PEM public key", ErrUnavailable)
+	}
+	k, err := x509.ParsePKIXPublicKey(block.Bytes)
 	if err != nil {
 		return nil, fmt.Errorf("%w: key is not a PEM public key", ErrUnavailable)
 	}
-	pub := new(ecdsa.PublicKey)
-	if err := jwk.Export(k, pub); err != nil || pub.Curve == nil {
-		return nil, fmt.Errorf("%w: key is not an ECDSA public key", ErrBadKey)
+	pub, ok := k.(*ecdsa.PublicKey)
+	if !ok {
+		return nil, fmt.Errorf("%w: key is a %T, not an ECDSA public key", ErrBadKey, k)
 	}
 	if pub.Curve != elliptic.P256() {
-		return nil, fmt.Errorf("%w: key is not on P-256", ErrBadKey)
+		return nil, fmt.Errorf("%w: key is on %s, not P-256", ErrBadKey, pub.Curve.Params().Name)
 	}
 	return pub, nil
 }

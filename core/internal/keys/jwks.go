@@ -51,6 +51,9 @@ type JWKS struct {
 // NewJWKS returns a JWKS source that loads lazily.
 func NewJWKS(cfg JWKSConfig) *JWKS { return &JWKS{cfg: cfg} }
 
+// Loaded reports whether a key set has ever loaded.
+func (j *JWKS) Loaded() bool { return j.set.Load() != nil }
+
 // Fetches reports how many outbound JWKS requests have been made.
 func (j *JWKS) Fetches() int64 { return j.fetches.Load() }
 
@@ -154,6 +157,7 @@ func parseJWKS(body []byte) (map[string]*rsa.PublicKey, error) {
 	}
 	out := make(map[string]*rsa.PublicKey, set.Len())
 	seen := make(map[string]bool, set.Len())
+	other := 0 // keys of another type (not RSA) or of an unusable size
 	for i := range set.Len() {
 		k, _ := set.Key(i)
 		kid, ok := k.KeyID()
@@ -165,6 +169,7 @@ func parseJWKS(body []byte) (map[string]*rsa.PublicKey, error) {
 		}
 		seen[kid] = true
 		if k.KeyType() != jwa.RSA() {
+			other++
 			continue
 		}
 		if use, ok := k.KeyUsage(); ok && use != "sig" {
@@ -178,9 +183,13 @@ func parseJWKS(body []byte) (map[string]*rsa.PublicKey, error) {
 			continue
 		}
 		if bits := pub.N.BitLen(); bits < minRSABits || bits > maxRSABits {
+			other++
 			continue
 		}
 		out[kid] = pub
+	}
+	if len(out) == 0 && other > 0 {
+		return nil, fmt.Errorf("%w: JWK set has no RSA key of 2048-8192 bits, only keys of another type or size", ErrBadKey)
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("%w: JWK set has no usable RS256 key", ErrUnavailable)

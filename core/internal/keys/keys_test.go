@@ -56,7 +56,7 @@ func newALB(t *testing.T, h http.HandlerFunc) (*ALB, *atomic.Int64) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1); h(w, r) }))
 	t.Cleanup(srv.Close)
 	return NewALB(ALBConfig{
-		BaseURL: srv.URL, Fetcher: &Fetcher{Client: srv.Client(), Timeout: time.Second, MaxBytes: 1 << 16},
+		BaseURL: srv.URL, Fetcher: NewFetcher(srv.Client(), time.Second, 1<<16),
 		MaxKeys: 2, MissBurst: 100, MissEvery: time.Second, NegativeTTL: time.Minute, Now: time.Now, Lifetime: context.Background(),
 	}), &hits
 }
@@ -66,16 +66,16 @@ func TestALBCachesAndBounds(t *testing.T) {
 	a, hits := newALB(t, func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(p256) })
 	ctx := context.Background()
 	for range 3 {
-		if _, err := a.Key(ctx, "k1"); err != nil {
+		if _, err := a.Key(ctx, "k1", ""); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if hits.Load() != 1 {
 		t.Fatalf("%d fetches for one kid", hits.Load())
 	}
-	_, _ = a.Key(ctx, "k2")
-	_, _ = a.Key(ctx, "k3") // evicts k1 (MaxKeys 2)
-	_, _ = a.Key(ctx, "k1")
+	_, _ = a.Key(ctx, "k2", "")
+	_, _ = a.Key(ctx, "k3", "") // evicts k1 (MaxKeys 2)
+	_, _ = a.Key(ctx, "k1", "")
 	if hits.Load() != 4 {
 		t.Fatalf("cache not bounded: %d fetches", hits.Load())
 	}
@@ -88,7 +88,7 @@ func TestALBSingleflight(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 50 {
 		wg.Add(1)
-		go func() { defer wg.Done(); _, _ = a.Key(context.Background(), "same") }()
+		go func() { defer wg.Done(); _, _ = a.Key(context.Background(), "same", "") }()
 	}
 	time.Sleep(50 * time.Millisecond)
 	close(release)
@@ -109,14 +109,14 @@ func TestALBNegativeCacheAndKeyType(t *testing.T) {
 	})
 	ctx := context.Background()
 	for range 5 {
-		if _, err := a.Key(ctx, "missing"); !errors.Is(err, ErrUnknownKid) {
+		if _, err := a.Key(ctx, "missing", ""); !errors.Is(err, ErrUnknownKid) {
 			t.Fatal(err)
 		}
 	}
 	if hits.Load() != 1 {
 		t.Fatalf("unknown kid fetched %d times", hits.Load())
 	}
-	if _, err := a.Key(ctx, "p384"); !errors.Is(err, ErrBadKey) {
+	if _, err := a.Key(ctx, "p384", ""); !errors.Is(err, ErrBadKey) {
 		t.Fatalf("P-384 key accepted: %v", err)
 	}
 }

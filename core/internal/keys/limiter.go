@@ -37,3 +37,39 @@ func (l *limiter) allow() bool {
 	l.tokens--
 	return true
 }
+
+// maxUserLimiters bounds the per-user budgets kept; when full they are all
+// forgotten (every user starts again with a full budget).
+const maxUserLimiters = 10000
+
+// userLimiters keeps one token bucket per user.
+type userLimiters struct {
+	mu    sync.Mutex
+	m     map[string]*limiter
+	burst int
+	per   time.Duration
+	now   func() time.Time
+}
+
+func newUserLimiters(burst int, per time.Duration, now func() time.Time) *userLimiters {
+	return &userLimiters{m: make(map[string]*limiter), burst: burst, per: per, now: now}
+}
+
+// allow takes a token from user's bucket. Without a configured burst every
+// call is allowed (only the global budget applies).
+func (u *userLimiters) allow(user string) bool {
+	if u.burst <= 0 {
+		return true
+	}
+	u.mu.Lock()
+	l, ok := u.m[user]
+	if !ok {
+		if len(u.m) >= maxUserLimiters {
+			clear(u.m)
+		}
+		l = newLimiter(u.burst, u.per, u.now)
+		u.m[user] = l
+	}
+	u.mu.Unlock()
+	return l.allow()
+}
