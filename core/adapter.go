@@ -1,5 +1,7 @@
 package core
 
+import "context"
+
 // AdapterConfig is the configuration every framework adapter shares; each
 // adapter's options fill it.
 type AdapterConfig struct {
@@ -49,4 +51,44 @@ func (a *Adapter) Close() error {
 		return a.base.Close()
 	}
 	return nil
+}
+
+// verifiedKey is the context key under which adapters keep the user they
+// verified. Only this package can write it (through Adapter.StoreUser), so a
+// user some other middleware put in the context with ContextWithUser is
+// never mistaken for a verified one.
+type verifiedKey struct{}
+
+// verified records which BaseAuth verified a user.
+type verified struct {
+	base *BaseAuth
+	user *User
+}
+
+// StoreUser returns a copy of ctx carrying u as verified by this adapter's
+// BaseAuth, and also under ContextWithUser for service code.
+func (a *Adapter) StoreUser(ctx context.Context, u *User) context.Context {
+	ctx = context.WithValue(ctx, verifiedKey{}, verified{base: a.base, user: u})
+	return ContextWithUser(ctx, u)
+}
+
+// StoredUser returns the user this adapter's BaseAuth verified and stored in
+// ctx with StoreUser, or nil. A user put in ctx any other way is ignored.
+func (a *Adapter) StoredUser(ctx context.Context) *User {
+	v, _ := ctx.Value(verifiedKey{}).(verified)
+	if v.base != a.base || v.base == nil {
+		return nil
+	}
+	return v.user
+}
+
+// VerifiedUser returns the user an adapter verified and stored in ctx, or
+// nil. Unlike UserFromContext it never returns a user put in the context
+// with ContextWithUser.
+func VerifiedUser(ctx context.Context) *User {
+	if ctx == nil {
+		return nil
+	}
+	v, _ := ctx.Value(verifiedKey{}).(verified)
+	return v.user
 }

@@ -11,10 +11,6 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 )
 
-// contextKey is where the user is stored in echo's context (echo's store is
-// keyed by string; the name is namespaced to avoid collisions).
-const contextKey = "github.com/cognitoauth/cognito-auth-go/echoauth.user"
-
 // ErrorHandler handles a refused request; what it returns is returned by the
 // middleware (nil stops the request with what the handler wrote). The next
 // handler is never called.
@@ -154,7 +150,7 @@ func (a *Auth) RequireAuth(rules ...core.Rule) echo.MiddlewareFunc {
 
 func (a *Auth) check(c echo.Context, next echo.HandlerFunc, rules []core.Rule) error {
 	ctx := c.Request().Context()
-	if u := User(c); u != nil {
+	if u := a.StoredUser(ctx); u != nil {
 		if err := a.Base().Authorise(ctx, u, rules...); err != nil {
 			return a.onError(c, err)
 		}
@@ -164,36 +160,38 @@ func (a *Auth) check(c echo.Context, next echo.HandlerFunc, rules []core.Rule) e
 	if err != nil {
 		return a.onError(c, err)
 	}
-	store(c, u)
+	a.store(c, u)
 	return next(c)
 }
 
-func store(c echo.Context, u *core.User) {
-	c.Set(contextKey, u)
-	c.SetRequest(c.Request().WithContext(core.ContextWithUser(c.Request().Context(), u)))
+// store keeps u in the request context under a key only core's adapter kit
+// can write (echo's own c.Set store is string-keyed: anything could plant a
+// user there).
+func (a *Auth) store(c echo.Context, u *core.User) {
+	c.SetRequest(c.Request().WithContext(a.StoreUser(c.Request().Context(), u)))
 }
 
 // GetAuthUser returns the user the middleware stored, or authenticates the
 // request now (app policy applied) and stores it when no middleware ran.
 func (a *Auth) GetAuthUser(c echo.Context) (*core.User, error) {
-	if u := User(c); u != nil {
+	if u := a.StoredUser(c.Request().Context()); u != nil {
 		return u, nil
 	}
 	u, err := a.Base().Authenticate(c.Request().Context(), core.HTTPRequest(c.Request()))
 	if err != nil {
 		return nil, err
 	}
-	store(c, u)
+	a.store(c, u)
 	return u, nil
 }
 
-// User returns the user the middleware stored, or nil.
+// User returns the user the middleware verified and stored, or nil (never a
+// user put in the request context with core.ContextWithUser).
 func User(c echo.Context) *core.User {
-	if c == nil {
+	if c == nil || c.Request() == nil {
 		return nil
 	}
-	u, _ := c.Get(contextKey).(*core.User)
-	return u
+	return core.VerifiedUser(c.Request().Context())
 }
 
 // MountHostedUI registers the hosted-UI login, callback and logout routes on

@@ -33,6 +33,15 @@ func newDriver(httpErrors bool) conformance.Driver {
 		if httpErrors {
 			e.HTTPErrorHandler = auth.HTTPErrorHandler(e.DefaultHTTPErrorHandler)
 		}
+		if app.Planted != nil {
+			e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
+				return func(c echo.Context) error {
+					c.SetRequest(c.Request().WithContext(core.ContextWithUser(c.Request().Context(), app.Planted)))
+					c.Set("user", app.Planted)
+					return next(c)
+				}
+			})
+		}
 		e.Use(auth.ProtectApp())
 		e.GET(conformance.PathHome, func(c echo.Context) error {
 			app.Called(conformance.PathHome)

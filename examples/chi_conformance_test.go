@@ -29,6 +29,13 @@ func TestChiConformance(t *testing.T) {
 			t.Fatal(err)
 		}
 		r := chi.NewRouter()
+		if app.Planted != nil {
+			r.Use(func(next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					next.ServeHTTP(w, r.WithContext(core.ContextWithUser(r.Context(), app.Planted)))
+				})
+			})
+		}
 		r.Use(auth.ProtectApp)
 		r.Get(conformance.PathHome, func(w http.ResponseWriter, r *http.Request) {
 			app.Called(conformance.PathHome)

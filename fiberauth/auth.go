@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"sync"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
 	"github.com/cognitoauth/cognito-auth-go/core/hostedui"
@@ -23,6 +24,27 @@ type Auth struct {
 	next        func(*fiber.Ctx) bool
 	onError     ErrorHandler
 	fiberErrors bool
+	bufferCheck sync.Once
+}
+
+// MinReadBufferSize is the smallest fiber ReadBufferSize that holds a real
+// ALB browser request (session cookie shards of ~4 KB each, tokens, and the
+// ALB's own headers). Below it fiber answers such requests 431 before the
+// middleware runs; Auth logs a warning at the first request.
+const MinReadBufferSize = 16 << 10
+
+// checkBuffer warns once when the app's ReadBufferSize is too small.
+func (a *Auth) checkBuffer(c *fiber.Ctx) {
+	a.bufferCheck.Do(func() {
+		size := c.App().Config().ReadBufferSize
+		if size == 0 {
+			size = fiber.DefaultReadBufferSize
+		}
+		if size < MinReadBufferSize {
+			a.Base().Logger().Warn("cognito-auth: fiber's ReadBufferSize is too small for requests behind an ALB; browsers with session cookies will get 431. Set fiber.Config{ReadBufferSize: 64 << 10}",
+				"read_buffer_size", size, "minimum", MinReadBufferSize)
+		}
+	})
 }
 
 type options struct {
@@ -137,6 +159,7 @@ func (a *Auth) ErrorHandler(next fiber.ErrorHandler) fiber.ErrorHandler {
 // request except bypass paths and those Next selects.
 func (a *Auth) ProtectApp() fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		a.checkBuffer(c)
 		if a.Bypassed(c.Path()) || (a.next != nil && a.next(c)) {
 			return c.Next()
 		}
@@ -147,7 +170,10 @@ func (a *Auth) ProtectApp() fiber.Handler {
 // RequireAuth returns middleware for one route or group, applying the app
 // policy plus rules, e.g. RequireAuth(core.RequireGroups("admins")).
 func (a *Auth) RequireAuth(rules ...core.Rule) fiber.Handler {
-	return func(c *fiber.Ctx) error { return a.check(c, rules) }
+	return func(c *fiber.Ctx) error {
+		a.checkBuffer(c)
+		return a.check(c, rules)
+	}
 }
 
 func (a *Auth) check(c *fiber.Ctx, rules []core.Rule) error {

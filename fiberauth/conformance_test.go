@@ -29,11 +29,19 @@ func newDriver(fiberErrors bool) conformance.Driver {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfg := fiber.Config{DisableStartupMessage: true}
+		// 64 KiB: real ALB browser requests carry ~4 KB session cookie
+		// shards and large tokens (fiber's default of 4 KiB answers 431).
+		cfg := fiber.Config{DisableStartupMessage: true, ReadBufferSize: 64 << 10}
 		if fiberErrors {
 			cfg.ErrorHandler = auth.ErrorHandler(fiber.DefaultErrorHandler)
 		}
 		f := fiber.New(cfg)
+		if app.Planted != nil {
+			f.Use(func(c *fiber.Ctx) error {
+				c.SetUserContext(core.ContextWithUser(c.UserContext(), app.Planted))
+				return c.Next()
+			})
+		}
 		f.Use(auth.ProtectApp())
 		f.Get(conformance.PathHome, func(c *fiber.Ctx) error {
 			app.Called(conformance.PathHome)

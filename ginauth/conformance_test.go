@@ -25,6 +25,11 @@ func driver(t *testing.T, app conformance.App) string {
 		t.Fatal(err)
 	}
 	r := gin.New()
+	if app.Planted != nil {
+		r.Use(func(c *gin.Context) {
+			c.Request = c.Request.WithContext(core.ContextWithUser(c.Request.Context(), app.Planted))
+		})
+	}
 	r.Use(auth.ProtectApp())
 	r.GET(conformance.PathHome, func(c *gin.Context) {
 		app.Called(conformance.PathHome)

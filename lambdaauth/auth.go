@@ -88,7 +88,7 @@ func (a *Auth) RequireAuth(h Handler, rules ...core.Rule) Handler {
 }
 
 func (a *Auth) serve(ctx context.Context, e events.ALBTargetGroupRequest, h Handler, rules []core.Rule) (events.ALBTargetGroupResponse, error) {
-	if u, ok := core.UserFromContext(ctx); ok {
+	if u := a.StoredUser(ctx); u != nil {
 		if err := a.Base().Authorise(ctx, u, rules...); err != nil {
 			return a.onError(ctx, e, err)
 		}
@@ -98,23 +98,21 @@ func (a *Auth) serve(ctx context.Context, e events.ALBTargetGroupRequest, h Hand
 	if err != nil {
 		return a.onError(ctx, e, err)
 	}
-	return h(core.ContextWithUser(ctx, u), e)
+	return h(a.StoreUser(ctx, u), e)
 }
 
 // GetAuthUser returns the user Protect stored in ctx, or authenticates the
 // event now (app policy applied). Errors match core's sentinels.
 func (a *Auth) GetAuthUser(ctx context.Context, e events.ALBTargetGroupRequest) (*core.User, error) {
-	if u, ok := core.UserFromContext(ctx); ok {
+	if u := a.StoredUser(ctx); u != nil {
 		return u, nil
 	}
 	return a.Base().Authenticate(ctx, Request(&e))
 }
 
-// User returns the user Protect stored in ctx, or nil.
-func User(ctx context.Context) *core.User {
-	u, _ := core.UserFromContext(ctx)
-	return u
-}
+// User returns the user Protect verified and stored in ctx, or nil (never a
+// user put in ctx with core.ContextWithUser).
+func User(ctx context.Context) *core.User { return core.VerifiedUser(ctx) }
 
 // FailureResponse is core's decision for a refused event as an ALB
 // response, with multi-value headers when the request used them.

@@ -61,7 +61,14 @@ func driver(multi bool) conformance.Driver {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return albFront(t, auth.Protect(app(auth, c)), multi)
+		h := auth.Protect(app(auth, c))
+		if c.Planted != nil {
+			inner := h
+			h = func(ctx context.Context, e events.ALBTargetGroupRequest) (events.ALBTargetGroupResponse, error) {
+				return inner(core.ContextWithUser(ctx, c.Planted), e)
+			}
+		}
+		return albFront(t, h, multi)
 	}
 }
 

@@ -90,7 +90,7 @@ func (a *Auth) RequireAuth(rules ...core.Rule) func(http.Handler) http.Handler {
 }
 
 func (a *Auth) serve(w http.ResponseWriter, r *http.Request, next http.Handler, rules []core.Rule) {
-	if u, ok := core.UserFromContext(r.Context()); ok {
+	if u := a.StoredUser(r.Context()); u != nil {
 		if err := a.Base().Authorise(r.Context(), u, rules...); err != nil {
 			a.onError(w, r, err)
 			return
@@ -103,20 +103,18 @@ func (a *Auth) serve(w http.ResponseWriter, r *http.Request, next http.Handler, 
 		a.onError(w, r, err)
 		return
 	}
-	next.ServeHTTP(w, r.WithContext(core.ContextWithUser(r.Context(), u)))
+	next.ServeHTTP(w, r.WithContext(a.StoreUser(r.Context(), u)))
 }
 
 // GetAuthUser returns the user the middleware stored, or authenticates the
 // request now (app policy applied) when no middleware ran.
 func (a *Auth) GetAuthUser(r *http.Request) (*core.User, error) {
-	if u, ok := core.UserFromContext(r.Context()); ok {
+	if u := a.StoredUser(r.Context()); u != nil {
 		return u, nil
 	}
 	return a.Base().Authenticate(r.Context(), core.HTTPRequest(r))
 }
 
-// User returns the user the middleware stored in r's context, or nil.
-func User(r *http.Request) *core.User {
-	u, _ := core.UserFromContext(r.Context())
-	return u
-}
+// User returns the user the middleware verified and stored in r's context,
+// or nil (never a user put there with core.ContextWithUser).
+func User(r *http.Request) *core.User { return core.VerifiedUser(r.Context()) }

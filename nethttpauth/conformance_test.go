@@ -54,7 +54,14 @@ func driver(t *testing.T, app conformance.App) string {
 		u, err := auth.GetAuthUser(r)
 		_, _ = io.WriteString(w, conformance.Whoami(u, err))
 	})
-	srv := httptest.NewServer(auth.ProtectApp(mux))
+	h := auth.ProtectApp(mux)
+	if app.Planted != nil {
+		inner := h
+		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			inner.ServeHTTP(w, r.WithContext(core.ContextWithUser(r.Context(), app.Planted)))
+		})
+	}
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv.URL
 }

@@ -15,6 +15,13 @@
 // Every handler first calls App.Called with its route. When
 // App.CustomErrorHandler is set, the driver installs the adapter's
 // error-handler option answering 418 with body "custom:" + core.CodeOf(err).
+// When App.Planted is set, the driver installs, outside (before) the
+// adapter, a middleware that puts that user into the request context with
+// core.ContextWithUser, as a test helper or another middleware might: the
+// adapter must not trust it.
+//
+// Servers must accept real ALB browser requests: about 30 KB of headers
+// (fiber: a ReadBufferSize of 64 KiB).
 package conformance
 
 import (
@@ -45,6 +52,9 @@ type App struct {
 	CustomErrorHandler bool
 	// Called must be called by every handler with its route path.
 	Called func(route string)
+	// Planted, when not nil, is put into every request's context by an
+	// outer middleware (core.ContextWithUser) before the adapter runs.
+	Planted *core.User
 }
 
 // Me is the JSON body of /api/me.

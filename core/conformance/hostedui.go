@@ -155,3 +155,50 @@ type reply struct {
 	StatusCode int
 	Header     http.Header
 }
+
+// SignIn walks the hosted-UI login for user (password ct.DefaultPassword)
+// through the app of env and returns the Cookie header value the browser
+// then sends to the app (its session cookies).
+func (env *HostedUIEnv) SignIn(t *testing.T, user string) string {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	defer c.CloseIdleConnections()
+	step := func(method, u string, form url.Values) *http.Response {
+		t.Helper()
+		var body io.Reader
+		if form != nil {
+			body = strings.NewReader(form.Encode())
+		}
+		req, _ := http.NewRequestWithContext(t.Context(), method, u, body)
+		req.Header.Set("Accept", "text/html")
+		if form != nil {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		_ = resp.Body.Close()
+		return resp
+	}
+	app, _ := url.Parse(env.URL)
+	resp := step(http.MethodGet, app.JoinPath(hostedui.DefaultLoginPath).String(), nil)
+	authz, err := url.Parse(resp.Header.Get("Location"))
+	if err != nil || !strings.HasPrefix(authz.String(), env.UI.URL()) {
+		t.Fatalf("login route: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	f := authz.Query()
+	f.Set("username", user)
+	f.Set("password", ct.DefaultPassword)
+	resp = step(http.MethodPost, env.UI.URL()+"/login", f)
+	if resp = step(http.MethodGet, resp.Header.Get("Location"), nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("callback: %d", resp.StatusCode)
+	}
+	var parts []string
+	for _, ck := range jar.Cookies(app) {
+		parts = append(parts, ck.Name+"="+ck.Value)
+	}
+	return strings.Join(parts, "; ")
+}

@@ -41,7 +41,12 @@ const (
 	withRedirect
 	devMode
 	customErrors
+	planted
 )
+
+// PlantedAdmin is the user the planted variant's outer middleware puts in
+// the request context; no adapter may let it in.
+var PlantedAdmin = core.MockUser("planted@example.com", "staff", "admins")
 
 // Scenario is one row of the table.
 type Scenario struct {
@@ -64,6 +69,34 @@ func as(u ct.User, opts ...ct.TokenOption) func(*ct.Issuer) http.Header {
 }
 
 func none(*ct.Issuer) http.Header { return http.Header{} }
+
+// Big is a user with 100 groups, as real pools have.
+var Big = ct.User{Email: "big@example.com", Groups: bigGroups()}
+
+func bigGroups() []string {
+	g := []string{"staff"}
+	for i := 1; len(g) < 100; i++ {
+		g = append(g, fmt.Sprintf("team-%03d-readers", i))
+	}
+	return g
+}
+
+// realistic is what a browser sends behind a real ALB: the two ~4 KB
+// AWSELBAuthSessionCookie shards, the usual browser headers and the ALB's
+// headers, with a data token of about 10 KB (many user attributes).
+func realistic(iss *ct.Issuer) http.Header {
+	h := iss.Mint(Big, ct.WithDataClaim("custom:profile", strings.Repeat("x", 7000)),
+		ct.WithDataClaim("picture", "https://example.com/"+strings.Repeat("p", 500))).Header()
+	shard := strings.Repeat("A", 4000)
+	h.Set("Cookie", "AWSELBAuthSessionCookie-0="+shard+"; AWSELBAuthSessionCookie-1="+shard+"; _ga=GA1.1.123456789.1700000000")
+	h.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36")
+	h.Set("Accept-Language", "en-GB,en;q=0.9")
+	h.Set("X-Amzn-Trace-Id", "Root=1-67891233-abcdef012345678912345678")
+	h.Set("X-Forwarded-For", "203.0.113.7")
+	h.Set("X-Forwarded-Proto", "https")
+	h.Set("X-Forwarded-Port", "443")
+	return h
+}
 
 const (
 	jsonAccept = "application/json"
@@ -130,6 +163,27 @@ func Scenarios() []Scenario {
 		{Name: "custom error handler, forbidden", variant: customErrors, Path: PathHome, Headers: as(Guest), Status: CustomStatus, Body: "custom:forbidden"},
 		{Name: "custom error handler, route rule", variant: customErrors, Path: PathAdmin, Headers: as(Staff), Status: CustomStatus, Body: "custom:route_forbidden"},
 		{Name: "custom error handler, success untouched", variant: customErrors, Path: PathHome, Headers: as(Staff), Status: 200, Body: "hello alice@example.com"},
+		{Name: "planted user, no headers", variant: planted, Path: PathHome, Accept: jsonAccept, Headers: none, Status: 401},
+		{Name: "planted user, admin route, no headers", variant: planted, Path: PathAdmin, Accept: jsonAccept, Headers: none, Status: 401},
+		{Name: "planted user, real user wins", variant: planted, Path: PathMe, Accept: jsonAccept, Headers: as(Staff), Status: 200, Check: func(t *testing.T, b []byte) {
+			var me Me
+			if err := json.Unmarshal(b, &me); err != nil {
+				t.Fatalf("body %s: %v", b, err)
+			}
+			if me.Email != Staff.Email || me.ContextEmail != Staff.Email {
+				t.Fatalf("me = %+v: the verified user must replace the planted one", me)
+			}
+		}},
+		{Name: "planted user, admin route, staff", variant: planted, Path: PathAdmin, Accept: jsonAccept, Headers: as(Staff), Status: 403},
+		{Name: "real ALB browser request: 2 cookie shards, 100 groups, 10 KB data token", Path: PathMe, Accept: htmlAccept, Headers: realistic, Status: 200, Check: func(t *testing.T, b []byte) {
+			var me Me
+			if err := json.Unmarshal(b, &me); err != nil {
+				t.Fatalf("body %s: %v", b, err)
+			}
+			if me.Email != Big.Email || len(me.Groups) != 100 {
+				t.Fatalf("me = %s, %d groups; want %s with 100", me.Email, len(me.Groups), Big.Email)
+			}
+		}},
 		{Name: "dev mode, no headers", variant: devMode, Path: PathHome, Headers: none, Status: 200, Body: "hello dev@example.com"},
 		{Name: "dev mode, admin route for mock admin", variant: devMode, Path: PathAdmin, Headers: none, Status: 200, Body: "admin dev@example.com"},
 	}
@@ -159,8 +213,16 @@ func newEnv(t *testing.T) *env {
 	}
 	t.Cleanup(func() { _ = dev.Close() })
 	return &env{iss: iss, auths: map[variant]*core.BaseAuth{
-		plain: build(), withRedirect: build(core.WithRedirectURL(RedirectURL)), devMode: dev, customErrors: build(),
+		plain: build(), withRedirect: build(core.WithRedirectURL(RedirectURL)), devMode: dev, customErrors: build(), planted: build(),
 	}}
+}
+
+// plant sets Planted for the planted variant.
+func (a App) plant(v variant) App {
+	if v == planted {
+		a.Planted = PlantedAdmin
+	}
+	return a
 }
 
 // calls records which handlers ran.
@@ -186,7 +248,7 @@ func Run(t *testing.T, driver Driver) {
 		urls[v] = driver(t, App{
 			Auth: a, Bypass: []string{PathHealth, PathWhoami}, AdminGroup: "admins",
 			CustomErrorHandler: v == customErrors, Called: rec[v].add,
-		})
+		}.plant(v))
 	}
 	client := &http.Client{
 		Timeout:       10 * time.Second,
