@@ -28,7 +28,10 @@ func run() error {
 	}
 	defer auth.Close()
 
-	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	// Behind an ALB, browsers send ~4 KB session cookie shards and the ALB
+	// adds large token headers: fiber's default 4 KiB read buffer answers
+	// those requests 431. 64 KiB holds them.
+	app := fiber.New(fiber.Config{DisableStartupMessage: true, ReadBufferSize: 64 << 10})
 	app.Use(auth.ProtectApp())
 	app.Get("/", func(c *fiber.Ctx) error {
 		u, _ := auth.GetAuthUser(c)
