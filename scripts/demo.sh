@@ -26,7 +26,8 @@ echo "Building cognito-local and the $fw example..."
 go build -o "$bin/" ./core/cmd/cognito-local "./examples/$fw"
 
 case "$mode" in
-  alb) "$bin/cognito-local" -listen "$listen" -upstream "http://127.0.0.1:$app_port" -- "$bin/$fw" ;;
+  # /health is public, like an ALB listener rule without authentication.
+  alb) "$bin/cognito-local" -listen "$listen" -upstream "http://127.0.0.1:$app_port" -public /health -- "$bin/$fw" ;;
   # The app runs the OAuth2 login itself against cognito-local's hosted UI:
   # open http://127.0.0.1:$app_port/ (not the cognito-local address).
   hosted-ui) "$bin/cognito-local" -hosted-ui -listen "$listen" -upstream "http://127.0.0.1:$app_port" -- "$bin/$fw" ;;

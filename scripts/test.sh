@@ -21,6 +21,7 @@ step "system packages (apt, when missing): chromium and redis-server for tests, 
 need=()
 command -v chromium >/dev/null || need+=(chromium)
 command -v redis-server >/dev/null || need+=(redis-server)
+command -v curl >/dev/null || need+=(curl)
 command -v mkdocs >/dev/null || need+=(mkdocs mkdocs-material)
 if [ "${#need[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
@@ -48,7 +49,9 @@ if ! golangci-lint version 2>/dev/null | grep -q "${GOLANGCI_LINT_VERSION#v}"; t
   go install "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$GOLANGCI_LINT_VERSION"
 fi
 for m in "${modules[@]}"; do
-  (cd "$m" && golangci-lint run ./...) || fail "golangci-lint found problems in $m"
+  # --allow-serial-runners: wait for, rather than fail beside, another
+  # golangci-lint running on the same machine.
+  (cd "$m" && golangci-lint run --allow-serial-runners ./...) || fail "golangci-lint found problems in $m"
 done
 
 step "modules build on their own (GOWORK=off)"

@@ -176,7 +176,7 @@ func oauthError(w http.ResponseWriter, status int, code, desc string) {
 var loginPage = template.Must(template.New("login").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Sign in</title></head><body>
 <h1>Sign in</h1>
-<form method="post" action="/login">
+<form method="post" action="{{.Action}}">
 {{range $k, $v := .Params}}<input type="hidden" name="{{$k}}" value="{{$v}}">
 {{end}}<label>Username <input id="username" name="username" autocomplete="username"></label>
 <label>Password <input id="password" name="password" type="password"></label>
@@ -217,11 +217,18 @@ func (h *HostedUI) renderLogin(w http.ResponseWriter, q url.Values, errMsg strin
 	for _, k := range []string{"client_id", "redirect_uri", "state", "scope", "code_challenge", "code_challenge_method", "nonce"} {
 		params[k] = q.Get(k)
 	}
+	// The form posts to this hosted UI's own /login, wherever it is mounted
+	// (cognito-local serves it under a path prefix).
+	action := "/login"
+	if u, err := url.Parse(h.URL()); err == nil {
+		action = strings.TrimRight(u.Path, "/") + "/login"
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	_ = loginPage.Execute(w, struct {
+		Action string
 		Params map[string]string
 		Error  string
-	}{params, errMsg})
+	}{action, params, errMsg})
 }
 
 // login checks the credentials and redirects back with a single-use code.

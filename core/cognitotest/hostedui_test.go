@@ -7,7 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -184,5 +186,41 @@ func TestHostedUIShortTokens(t *testing.T) {
 	_, tk := f.exchange(f.code(v), v)
 	if tk.ExpiresIn != 2 {
 		t.Fatalf("expires_in %d", tk.ExpiresIn)
+	}
+}
+
+// TestHostedUIFormPostsUnderItsPrefix: mounted under a path prefix (as
+// cognito-local serves it), the sign-in form's action is the hosted UI's
+// own /login under that prefix, and posting the form there signs the user in.
+func TestHostedUIFormPostsUnderItsPrefix(t *testing.T) {
+	iss := cognitotest.Start(t)
+	mux := http.NewServeMux()
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	ui := iss.NewHostedUI(srv.URL+"/.cognito-local/ui", cognitotest.WithRedirectURIs(callback))
+	mux.Handle("/.cognito-local/ui/", http.StripPrefix("/.cognito-local/ui", ui.Handler()))
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	q := url.Values{"client_id": {iss.ClientID()}, "redirect_uri": {callback}, "response_type": {"code"}, "state": {"s1"}}
+	resp, err := c.Get(ui.URL() + "/oauth2/authorize?" + q.Encode()) //nolint:noctx // test
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	m := regexp.MustCompile(`<form method="post" action="([^"]+)"`).FindSubmatch(page)
+	if m == nil || string(m[1]) != "/.cognito-local/ui/login" {
+		t.Fatalf("form action %q, want the prefixed /login:\n%s", m, page)
+	}
+	form := url.Values{"username": {"alice"}, "password": {cognitotest.DefaultPassword}}
+	for k, v := range q {
+		form[k] = v
+	}
+	resp, err = c.PostForm(srv.URL+string(m[1]), form) //nolint:noctx // test
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusFound || !strings.HasPrefix(loc, callback+"?code=") {
+		t.Fatalf("posting the form where it says: %d %q", resp.StatusCode, loc)
 	}
 }

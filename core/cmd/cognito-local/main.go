@@ -56,6 +56,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	client := fs.String("client-id", "cognitolocalclient", "app client id the tokens claim")
 	arn := fs.String("alb-arn", "arn:aws:elasticloadbalancing:eu-west-2:000000000000:loadbalancer/app/cognito-local/0000000000000000", "ALB ARN used as signer")
 	ttl := fs.Duration("token-ttl", time.Hour, "lifetime of minted tokens")
+	publicFlag := fs.String("public", "", "comma-separated paths forwarded without a login, like ALB listener rules with no authenticate action: exact paths or prefixes ending in /* (e.g. /health,/static/*)")
 	hostedUI := fs.Bool("hosted-ui", false, "serve a local Cognito hosted UI for an app that runs the login itself (core/hostedui) instead of proxying like an ALB")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -63,6 +64,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 	upstream, err := url.Parse(*upstreamFlag)
 	if err != nil || upstream.Host == "" {
 		return fmt.Errorf("-upstream %q is not a URL", *upstreamFlag)
+	}
+	public, err := parsePublic(*publicFlag)
+	if err != nil {
+		return fmt.Errorf("-public: %w", err)
 	}
 	users, err := loadUsers(*usersFile)
 	if err != nil {
@@ -86,7 +91,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		h, e := newHostedUIMode(iss, users, base, upstream, *ttl)
 		handler, env = h, e
 	} else {
-		p := newProxy(iss, users, upstream, *ttl)
+		p := newProxy(iss, users, upstream, *ttl, public)
 		handler, env = p, p.env(upstream.Port())
 	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
@@ -133,7 +138,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
-	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+	// The app runs in its own process group, and stopping cognito-local
+	// stops the whole group: "go run ./cmd/app" leaves its compiled child
+	// running if only the go command is signalled.
+	startInGroup(cmd)
+	cmd.Cancel = func() error { return stopGroup(cmd.Process) }
 	cmd.WaitDelay = 5 * time.Second
 	fmt.Fprintf(stdout, "cognito-local: starting the app: %v\n", cmdArgs)
 	if err := cmd.Start(); err != nil {
@@ -151,6 +160,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		return fmt.Errorf("the app exited: %w", err)
 	case err := <-serveErr:
+		_ = stopGroup(cmd.Process)
 		return err
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/http/httputil"
@@ -36,6 +37,7 @@ type proxy struct {
 	users    []ct.User
 	upstream *httputil.ReverseProxy
 	ttl      time.Duration
+	public   publicPaths
 
 	mu       sync.Mutex
 	sessions map[string]int       // session id -> user index
@@ -47,8 +49,8 @@ type mintedTokens struct {
 	expires time.Time
 }
 
-func newProxy(iss *ct.Issuer, users []ct.User, upstream *url.URL, ttl time.Duration) *proxy {
-	p := &proxy{iss: iss, users: users, ttl: ttl, sessions: map[string]int{}, minted: map[int]mintedTokens{}}
+func newProxy(iss *ct.Issuer, users []ct.User, upstream *url.URL, ttl time.Duration, public publicPaths) *proxy {
+	p := &proxy{iss: iss, users: users, ttl: ttl, public: public, sessions: map[string]int{}, minted: map[int]mintedTokens{}}
 	rp := httputil.NewSingleHostReverseProxy(upstream)
 	rp.ErrorHandler = func(w http.ResponseWriter, _ *http.Request, err error) {
 		http.Error(w, "cognito-local: the app at "+upstream.String()+" is not answering: "+err.Error(), http.StatusBadGateway)
@@ -82,6 +84,21 @@ func (p *proxy) forward(w http.ResponseWriter, r *http.Request) {
 			r.Header.Del(k)
 		}
 	}
+	if p.public.match(r.URL.Path) {
+		// Like an ALB listener rule without an authenticate action: no
+		// login, no ALB headers.
+		r.Header.Del(userHeader)
+		p.upstream.ServeHTTP(w, r)
+		return
+	}
+	if email := r.Header.Get(userHeader); email != "" && !p.known(email) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		msg, _ := json.Marshal(map[string]string{"error": "unauthorized",
+			"message": "cognito-local: no mock user " + email + " (" + userHeader + "); known users: " + p.emails()})
+		_, _ = w.Write(append(msg, '\n'))
+		return
+	}
 	idx, ok := p.userFor(r)
 	r.Header.Del(userHeader)
 	if !ok {
@@ -98,6 +115,25 @@ func (p *proxy) forward(w http.ResponseWriter, r *http.Request) {
 		r.Header[k] = v
 	}
 	p.upstream.ServeHTTP(w, r)
+}
+
+// known reports whether email names one of the mock users.
+func (p *proxy) known(email string) bool {
+	for _, u := range p.users {
+		if strings.EqualFold(u.Email, email) {
+			return true
+		}
+	}
+	return false
+}
+
+// emails lists the mock users' emails.
+func (p *proxy) emails() string {
+	out := make([]string, len(p.users))
+	for i, u := range p.users {
+		out[i] = u.Email
+	}
+	return strings.Join(out, ", ")
 }
 
 func (p *proxy) userFor(r *http.Request) (int, bool) {
@@ -210,4 +246,38 @@ func (p *proxy) env(port string) map[string]string {
 func jsonString(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// publicPaths are paths forwarded without a login, like ALB listener rules
+// that leave some paths unauthenticated: exact paths, or prefixes written
+// with a trailing "/*" ("/static/*" matches "/static/app.css").
+type publicPaths []string
+
+// parsePublic reads the -public flag: comma-separated absolute paths.
+func parsePublic(s string) (publicPaths, error) {
+	var out publicPaths
+	for _, p := range strings.Split(s, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		if !strings.HasPrefix(p, "/") || strings.Contains(strings.TrimSuffix(p, "/*"), "*") {
+			return nil, fmt.Errorf("%q is not an absolute path or a prefix ending in /* (e.g. /health,/static/*)", p)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+func (pp publicPaths) match(path string) bool {
+	for _, p := range pp {
+		if prefix, ok := strings.CutSuffix(p, "*"); ok {
+			if strings.HasPrefix(path, prefix) {
+				return true
+			}
+		} else if path == p {
+			return true
+		}
+	}
+	return false
 }

@@ -19,7 +19,7 @@ import (
 
 // setup starts cognito-local in front of an upstream that verifies every
 // request with core (the real verification path) and answers the email.
-func setup(t *testing.T) (proxyURL string, client *http.Client) {
+func setup(t *testing.T, public ...string) (proxyURL string, client *http.Client) {
 	t.Helper()
 	mux := http.NewServeMux()
 	front := httptest.NewServer(mux)
@@ -30,6 +30,12 @@ func setup(t *testing.T) (proxyURL string, client *http.Client) {
 	}
 	var auth *core.BaseAuth // set below, before any request is sent
 	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/health") || strings.HasPrefix(r.URL.Path, "/static") {
+			// The app's own bypass: it answers without verification, and
+			// says whether ALB headers reached it.
+			_, _ = io.WriteString(w, "public:"+r.URL.Path+":"+r.Header.Get(core.HeaderData))
+			return
+		}
 		u, err := auth.Authenticate(r.Context(), core.HTTPRequest(r))
 		if err != nil {
 			core.WriteFailure(w, auth.Failure(core.HTTPRequest(r), err))
@@ -40,7 +46,11 @@ func setup(t *testing.T) (proxyURL string, client *http.Client) {
 	t.Cleanup(upstream.Close)
 	up, _ := url.Parse(upstream.URL)
 	// The keys are served before the app starts, as with the real proxy.
-	mux.Handle("/", newProxy(iss, defaultUsers, up, time.Hour))
+	pp, err := parsePublic(strings.Join(public, ","))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux.Handle("/", newProxy(iss, defaultUsers, up, time.Hour, pp))
 	auth, err = core.New(append(iss.Options(), core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))...)
 	if err != nil {
 		t.Fatal(err)
@@ -127,8 +137,9 @@ func TestUserHeaderAndUnknownUser(t *testing.T) {
 	if _, body := do(t, c, http.MethodGet, base+"/", map[string]string{userHeader: "ALICE@example.com"}, nil); body != "verified:alice@example.com:staff" {
 		t.Fatalf("user header: %q", body)
 	}
-	if resp, _ := do(t, c, http.MethodGet, base+"/", map[string]string{userHeader: "nobody@example.com"}, nil); resp.StatusCode != http.StatusUnauthorized {
-		t.Fatalf("unknown user: %d", resp.StatusCode)
+	if resp, body := do(t, c, http.MethodGet, base+"/", map[string]string{userHeader: "nobody@example.com"}, nil); resp.StatusCode != http.StatusUnauthorized ||
+		!strings.Contains(body, "no mock user nobody@example.com") || !strings.Contains(body, "alice@example.com") {
+		t.Fatalf("unknown user: %d %q; want 401 naming the user and the known ones", resp.StatusCode, body)
 	}
 	if resp, _ := do(t, c, http.MethodPost, base+loginPath, nil, url.Values{"user": {"99"}}); resp.StatusCode != http.StatusBadRequest {
 		t.Fatalf("unknown user index: %d", resp.StatusCode)
@@ -170,5 +181,30 @@ func TestLoadUsers(t *testing.T) {
 	}
 	if us, _ := loadUsers(""); len(us) != len(defaultUsers) {
 		t.Fatal("defaults")
+	}
+}
+
+// TestPublicPaths: like ALB listener rules without an authenticate action,
+// -public paths reach the app with no login and no ALB headers (client-sent
+// ones stripped); everything else still needs a login.
+func TestPublicPaths(t *testing.T) {
+	base, c := setup(t, "/health", "/static/*")
+	forged := map[string]string{"Accept": "application/json", core.HeaderData: "forged"}
+	for path, want := range map[string]int{
+		"/health": 200, "/static/app.css": 200, "/static/img/x.png": 200,
+		"/healthz": 401, "/health/": 401, "/static": 401, "/": 401, "/admin": 401,
+	} {
+		resp, body := do(t, c, http.MethodGet, base+path, forged, nil)
+		if resp.StatusCode != want {
+			t.Errorf("%s: %d %q, want %d", path, resp.StatusCode, body, want)
+		}
+		if want == 200 && body != "public:"+path+":" {
+			t.Errorf("%s: %q (ALB headers must not reach a public path)", path, body)
+		}
+	}
+	for _, bad := range []string{"health", "/a*b", "/*/x"} {
+		if _, err := parsePublic(bad); err == nil {
+			t.Errorf("-public %q accepted", bad)
+		}
 	}
 }
