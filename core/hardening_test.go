@@ -248,7 +248,7 @@ func TestWrongKeyTypeIsInvalidToken(t *testing.T) {
 	p384 := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
 	ecJWKS := `{"keys":[{"kty":"EC","crv":"P-256","kid":"k","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}`
 	for name, opt := range map[string]func(string) core.Option{
-		"ALB key P-384": func(u string) core.Option { return core.WithALBKeysURL(u) },
+		"ALB key P-384": core.WithALBKeysURL,
 		"JWKS EC only":  func(u string) core.Option { return core.WithJWKSURL(u + "/jwks.json") },
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -318,4 +318,21 @@ func TestMissingPolicyFileIsConfigError(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = a.Close()
+}
+
+// TestJWKSLoadFailureLogSaysThereIsNoKeySet: before any key set has loaded,
+// a failed load does not claim to keep "the last good key set".
+func TestJWKSLoadFailureLogSaysThereIsNoKeySet(t *testing.T) {
+	srv := newFaultServer(t, faults()["HTTP 500"])
+	_, logs := newAuth(t, nil, core.WithJWKSURL(srv.URL+"/jwks.json"))
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(logs.String(), "JWKS load failed") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no log of the failed first load:\n%s", logs)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if strings.Contains(logs.String(), "last good key set") {
+		t.Fatalf("claims a last good key set that never loaded:\n%s", logs)
+	}
 }

@@ -37,6 +37,16 @@ func find(t *testing.T, text, pattern, what string) string {
 	return m[1]
 }
 
+// section returns README from heading on.
+func section(t *testing.T, text, heading string) string {
+	t.Helper()
+	_, after, ok := strings.Cut(text, heading)
+	if !ok {
+		t.Fatalf("README.md has no %q section", heading)
+	}
+	return after
+}
+
 // startREADMECommand runs a shell command from the README at the
 // repository root in its own process group, stopped when the test ends.
 func startREADMECommand(t *testing.T, command string) *syncWriter {
@@ -123,7 +133,7 @@ func waitReady(t *testing.T, url string, out *syncWriter) {
 func TestREADMEDemoALBMode(t *testing.T) {
 	text := readme(t)
 	command := find(t, text, "(?m)^```sh\\n(\\./scripts/demo\\.sh)\\s+#", "the demo command at the top")
-	demo := text[strings.Index(text, "## The demo"):]
+	demo := section(t, text, "## The demo")
 	proxyURL := find(t, demo, "starts `cognito-local` on (http://127\\.0\\.0\\.1:\\d+)", "the URL to open")
 	appURL := find(t, demo, "the app itself\\s+\\((http://127\\.0\\.0\\.1:\\d+)\\)", "the app's own URL")
 	refused := find(t, demo, "`/admin` refuses `([^`]+)`", "who /admin refuses")
@@ -190,7 +200,7 @@ func TestREADMEDemoALBMode(t *testing.T) {
 // password README names, and the Sign in button clicked.
 func TestREADMEDemoHostedUIMode(t *testing.T) {
 	text := readme(t)
-	demo := text[strings.Index(text, "## The demo"):]
+	demo := section(t, text, "## The demo")
 	command := find(t, demo, "`(\\./scripts/demo\\.sh [a-z0-9]+ hosted-ui)`", "the hosted-UI demo command")
 	open := find(t, demo, "Open\\s+(http://127\\.0\\.0\\.1:\\d+/) and sign in", "the URL to open")
 	user := find(t, demo, "sign in as `([^`]+)`", "the user")

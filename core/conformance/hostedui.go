@@ -164,7 +164,9 @@ func (env *HostedUIEnv) SignIn(t *testing.T, user string) string {
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	defer c.CloseIdleConnections()
-	step := func(method, u string, form url.Values) *http.Response {
+	// step sends one request and returns its status and headers; the body
+	// is read and closed here.
+	step := func(method, u string, form url.Values) reply {
 		t.Helper()
 		var body io.Reader
 		if form != nil {
@@ -181,7 +183,7 @@ func (env *HostedUIEnv) SignIn(t *testing.T, user string) string {
 		}
 		_, _ = io.Copy(io.Discard, resp.Body)
 		_ = resp.Body.Close()
-		return resp
+		return reply{StatusCode: resp.StatusCode, Header: resp.Header}
 	}
 	app, _ := url.Parse(env.URL)
 	resp := step(http.MethodGet, app.JoinPath(hostedui.DefaultLoginPath).String(), nil)

@@ -61,7 +61,8 @@ func TestSIGTERMStopsTheAppsProcessGroup(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	select {
-	case <-done:
+	case err := <-done:
+		t.Logf("cognito-local exited: %v", err)
 	case <-time.After(15 * time.Second):
 		t.Fatal("cognito-local did not exit on SIGTERM")
 	}
