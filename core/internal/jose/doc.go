@@ -3,6 +3,7 @@
 // padding rules, and verifying ES256/RS256 signatures over the raw signing
 // input exactly as received.
 //
-// All use of github.com/lestrrat-go/jwx stays inside core/internal so that a
-// future major version touches only these packages.
+// Signatures and keys use only the standard library (crypto/ecdsa,
+// crypto/rsa, crypto/x509): stable, documented APIs. No JOSE library does the
+// strict parsing (padding, repeated keys, UTF-8), so it is our own.
 package jose

@@ -3,14 +3,15 @@ package keys
 import (
 	"context"
 	"crypto/rsa"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"math/big"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/lestrrat-go/jwx/v3/jwa"
-	"github.com/lestrrat-go/jwx/v3/jwk"
+	"github.com/cognitoauth/cognito-auth-go/core/internal/jose"
 	"golang.org/x/sync/singleflight"
 )
 
@@ -144,49 +145,64 @@ func wrapUnavailable(err error) error {
 	return err
 }
 
-// parseJWKS keeps the RSA signature keys of a JWK set. Keys marked for
-// another use or algorithm are skipped; a set with duplicate kids, no usable
-// key or too many keys is rejected whole.
+// parseJWKS keeps the RSA signature keys of a JWK set (RFC 7517), parsed
+// with the standard library: "n" and "e" as unpadded base64url big-endian
+// integers. Keys marked for another use or algorithm are skipped; a set with
+// duplicate kids or too many keys is rejected whole; a set whose keys are all
+// of another type or size is a bad key (ErrBadKey); one that is not a JWK set
+// at all is a broken key server (ErrUnavailable).
 func parseJWKS(body []byte) (map[string]*rsa.PublicKey, error) {
-	set, err := jwk.Parse(body)
-	if err != nil {
+	var raw []jwkFields
+	err := jose.DecodeObject(body, func(k string, v *jose.Value) error {
+		if k != "keys" {
+			return nil
+		}
+		items, err := v.Array()
+		if err != nil {
+			return err
+		}
+		if len(items) > maxJWKSKeys {
+			return errTooManyKeys
+		}
+		for _, it := range items {
+			f, err := readJWK(it)
+			if err != nil {
+				return err
+			}
+			raw = append(raw, f)
+		}
+		return nil
+	})
+	switch {
+	case errors.Is(err, errTooManyKeys):
+		return nil, fmt.Errorf("%w: JWK set has more than %d keys", ErrUnavailable, maxJWKSKeys)
+	case err != nil || raw == nil:
 		return nil, fmt.Errorf("%w: body is not a JWK set", ErrUnavailable)
 	}
-	if set.Len() > maxJWKSKeys {
-		return nil, fmt.Errorf("%w: JWK set has %d keys, more than %d", ErrUnavailable, set.Len(), maxJWKSKeys)
-	}
-	out := make(map[string]*rsa.PublicKey, set.Len())
-	seen := make(map[string]bool, set.Len())
+	out := make(map[string]*rsa.PublicKey, len(raw))
+	seen := make(map[string]bool, len(raw))
 	other := 0 // keys of another type (not RSA) or of an unusable size
-	for i := range set.Len() {
-		k, _ := set.Key(i)
-		kid, ok := k.KeyID()
-		if !ok || kid == "" {
+	for _, f := range raw {
+		if f.kid == "" {
 			continue
 		}
-		if seen[kid] {
+		if seen[f.kid] {
 			return nil, fmt.Errorf("%w: JWK set repeats a kid", ErrUnavailable)
 		}
-		seen[kid] = true
-		if k.KeyType() != jwa.RSA() {
+		seen[f.kid] = true
+		if f.kty != "RSA" {
 			other++
 			continue
 		}
-		if use, ok := k.KeyUsage(); ok && use != "sig" {
+		if (f.use != "" && f.use != "sig") || (f.alg != "" && f.alg != "RS256") {
 			continue
 		}
-		if alg, ok := k.Algorithm(); ok && alg.String() != "RS256" {
-			continue
-		}
-		pub := new(rsa.PublicKey)
-		if err := jwk.Export(k, pub); err != nil || pub.N == nil {
-			continue
-		}
-		if bits := pub.N.BitLen(); bits < minRSABits || bits > maxRSABits {
+		pub, ok := rsaKey(f.n, f.e)
+		if !ok {
 			other++
 			continue
 		}
-		out[kid] = pub
+		out[f.kid] = pub
 	}
 	if len(out) == 0 && other > 0 {
 		return nil, fmt.Errorf("%w: JWK set has no RSA key of 2048-8192 bits, only keys of another type or size", ErrBadKey)
@@ -195,4 +211,65 @@ func parseJWKS(body []byte) (map[string]*rsa.PublicKey, error) {
 		return nil, fmt.Errorf("%w: JWK set has no usable RS256 key", ErrUnavailable)
 	}
 	return out, nil
+}
+
+var errTooManyKeys = errors.New("too many keys")
+
+// jwkFields are the members of a JWK that matter here.
+type jwkFields struct{ kty, kid, use, alg, n, e string }
+
+func readJWK(v *jose.Value) (jwkFields, error) {
+	o, err := v.Object()
+	if err != nil {
+		return jwkFields{}, err
+	}
+	var f jwkFields
+	var ferr error
+	o.Visit(func(k []byte, v *jose.Value) {
+		var dst *string
+		switch string(k) {
+		case "kty":
+			dst = &f.kty
+		case "kid":
+			dst = &f.kid
+		case "use":
+			dst = &f.use
+		case "alg":
+			dst = &f.alg
+		case "n":
+			dst = &f.n
+		case "e":
+			dst = &f.e
+		default:
+			return
+		}
+		s, err := jose.String(v)
+		if err != nil {
+			ferr = err
+		}
+		*dst = s
+	})
+	return f, ferr
+}
+
+// rsaKey builds an RSA public key of 2048-8192 bits with a small odd
+// exponent from base64url n and e.
+func rsaKey(n64, e64 string) (*rsa.PublicKey, bool) {
+	nb, err := base64.RawURLEncoding.Strict().DecodeString(n64)
+	if err != nil || len(nb) == 0 || nb[0] == 0 {
+		return nil, false
+	}
+	eb, err := base64.RawURLEncoding.Strict().DecodeString(e64)
+	if err != nil || len(eb) == 0 || len(eb) > 4 || eb[0] == 0 {
+		return nil, false
+	}
+	e := 0
+	for _, b := range eb {
+		e = e<<8 | int(b)
+	}
+	n := new(big.Int).SetBytes(nb)
+	if bits := n.BitLen(); bits < minRSABits || bits > maxRSABits || e < 3 || e%2 == 0 {
+		return nil, false
+	}
+	return &rsa.PublicKey{N: n, E: e}, true
 }
