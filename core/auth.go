@@ -21,8 +21,8 @@ import (
 type BaseAuth struct {
 	cfg      *config
 	alb      *keys.ALB
-	jwks     *keys.JWKS
-	cache    *tokencache.Cache[*User]
+	issuers  issuerSet
+	cache    *tokenCaches
 	devUser  *User
 	decider  Decider
 	watcher  *PolicyWatcher // owned: closed by Close
@@ -69,10 +69,10 @@ func New(opts ...Option) (*BaseAuth, error) {
 		Now:           cfg.now,
 		Lifetime:      ctx,
 	})
-	a.jwks = keys.NewJWKS(keys.JWKSConfig{URL: cfg.jwksURL, Fetcher: fetcher, MinRefresh: cfg.jwksMin, Now: cfg.now, Lifetime: ctx})
-	if cfg.cacheEntries > 0 && cfg.cacheBytes > 0 {
-		a.cache = tokencache.New[*User](cfg.cacheEntries, cfg.cacheBytes)
-	}
+	a.issuers = newIssuerSet(cfg.issuers, func(url string) *keys.JWKS {
+		return keys.NewJWKS(keys.JWKSConfig{URL: url, Fetcher: fetcher, MinRefresh: cfg.jwksMin, Now: cfg.now, Lifetime: ctx})
+	})
+	a.cache = newTokenCaches(cfg.cacheEntries, cfg.cacheBytes)
 	if a.verifying() {
 		a.wg.Add(1)
 		go a.refreshJWKS(ctx)
@@ -102,8 +102,15 @@ func (a *BaseAuth) RedirectURL() string { return a.cfg.redirectURL }
 // Logger returns the configured logger.
 func (a *BaseAuth) Logger() *slog.Logger { return a.cfg.logger }
 
-// Issuer returns the pinned user pool issuer URL ("" when none is set).
-func (a *BaseAuth) Issuer() string { return a.cfg.issuer }
+// Issuer returns the ORIGINAL-format issuer URL of the first configured user
+// pool ("" when none is set). Every configured pool's issuers (both formats,
+// replica regions) are accepted.
+func (a *BaseAuth) Issuer() string {
+	if len(a.cfg.issuers) == 0 {
+		return ""
+	}
+	return a.cfg.issuers[0].issuer
+}
 
 // errInvalidKey matches a refusal because a key server served a key of the
 // wrong type: the token is invalid, but the key server needs a look.
@@ -117,7 +124,7 @@ const (
 )
 
 // verifying reports whether ALB header verification is configured.
-func (a *BaseAuth) verifying() bool { return a.cfg.issuer != "" && len(a.cfg.albARNs) > 0 }
+func (a *BaseAuth) verifying() bool { return a.issuers.configured() && len(a.cfg.albARNs) > 0 }
 
 // refreshJWKS loads the JWKS once at start-up and then periodically, so that
 // new keys are known before the first token signed with them arrives.
@@ -126,13 +133,13 @@ func (a *BaseAuth) refreshJWKS(ctx context.Context) {
 	t := time.NewTicker(a.cfg.jwksEvery)
 	defer t.Stop()
 	for {
-		if err := a.jwks.Refresh(ctx); err != nil && ctx.Err() == nil {
+		a.issuers.refresh(ctx, func(url string, loaded bool, err error) {
 			msg := "cognito-auth: JWKS refresh failed; keeping the last good key set"
-			if !a.jwks.Loaded() {
+			if !loaded {
 				msg = "cognito-auth: JWKS load failed and no key set has loaded yet; tokens are refused (503) until it loads"
 			}
-			a.cfg.logger.LogAttrs(ctx, slog.LevelWarn, msg, slog.String("url", a.cfg.jwksURL), slog.String("error", err.Error()))
-		}
+			a.cfg.logger.LogAttrs(ctx, slog.LevelWarn, msg, slog.String("url", url), slog.String("error", err.Error()))
+		})
 		select {
 		case <-ctx.Done():
 			return
@@ -312,18 +319,14 @@ func (a *BaseAuth) identify(ctx context.Context, req Request) (*User, error) {
 	}
 	now := a.cfg.now()
 	key := tokencache.Key{A: data, B: access, C: identity}
-	if a.cache != nil {
-		if u, ok := a.cache.Get(&key, now); ok {
-			return u.Clone(), nil
-		}
+	if u, ok := a.cache.user(&key, now); ok {
+		return u.Clone(), nil
 	}
 	u, verr := a.verify(ctx, data, access, identity, now)
 	if verr != nil {
 		return nil, verr
 	}
-	if a.cache != nil {
-		a.cache.Put(&key, u, u.ExpiresAt)
-	}
+	a.cache.putUser(&key, u, minTime(u.ExpiresAt, u.ClaimsExpireAt))
 	return u.Clone(), nil
 }
 
@@ -352,17 +355,15 @@ func (a *BaseAuth) identifyBearer(ctx context.Context, vals []string) (*User, er
 // sub, username, groups, scopes and client id (no email: access tokens do
 // not carry it). Verified tokens are cached like ALB header sets.
 func (a *BaseAuth) VerifyAccessToken(ctx context.Context, tok string) (*User, error) {
-	if a.cfg.issuer == "" {
+	if !a.issuers.configured() {
 		return nil, newError(ErrConfig, CodeNotConfigured, "an access token was sent but no user pool is configured")
 	}
 	now := a.cfg.now()
 	key := tokencache.Key{B: tok, C: bearerScheme}
-	if a.cache != nil {
-		if u, ok := a.cache.Get(&key, now); ok {
-			return u.Clone(), nil
-		}
+	if u, ok := a.cache.user(&key, now); ok {
+		return u.Clone(), nil
 	}
-	acc, e := a.verifyAccess(ctx, tok, now)
+	acc, e := a.accessToken(ctx, tok, now)
 	if e != nil {
 		return nil, e
 	}
@@ -373,59 +374,95 @@ func (a *BaseAuth) VerifyAccessToken(ctx context.Context, tok string) (*User, er
 		Scopes:      strings.Fields(acc.claims.Scope),
 		ClientID:    acc.claims.ClientID,
 		ExpiresAt:   time.Unix(acc.exp, 0),
-		Issuer:      a.cfg.issuer,
-		accessClaim: string(acc.payload),
+		UserPoolID:  acc.iss.pool,
+		Issuer:      acc.iss.issuer,
+		accessClaim: acc.payload,
 	}
-	if a.cache != nil {
-		a.cache.Put(&key, u, u.ExpiresAt)
-	}
+	a.cache.putUser(&key, u, u.ExpiresAt)
 	return u.Clone(), nil
+}
+
+// accessToken returns the verified access token, from the cache when this
+// exact string was verified before.
+func (a *BaseAuth) accessToken(ctx context.Context, tok string, now time.Time) (*verifiedAccess, *Error) {
+	if v, ok := a.cache.accessToken(tok, now); ok {
+		return v, nil
+	}
+	v, e := a.verifyAccess(ctx, tok, now)
+	if e != nil {
+		return nil, e
+	}
+	a.cache.putAccessToken(tok, v)
+	return v, nil
 }
 
 // verify runs every rule on the three headers. The order keeps outbound
 // fetches rare: static checks of the ALB token first, then the access token
-// (its key comes from the pinned pool's JWKS), then the identity, and only
-// then the ALB key fetch, so a caller without a valid Cognito access token
-// can never make this process fetch an ALB key.
+// (its key comes from the JWKS of the accepted issuer it names), then the
+// identity, and only then the ALB key fetch, so a caller without a valid
+// Cognito access token can never make this process fetch an ALB key. Each
+// token is verified once for its lifetime (tokenCaches): a data token the
+// ALB re-signed costs one ES256 verification plus the cross-checks.
 func (a *BaseAuth) verify(ctx context.Context, data, access, identity string, now time.Time) (*User, *Error) {
-	alb, e := a.checkALB(data, now)
-	if e != nil {
-		return nil, e
+	d, known := a.cache.dataToken(data, now)
+	var alb albToken
+	if !known {
+		var e *Error
+		if alb, e = a.checkALB(data, now); e != nil {
+			return nil, e
+		}
 	}
-	acc, e := a.verifyAccess(ctx, access, now)
+	acc, e := a.accessToken(ctx, access, now)
 	if e != nil {
 		return nil, e
 	}
 	if acc.claims.Sub != identity {
 		return nil, invalid(CodeSubMismatch, "access token sub does not match "+HeaderIdentity)
 	}
-	d, e := a.finishALB(ctx, &alb, acc.claims.Sub, now)
-	if e != nil {
-		return nil, e
+	if !known {
+		v, e := a.finishALB(ctx, &alb, acc.claims.Sub, now)
+		if e != nil {
+			return nil, e
+		}
+		d = &v
+		a.cache.putDataToken(data, d)
 	}
 	if d.claims.Sub != acc.claims.Sub {
 		return nil, invalid(CodeSubMismatch, "x-amzn-oidc-data sub does not match the access token")
+	}
+	if d.pool != acc.iss.pool {
+		return nil, invalid(CodeIssuerMismatch, "x-amzn-oidc-data and the access token come from different user pools")
 	}
 	username := d.claims.Username
 	if username == "" {
 		username = acc.claims.Username
 	}
 	return &User{
-		Sub:           d.claims.Sub,
-		Username:      username,
-		Email:         d.claims.Email,
-		Name:          d.claims.Name,
-		GivenName:     d.claims.GivenName,
-		FamilyName:    d.claims.FamilyName,
-		Groups:        acc.groups,
-		EmailVerified: d.verified,
-		ExpiresAt:     time.Unix(min(d.exp, acc.exp), 0),
-		Issuer:        a.cfg.issuer,
-		Scopes:        strings.Fields(acc.claims.Scope),
-		ClientID:      acc.claims.ClientID,
-		dataClaims:    string(alb.compact.Payload),
-		accessClaim:   string(acc.payload),
+		Sub:            d.claims.Sub,
+		Username:       username,
+		Email:          d.claims.Email,
+		Name:           d.claims.Name,
+		GivenName:      d.claims.GivenName,
+		FamilyName:     d.claims.FamilyName,
+		Groups:         acc.groups,
+		EmailVerified:  d.verified,
+		ExpiresAt:      time.Unix(acc.exp, 0),
+		ClaimsExpireAt: time.Unix(d.exp, 0),
+		UserPoolID:     acc.iss.pool,
+		Issuer:         acc.iss.issuer,
+		Scopes:         strings.Fields(acc.claims.Scope),
+		ClientID:       acc.claims.ClientID,
+		dataClaims:     d.payload,
+		accessClaim:    acc.payload,
 	}, nil
+}
+
+// minTime returns the earlier of a and b, ignoring a zero b.
+func minTime(a, b time.Time) time.Time {
+	if !b.IsZero() && b.Before(a) {
+		return b
+	}
+	return a
 }
 
 // logRefusal logs a refusal: the code, path and reason, and for an

@@ -30,6 +30,13 @@ const (
 	EnvSecretName   = "COGNITO_AUTH_SECRET_NAME"
 	EnvPolicyReload = "COGNITO_AUTH_POLICY_RELOAD_INTERVAL"
 	EnvBearer       = "COGNITO_AUTH_BEARER"
+	// EnvReplicaRegions lists regions the user pools are replicated to
+	// (multi-Region replication, ORIGINAL issuer format), comma-separated.
+	EnvReplicaRegions = "COGNITO_AUTH_REPLICA_REGIONS"
+	// EnvAllowUnverifiedEmail lets in users whose email is not verified
+	// (users federated from SAML or OIDC providers often carry no
+	// email_verified).
+	EnvAllowUnverifiedEmail = "COGNITO_AUTH_ALLOW_UNVERIFIED_EMAIL"
 )
 
 // Defaults.
@@ -63,12 +70,16 @@ const (
 	setCache
 	setPolicyReload
 	setBearer
+	setReplicas
+	setAllowUnverified
 )
 
 type config struct {
 	set setBits
 
-	region, userPoolID   string
+	region               string
+	userPoolIDs          []string
+	replicaRegions       []string
 	clientIDs, albARNs   []string
 	albKeysURL, jwksURL  string
 	redirectURL          string
@@ -95,7 +106,7 @@ type config struct {
 	rules                []Rule
 	denialHook           DenialHook
 	optErrs              []error
-	issuer               string
+	issuers              []issuerDef
 	explicitKeyURLs      []string
 	productionSigns      []string
 }
@@ -138,7 +149,17 @@ func loadConfig(opts []Option) (*config, error) {
 		c.region = DefaultRegion
 	}
 	if c.set&setPool == 0 {
-		c.userPoolID = env(EnvUserPoolID)
+		c.userPoolIDs = splitList(env(EnvUserPoolID))
+	}
+	if c.set&setReplicas == 0 {
+		c.replicaRegions = splitList(env(EnvReplicaRegions))
+	}
+	if c.set&setAllowUnverified == 0 {
+		on, err := parseBool(env(EnvAllowUnverifiedEmail))
+		if err != nil {
+			bad("%s: %v", EnvAllowUnverifiedEmail, err)
+		}
+		c.allowUnverified = on
 	}
 	if c.set&setClient == 0 {
 		c.clientIDs = splitList(env(EnvClientID))
@@ -236,17 +257,20 @@ func loadConfig(opts []Option) (*config, error) {
 	if !reRegion.MatchString(c.region) {
 		bad("region %q is not an AWS region name", c.region)
 	}
-	poolRegion := ""
-	switch {
-	case c.userPoolID == "" && !c.devMode:
-		bad("user pool id is required (%s)", EnvUserPoolID)
-	case c.userPoolID != "":
-		m := rePool.FindStringSubmatch(c.userPoolID)
-		if m == nil {
-			bad("user pool id %q is not of the form REGION_ID, e.g. eu-west-2_AbCdEf123 (%s)", c.userPoolID, EnvUserPoolID)
-		} else {
-			poolRegion = m[1]
-			c.issuer = "https://cognito-idp." + poolRegion + ".amazonaws.com/" + c.userPoolID
+	if len(c.userPoolIDs) == 0 && !c.devMode {
+		bad("user pool id is required (%s, comma-separated for several pools, e.g. eu-west-2_AbCdEf123)", EnvUserPoolID)
+	}
+	validPools := true
+	for _, id := range c.userPoolIDs {
+		if !rePool.MatchString(id) {
+			validPools = false
+			bad("user pool id %q is not of the form REGION_ID, e.g. eu-west-2_AbCdEf123 (%s)", id, EnvUserPoolID)
+		}
+	}
+	for _, r := range c.replicaRegions {
+		if !reRegion.MatchString(r) {
+			validPools = false
+			bad("replica region %q is not an AWS region name, e.g. eu-west-1 (%s)", r, EnvReplicaRegions)
 		}
 	}
 	for _, id := range c.clientIDs {
@@ -274,12 +298,13 @@ func loadConfig(opts []Option) (*config, error) {
 		bad("ALB keys URL: %v", err)
 	}
 	c.albKeysURL = strings.TrimRight(c.albKeysURL, "/")
-	if c.jwksURL == "" {
-		if poolRegion != "" {
-			c.jwksURL = c.issuer + "/.well-known/jwks.json"
+	if c.jwksURL != "" {
+		if err := checkKeyURL(c.jwksURL); err != nil {
+			bad("JWKS URL: %v", err)
 		}
-	} else if err := checkKeyURL(c.jwksURL); err != nil {
-		bad("JWKS URL: %v", err)
+	}
+	if validPools {
+		c.issuers = acceptedIssuers(c.userPoolIDs, c.replicaRegions, c.jwksURL)
 	}
 	if c.redirectURL != "" {
 		if err := checkRedirectURL(c.redirectURL); err != nil {

@@ -36,7 +36,7 @@ func ExampleNew_configErrors() {
 	fmt.Println(err)
 	// Output:
 	// true
-	// cognito-auth: invalid configuration (invalid_config): user pool id is required (COGNITO_AUTH_USER_POOL_ID)
+	// cognito-auth: invalid configuration (invalid_config): user pool id is required (COGNITO_AUTH_USER_POOL_ID, comma-separated for several pools, e.g. eu-west-2_AbCdEf123)
 	// cognito-auth: invalid configuration (invalid_config): at least one ALB ARN is required (COGNITO_AUTH_ALB_ARN), unless only bearer tokens (COGNITO_AUTH_BEARER) or the hosted-UI login (COGNITO_AUTH_DOMAIN) are used
 }
 

@@ -79,11 +79,11 @@ func decodeIDClaims(b []byte) (idClaims, error) {
 // configured client id (required), token_use id, exp, iat, and — when nonce
 // is not empty — the nonce sent with the login request.
 func (a *BaseAuth) VerifyIDToken(ctx context.Context, raw, nonce string) (*IDClaims, error) {
-	if a.cfg.issuer == "" || len(a.cfg.clientIDs) == 0 {
+	if !a.issuers.configured() || len(a.cfg.clientIDs) == 0 {
 		return nil, newError(ErrConfig, CodeNotConfigured, "ID tokens need the user pool id and the client id configured")
 	}
 	now := a.cfg.now()
-	c, e := a.verifyRS256(ctx, raw, "ID token")
+	c, kid, e := splitRS256(raw, "ID token")
 	if e != nil {
 		return nil, e
 	}
@@ -91,8 +91,8 @@ func (a *BaseAuth) VerifyIDToken(ctx context.Context, raw, nonce string) (*IDCla
 	if err != nil {
 		return nil, invalid(CodeMalformedClaims, "ID token payload is not a claims object of the right shape")
 	}
-	if cl.iss != a.cfg.issuer {
-		return nil, invalid(CodeIssuerMismatch, "ID token iss is not the configured pool")
+	if _, e := a.verifyRS256(ctx, &c, kid, cl.iss, "ID token"); e != nil {
+		return nil, e
 	}
 	auds := cl.audList
 	if cl.aud != "" {

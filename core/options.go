@@ -16,9 +16,23 @@ func WithRegion(region string) Option {
 }
 
 // WithUserPoolID pins the Cognito user pool that issues both tokens
-// (COGNITO_AUTH_USER_POOL_ID).
-func WithUserPoolID(id string) Option {
-	return func(c *config) { c.userPoolID = id; c.set |= setPool }
+// (COGNITO_AUTH_USER_POOL_ID). See WithUserPoolIDs for several pools.
+func WithUserPoolID(id string) Option { return WithUserPoolIDs(id) }
+
+// WithUserPoolIDs pins the Cognito user pools whose users are accepted
+// (COGNITO_AUTH_USER_POOL_ID, comma-separated). For each pool both issuer
+// formats are accepted: https://cognito-idp.REGION.amazonaws.com/POOL
+// (ORIGINAL) and https://issuer-cognito-idp.REGION.amazonaws.com/POOL
+// (UPDATED), where REGION is the part of the pool id before "_".
+func WithUserPoolIDs(ids ...string) Option {
+	return func(c *config) { c.userPoolIDs = append([]string(nil), ids...); c.set |= setPool }
+}
+
+// WithReplicaRegions accepts, for each pool, the ORIGINAL-format issuer of
+// these regions too: pools with multi-Region replication issue tokens from
+// their replica regions (COGNITO_AUTH_REPLICA_REGIONS, comma-separated).
+func WithReplicaRegions(regions ...string) Option {
+	return func(c *config) { c.replicaRegions = append([]string(nil), regions...); c.set |= setReplicas }
 }
 
 // WithClientIDs pins the allowed app client ids (COGNITO_AUTH_CLIENT_ID,
@@ -39,7 +53,9 @@ func WithALBKeysURL(u string) Option {
 	return func(c *config) { c.albKeysURL = u; c.set |= setALBKeys }
 }
 
-// WithJWKSURL sets the Cognito JWKS URL (COGNITO_AUTH_JWKS_URL).
+// WithJWKSURL sets the Cognito JWKS URL used for every accepted issuer
+// (COGNITO_AUTH_JWKS_URL), instead of each issuer's own
+// ISSUER/.well-known/jwks.json: for tests and proxies.
 func WithJWKSURL(u string) Option {
 	return func(c *config) { c.jwksURL = u; c.set |= setJWKS }
 }
@@ -117,7 +133,7 @@ func WithKeyFetchLimit(burst int, per time.Duration) Option {
 // verified. By default they are refused (email-based rules would otherwise
 // trust an address nobody proved they own).
 func WithAllowUnverifiedEmail() Option {
-	return func(c *config) { c.allowUnverified = true }
+	return func(c *config) { c.allowUnverified = true; c.set |= setAllowUnverified }
 }
 
 // WithEnvironment sets the function used to read the environment (default

@@ -29,9 +29,19 @@ type User struct {
 	Groups []string
 	// EmailVerified is true only for a JSON true or the string "true".
 	EmailVerified bool
-	// ExpiresAt is when the earliest of the verified tokens expires.
+	// ExpiresAt is when the user's session needs renewal: the access
+	// token's exp (5 minutes to a day after sign-in, often an hour).
 	ExpiresAt time.Time
-	// Issuer is the user pool issuer URL the tokens were verified against.
+	// ClaimsExpireAt is when the ALB's x-amzn-oidc-data token expires:
+	// about two minutes after the ALB minted it, which it does again at
+	// least that often. Zero for users not from ALB headers. A request is
+	// refused when either token has expired.
+	ClaimsExpireAt time.Time
+	// UserPoolID is the user pool the tokens came from (one of the
+	// configured pools).
+	UserPoolID string
+	// Issuer is the exact issuer URL the access token was verified against
+	// (ORIGINAL or UPDATED format, or a replica region's).
 	Issuer string
 	// Scopes are the OAuth scopes of the access token ("openid", "email",
 	// custom resource-server scopes for machine-to-machine clients).

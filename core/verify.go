@@ -104,34 +104,47 @@ type albToken struct {
 	compact jose.Compact
 	kid     string
 	exp     int64
+	iss     *issuerKeys // the accepted issuer its header names
 }
 
 // verifiedData is a fully verified x-amzn-oidc-data token.
 type verifiedData struct {
 	claims   dataClaims
+	payload  string
 	verified bool
-	exp      int64
+	exp      int64 // the earlier of the header and payload exp
+	pool     string
 }
 
 // verifiedAccess is a fully verified access token.
 type verifiedAccess struct {
 	claims  accessClaims
-	payload []byte
+	payload string
 	groups  []string
 	exp     int64
+	iss     *issuerKeys
 }
 
 func invalid(code Code, detail string) *Error { return newError(ErrInvalidToken, code, detail) }
 
-// checkALB applies every rule that needs no key: form, size, alg, kid,
-// forbidden parameters, signer, issuer, client and header exp (rules 1, 3, 5).
-func (a *BaseAuth) checkALB(raw string, now time.Time) (albToken, *Error) {
+// splitToken checks the strict compact form and size of a token.
+func splitToken(raw, what string) (jose.Compact, *Error) {
 	c, err := jose.Split(raw, maxHeaderBytes)
 	if err != nil {
 		if errors.Is(err, jose.ErrTooLarge) {
-			return albToken{}, invalid(CodeHeaderTooLarge, "x-amzn-oidc-data is over the size cap")
+			return c, invalid(CodeHeaderTooLarge, what+" is over the size cap")
 		}
-		return albToken{}, invalid(CodeMalformedToken, "x-amzn-oidc-data: "+err.Error())
+		return c, invalid(CodeMalformedToken, what+": "+err.Error())
+	}
+	return c, nil
+}
+
+// checkALB applies every rule that needs no key: form, size, alg, kid,
+// forbidden parameters, signer, issuer, client, header exp and nbf.
+func (a *BaseAuth) checkALB(raw string, now time.Time) (albToken, *Error) {
+	c, e := splitToken(raw, "x-amzn-oidc-data")
+	if e != nil {
+		return albToken{}, e
 	}
 	h, err := jose.ParseHeader(c.Header)
 	if err != nil {
@@ -149,8 +162,9 @@ func (a *BaseAuth) checkALB(raw string, now time.Time) (albToken, *Error) {
 	if !slices.Contains(a.cfg.albARNs, h.Signer) {
 		return albToken{}, invalid(CodeSignerMismatch, "x-amzn-oidc-data signer is not a configured ALB")
 	}
-	if h.Iss != a.cfg.issuer {
-		return albToken{}, invalid(CodeIssuerMismatch, "x-amzn-oidc-data header iss is not the configured pool")
+	iss := a.issuers.lookup(h.Iss)
+	if iss == nil {
+		return albToken{}, invalid(CodeIssuerMismatch, "x-amzn-oidc-data header iss is not an issuer of a configured pool")
 	}
 	if len(a.cfg.clientIDs) > 0 && !slices.Contains(a.cfg.clientIDs, h.Client) {
 		return albToken{}, invalid(CodeClientMismatch, "x-amzn-oidc-data client is not a configured client")
@@ -162,12 +176,12 @@ func (a *BaseAuth) checkALB(raw string, now time.Time) (albToken, *Error) {
 	if e := a.checkNotBefore(h.Nbf, now, "x-amzn-oidc-data header"); e != nil {
 		return albToken{}, e
 	}
-	return albToken{compact: c, kid: h.Kid, exp: exp}, nil
+	return albToken{compact: c, kid: h.Kid, exp: exp, iss: iss}, nil
 }
 
-// finishALB fetches the key (host from configuration only), verifies the
-// signature over the raw bytes as received and checks the payload claims
-// (rules 2, 4, 5, 9).
+// finishALB fetches the key (host from configuration only, on behalf of the
+// verified sub), verifies the signature over the raw bytes as received and
+// checks the payload claims.
 func (a *BaseAuth) finishALB(ctx context.Context, t *albToken, sub string, now time.Time) (verifiedData, *Error) {
 	key, err := a.alb.Key(ctx, t.kid, sub)
 	if err != nil {
@@ -176,7 +190,7 @@ func (a *BaseAuth) finishALB(ctx context.Context, t *albToken, sub string, now t
 	if err := jose.VerifyES256(key, &t.compact); err != nil {
 		return verifiedData{}, invalid(CodeInvalidSignature, "x-amzn-oidc-data: "+err.Error())
 	}
-	var v verifiedData
+	v := verifiedData{payload: string(t.compact.Payload), pool: t.iss.pool}
 	if v.claims, err = decodeDataClaims(t.compact.Payload); err != nil {
 		return verifiedData{}, invalid(CodeMalformedClaims, "x-amzn-oidc-data payload is not a claims object of the right shape")
 	}
@@ -188,8 +202,8 @@ func (a *BaseAuth) finishALB(ctx context.Context, t *albToken, sub string, now t
 		return verifiedData{}, e
 	}
 	v.exp = min(exp, t.exp)
-	if v.claims.Iss != a.cfg.issuer {
-		return verifiedData{}, invalid(CodeIssuerMismatch, "x-amzn-oidc-data iss is not the configured pool")
+	if iss := a.issuers.lookup(v.claims.Iss); iss == nil || iss.pool != t.iss.pool {
+		return verifiedData{}, invalid(CodeIssuerMismatch, "x-amzn-oidc-data iss is not an issuer of the pool its header names")
 	}
 	if v.claims.Sub == "" {
 		return verifiedData{}, invalid(CodeMissingSub, "x-amzn-oidc-data has no sub")
@@ -201,78 +215,85 @@ func (a *BaseAuth) finishALB(ctx context.Context, t *albToken, sub string, now t
 	return v, nil
 }
 
-// verifyRS256 checks a Cognito-signed token up to its signature: strict
+// splitRS256 checks a Cognito-signed token up to the key look-up: strict
 // form and size, alg RS256 on the token's own header, no key-material
-// parameters, a well-formed kid, the key from the pinned pool's JWKS, and
-// the signature over the raw bytes. what names the token in errors.
-func (a *BaseAuth) verifyRS256(ctx context.Context, raw, what string) (jose.Compact, *Error) {
-	c, err := jose.Split(raw, maxHeaderBytes)
-	if err != nil {
-		if errors.Is(err, jose.ErrTooLarge) {
-			return c, invalid(CodeHeaderTooLarge, what+" is over the size cap")
-		}
-		return c, invalid(CodeMalformedToken, what+": "+err.Error())
+// parameters, and a well-formed kid. what names the token in errors.
+func splitRS256(raw, what string) (jose.Compact, string, *Error) {
+	c, e := splitToken(raw, what)
+	if e != nil {
+		return c, "", e
 	}
 	h, err := jose.ParseHeader(c.Header)
 	switch {
 	case err != nil:
-		return c, invalid(CodeMalformedHeader, what+": "+err.Error())
+		return c, "", invalid(CodeMalformedHeader, what+": "+err.Error())
 	case h.Alg != "RS256":
-		return c, invalid(CodeUnsupportedAlg, what+" alg is not RS256")
+		return c, "", invalid(CodeUnsupportedAlg, what+" alg is not RS256")
 	case h.Forbidden != "":
-		return c, invalid(CodeForbiddenParam, what+" header carries "+h.Forbidden)
+		return c, "", invalid(CodeForbiddenParam, what+" header carries "+h.Forbidden)
 	case !isPrintableKid(h.Kid):
-		return c, invalid(CodeInvalidKid, what+" kid is missing or malformed")
+		return c, "", invalid(CodeInvalidKid, what+" kid is missing or malformed")
 	}
-	key, kerr := a.jwks.Key(ctx, h.Kid)
-	if kerr != nil {
-		return c, keyError(kerr, "Cognito JWKS")
-	}
-	if err := jose.VerifyRS256(key, &c); err != nil {
-		return c, invalid(CodeInvalidSignature, what+": "+err.Error())
-	}
-	return c, nil
+	return c, h.Kid, nil
 }
 
-// verifyAccess verifies a Cognito access token (rules 6 and 8).
-func (a *BaseAuth) verifyAccess(ctx context.Context, raw string, now time.Time) (verifiedAccess, *Error) {
-	c, e := a.verifyRS256(ctx, raw, "access token")
+// verifyRS256 finds the accepted issuer iss exactly, takes the key by kid
+// from that issuer's own JWKS (never a URL from the token) and verifies the
+// signature over the raw bytes.
+func (a *BaseAuth) verifyRS256(ctx context.Context, c *jose.Compact, kid, iss, what string) (*issuerKeys, *Error) {
+	ik := a.issuers.lookup(iss)
+	if ik == nil {
+		return nil, invalid(CodeIssuerMismatch, what+" iss is not an issuer of a configured pool")
+	}
+	key, err := ik.jwks.Key(ctx, kid)
+	if err != nil {
+		return nil, keyError(err, "Cognito JWKS")
+	}
+	if err := jose.VerifyRS256(key, c); err != nil {
+		return nil, invalid(CodeInvalidSignature, what+": "+err.Error())
+	}
+	return ik, nil
+}
+
+// verifyAccess verifies a Cognito access token: RS256 with the key of the
+// issuer it names (an accepted one), token_use, client_id, exp, iat, nbf,
+// sub and groups.
+func (a *BaseAuth) verifyAccess(ctx context.Context, raw string, now time.Time) (*verifiedAccess, *Error) {
+	c, kid, e := splitRS256(raw, "access token")
 	if e != nil {
-		return verifiedAccess{}, e
+		return nil, e
 	}
-	var err error
-	v := verifiedAccess{payload: c.Payload}
-	if v.claims, err = decodeAccessClaims(c.Payload); err != nil {
-		return verifiedAccess{}, invalid(CodeMalformedClaims, "access token payload is not a claims object of the right shape")
+	claims, err := decodeAccessClaims(c.Payload)
+	if err != nil {
+		return nil, invalid(CodeMalformedClaims, "access token payload is not a claims object of the right shape")
 	}
-	if v.claims.Iss != a.cfg.issuer {
-		return verifiedAccess{}, invalid(CodeIssuerMismatch, "access token iss is not the configured pool")
-	}
-	if v.claims.TokenUse != "access" {
-		return verifiedAccess{}, invalid(CodeTokenUse, "access token token_use is not access")
-	}
-	if len(a.cfg.clientIDs) > 0 && !slices.Contains(a.cfg.clientIDs, v.claims.ClientID) {
-		return verifiedAccess{}, invalid(CodeClientMismatch, "access token client_id is not a configured client")
-	}
-	exp, e := a.checkExp(v.claims.Exp, now, "access token")
+	iss, e := a.verifyRS256(ctx, &c, kid, claims.Iss, "access token")
 	if e != nil {
-		return verifiedAccess{}, e
+		return nil, e
 	}
-	v.exp = exp
-	if e := a.checkIssuedAt(v.claims.Iat, now, "access token"); e != nil {
-		return verifiedAccess{}, e
+	if claims.TokenUse != "access" {
+		return nil, invalid(CodeTokenUse, "access token token_use is not access")
 	}
-	if e := a.checkNotBefore(v.claims.Nbf, now, "access token"); e != nil {
-		return verifiedAccess{}, e
+	if len(a.cfg.clientIDs) > 0 && !slices.Contains(a.cfg.clientIDs, claims.ClientID) {
+		return nil, invalid(CodeClientMismatch, "access token client_id is not a configured client")
 	}
-	if v.claims.Sub == "" {
-		return verifiedAccess{}, invalid(CodeMissingSub, "access token has no sub")
+	exp, e := a.checkExp(claims.Exp, now, "access token")
+	if e != nil {
+		return nil, e
 	}
-	if !v.claims.GroupsOK {
-		return verifiedAccess{}, invalid(CodeInvalidGroups, "cognito:groups is not an array of strings")
+	if e := a.checkIssuedAt(claims.Iat, now, "access token"); e != nil {
+		return nil, e
 	}
-	v.groups = v.claims.Groups
-	return v, nil
+	if e := a.checkNotBefore(claims.Nbf, now, "access token"); e != nil {
+		return nil, e
+	}
+	if claims.Sub == "" {
+		return nil, invalid(CodeMissingSub, "access token has no sub")
+	}
+	if !claims.GroupsOK {
+		return nil, invalid(CodeInvalidGroups, "cognito:groups is not an array of strings")
+	}
+	return &verifiedAccess{claims: claims, payload: string(c.Payload), groups: claims.Groups, exp: exp, iss: iss}, nil
 }
 
 // checkExp checks a required exp against now with leeway.
