@@ -148,6 +148,11 @@ func (i *Issuer) IssuerURL() string {
 	return "https://cognito-idp." + region + ".amazonaws.com/" + i.userPoolID
 }
 
+// UpdatedIssuerURL returns the pool's UPDATED-format issuer URL
+// (https://issuer-cognito-idp.REGION.amazonaws.com/POOL): mint with
+// WithIssuer(iss.UpdatedIssuerURL()) for a pool switched to it.
+func (i *Issuer) UpdatedIssuerURL() string { return core.UpdatedIssuer(i.userPoolID) }
+
 // ALBKeysURL returns the base URL of the local ALB key endpoint.
 func (i *Issuer) ALBKeysURL() string {
 	if i.keyBaseURL != "" {

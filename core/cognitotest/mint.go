@@ -63,6 +63,7 @@ type TokenOption func(*mint)
 type mint struct {
 	now           time.Time
 	ttl           time.Duration
+	dataTTL       time.Duration // 0: ttl
 	dataHeader    map[string]any
 	dataClaims    map[string]any
 	accessHeader  map[string]any
@@ -85,6 +86,11 @@ type mint struct {
 // ExpiresIn sets the tokens' lifetime from now (default one hour). A
 // negative value mints expired tokens.
 func ExpiresIn(d time.Duration) TokenOption { return func(m *mint) { m.ttl = d } }
+
+// DataExpiresIn sets the lifetime of the data token alone (header and
+// payload exp), as the ALB does: its x-amzn-oidc-data expires about 120 s
+// after it is minted, while the access token lives for ExpiresIn.
+func DataExpiresIn(d time.Duration) TokenOption { return func(m *mint) { m.dataTTL = d } }
 
 // Expired mints tokens that expired ten minutes ago.
 func Expired() TokenOption { return ExpiresIn(-10 * time.Minute) }
@@ -231,9 +237,13 @@ func (i *Issuer) Mint(u User, opts ...TokenOption) Headers {
 		o(m)
 	}
 	exp := m.now.Add(m.ttl).Unix()
+	dataExp := exp
+	if m.dataTTL != 0 {
+		dataExp = m.now.Add(m.dataTTL).Unix()
+	}
 	setDefault(m.dataHeader, "kid", m.albKid)
-	setDefault(m.dataHeader, "exp", exp)
-	setDefault(m.dataClaims, "exp", exp)
+	setDefault(m.dataHeader, "exp", dataExp)
+	setDefault(m.dataClaims, "exp", dataExp)
 	setDefault(m.accessHeader, "kid", m.rsaKid)
 	setDefault(m.accessClaims, "exp", exp)
 	setDefault(m.accessClaims, "iat", m.now.Unix())
@@ -244,12 +254,13 @@ func (i *Issuer) Mint(u User, opts ...TokenOption) Headers {
 		h.Identity = *m.identity
 	}
 	h.Data = m.signALB()
-	h.AccessToken = m.signAccess()
 	if m.rawData != nil {
 		h.Data = *m.rawData
 	}
 	if m.rawAccess != nil {
-		h.AccessToken = *m.rawAccess
+		h.AccessToken = *m.rawAccess // not signed: kept as given (re-signing only the data token)
+	} else {
+		h.AccessToken = m.signAccess()
 	}
 	return h
 }

@@ -42,7 +42,51 @@ const (
 	devMode
 	customErrors
 	planted
+	pools // two pools and a replica region
 )
+
+// SecondPool is the second user pool of the pools variant; its users'
+// tokens are minted by the same test issuer with this pool's issuer.
+const SecondPool = "eu-west-2_SecondPool1"
+
+// Bob is a user of SecondPool, with that pool's own groups.
+var Bob = ct.User{Email: "bob@second.example", Groups: []string{"staff", "second-team"}}
+
+// issuerOf returns the issuer of the scenario's pool in the given format.
+func issuerOf(iss *ct.Issuer, kind string) string {
+	pool := iss.UserPoolID()
+	region, _, _ := strings.Cut(pool, "_")
+	switch kind {
+	case "updated":
+		return core.UpdatedIssuer(pool)
+	case "replica":
+		return core.OriginalIssuer("eu-west-1", pool)
+	case "other-region":
+		return core.OriginalIssuer("us-east-1", pool)
+	case "trailing-slash":
+		return core.OriginalIssuer(region, pool) + "/"
+	case "http":
+		return strings.Replace(core.OriginalIssuer(region, pool), "https://", "http://", 1)
+	case "second":
+		return core.OriginalIssuer("eu-west-2", SecondPool)
+	}
+	return core.OriginalIssuer(region, pool)
+}
+
+// asIssuer mints for u with the issuer of the given kind.
+func asIssuer(u ct.User, kind string) func(*ct.Issuer) http.Header {
+	return func(iss *ct.Issuer) http.Header { return iss.Mint(u, ct.WithIssuer(issuerOf(iss, kind))).Header() }
+}
+
+// mixedPools is a data token of the first pool with an access token (and
+// identity) of the second.
+func mixedPools(iss *ct.Issuer) http.Header {
+	second := iss.Mint(Bob, ct.WithIssuer(issuerOf(iss, "second")))
+	first := iss.Mint(ct.User{Sub: second.Identity, Email: Bob.Email})
+	h := second.Header()
+	h.Set(core.HeaderData, first.Data)
+	return h
+}
 
 // PlantedAdmin is the user the planted variant's outer middleware puts in
 // the request context; no adapter may let it in.
@@ -184,6 +228,24 @@ func Scenarios() []Scenario {
 				t.Fatalf("me = %s, %d groups; want %s with 100", me.Email, len(me.Groups), Big.Email)
 			}
 		}},
+		{Name: "UPDATED issuer format", Path: PathMe, Accept: jsonAccept, Headers: asIssuer(Staff, "updated"), Status: 200, Body: Staff.Email},
+		{Name: "issuer of another region host", Path: PathMe, Accept: jsonAccept, Headers: asIssuer(Staff, "other-region"), Status: 401},
+		{Name: "issuer with a trailing slash", Path: PathMe, Accept: jsonAccept, Headers: asIssuer(Staff, "trailing-slash"), Status: 401},
+		{Name: "issuer over http", Path: PathMe, Accept: jsonAccept, Headers: asIssuer(Staff, "http"), Status: 401},
+		{Name: "replica issuer, no replica regions configured", Path: PathMe, Accept: jsonAccept, Headers: asIssuer(Staff, "replica"), Status: 401},
+		{Name: "replica issuer, replica region configured", variant: pools, Path: PathMe, Accept: jsonAccept, Headers: asIssuer(Staff, "replica"), Status: 200, Body: Staff.Email},
+		{Name: "second pool not configured", Path: PathMe, Accept: jsonAccept, Headers: asIssuer(Bob, "second"), Status: 401},
+		{Name: "two pools: first pool's user", variant: pools, Path: PathMe, Accept: jsonAccept, Headers: as(Staff), Status: 200, Body: Staff.Email},
+		{Name: "two pools: second pool's user, own groups", variant: pools, Path: PathMe, Accept: jsonAccept, Headers: asIssuer(Bob, "second"), Status: 200, Check: func(t *testing.T, b []byte) {
+			var me Me
+			if err := json.Unmarshal(b, &me); err != nil {
+				t.Fatalf("body %s: %v", b, err)
+			}
+			if me.Email != Bob.Email || !slices.Equal(me.Groups, Bob.Groups) {
+				t.Fatalf("me = %+v, want %s with %v", me, Bob.Email, Bob.Groups)
+			}
+		}},
+		{Name: "two pools: data token of one, access token of the other", variant: pools, Path: PathMe, Accept: jsonAccept, Headers: mixedPools, Status: 401},
 		{Name: "dev mode, no headers", variant: devMode, Path: PathHome, Headers: none, Status: 200, Body: "hello dev@example.com"},
 		{Name: "dev mode, admin route for mock admin", variant: devMode, Path: PathAdmin, Headers: none, Status: 200, Body: "admin dev@example.com"},
 	}
@@ -214,6 +276,7 @@ func newEnv(t *testing.T) *env {
 	t.Cleanup(func() { _ = dev.Close() })
 	return &env{iss: iss, auths: map[variant]*core.BaseAuth{
 		plain: build(), withRedirect: build(core.WithRedirectURL(RedirectURL)), devMode: dev, customErrors: build(), planted: build(),
+		pools: build(core.WithUserPoolIDs(iss.UserPoolID(), SecondPool), core.WithReplicaRegions("eu-west-1")),
 	}}
 }
 
