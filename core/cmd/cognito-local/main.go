@@ -55,7 +55,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 	pool := fs.String("user-pool-id", "eu-west-2_CognitoLocal", "user pool id the tokens claim")
 	client := fs.String("client-id", "cognitolocalclient", "app client id the tokens claim")
 	arn := fs.String("alb-arn", "arn:aws:elasticloadbalancing:eu-west-2:000000000000:loadbalancer/app/cognito-local/0000000000000000", "ALB ARN used as signer")
-	ttl := fs.Duration("token-ttl", time.Hour, "lifetime of minted tokens")
+	ttl := fs.Duration("token-ttl", time.Hour, "lifetime of minted access tokens (the app client's access token lifetime)")
+	dataTTL := fs.Duration("data-token-ttl", 120*time.Second, "lifetime of each x-amzn-oidc-data token; re-minted before it expires, as the ALB does")
+	resign := fs.Bool("resign-every-request", false, "mint a new x-amzn-oidc-data token on every request (the ALB may re-sign it each time)")
+	format := fs.String("issuer-format", "original", "issuer format of the tokens: original (https://cognito-idp.REGION.amazonaws.com/POOL) or updated (https://issuer-cognito-idp.REGION.amazonaws.com/POOL)")
 	publicFlag := fs.String("public", "", "comma-separated paths forwarded without a login, like ALB listener rules with no authenticate action: exact paths or prefixes ending in /* (e.g. /health,/static/*)")
 	hostedUI := fs.Bool("hosted-ui", false, "serve a local Cognito hosted UI for an app that runs the login itself (core/hostedui) instead of proxying like an ALB")
 	if err := fs.Parse(args); err != nil {
@@ -69,7 +72,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("-public: %w", err)
 	}
-	users, err := loadUsers(*usersFile)
+	if *format != "original" && *format != "updated" {
+		return fmt.Errorf("-issuer-format %q: use original or updated", *format)
+	}
+	users, pools, err := loadUsers(*usersFile)
 	if err != nil {
 		return fmt.Errorf("-users: %w", err)
 	}
@@ -91,7 +97,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		h, e := newHostedUIMode(iss, users, base, upstream, *ttl)
 		handler, env = h, e
 	} else {
-		p := newProxy(iss, users, upstream, *ttl, public)
+		p := newProxy(iss, users, upstream, proxyConfig{ttl: *ttl, dataTTL: *dataTTL, resign: *resign,
+			updated: *format == "updated", public: public, pools: pools})
 		handler, env = p, p.env(upstream.Port())
 	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -36,8 +37,7 @@ type proxy struct {
 	iss      *ct.Issuer
 	users    []ct.User
 	upstream *httputil.ReverseProxy
-	ttl      time.Duration
-	public   publicPaths
+	cfg      proxyConfig
 
 	mu       sync.Mutex
 	sessions map[string]int       // session id -> user index
@@ -45,12 +45,28 @@ type proxy struct {
 }
 
 type mintedTokens struct {
-	h       ct.Headers
-	expires time.Time
+	h                  ct.Headers
+	accessExp, dataExp time.Time
 }
 
-func newProxy(iss *ct.Issuer, users []ct.User, upstream *url.URL, ttl time.Duration, public publicPaths) *proxy {
-	p := &proxy{iss: iss, users: users, ttl: ttl, public: public, sessions: map[string]int{}, minted: map[int]mintedTokens{}}
+// proxyConfig is how the proxy mints, as the ALB would.
+type proxyConfig struct {
+	ttl     time.Duration // the access token's lifetime (the Cognito app client's)
+	dataTTL time.Duration // x-amzn-oidc-data's lifetime: the ALB's is about 120 s
+	resign  bool          // a new data token on every request (-resign-every-request)
+	updated bool          // UPDATED-format issuers (-issuer-format updated)
+	public  publicPaths
+	pools   []string // pools[i]: user i's pool, "" for the default
+}
+
+// dataTokenRenew is how long before expiry a data token is re-minted.
+const dataTokenRenew = 10 * time.Second
+
+func newProxy(iss *ct.Issuer, users []ct.User, upstream *url.URL, cfg proxyConfig) *proxy {
+	if cfg.dataTTL <= 0 {
+		cfg.dataTTL = 120 * time.Second
+	}
+	p := &proxy{iss: iss, users: users, cfg: cfg, sessions: map[string]int{}, minted: map[int]mintedTokens{}}
 	rp := httputil.NewSingleHostReverseProxy(upstream)
 	rp.ErrorHandler = func(w http.ResponseWriter, _ *http.Request, err error) {
 		http.Error(w, "cognito-local: the app at "+upstream.String()+" is not answering: "+err.Error(), http.StatusBadGateway)
@@ -84,7 +100,7 @@ func (p *proxy) forward(w http.ResponseWriter, r *http.Request) {
 			r.Header.Del(k)
 		}
 	}
-	if p.public.match(r.URL.Path) {
+	if p.cfg.public.match(r.URL.Path) {
 		// Like an ALB listener rule without an authenticate action: no
 		// login, no ALB headers.
 		r.Header.Del(userHeader)
@@ -155,17 +171,50 @@ func (p *proxy) userFor(r *http.Request) (int, bool) {
 	return idx, ok
 }
 
-// headersFor returns the user's header set, re-minted shortly before it
-// expires (the ALB also reuses the session's tokens).
+// headersFor returns the user's header set as the ALB sends it: the access
+// token is the same string for its lifetime (re-minted when a quarter of it
+// is left, as a refresh would), and the data token expires dataTTL after it
+// is minted and is re-minted before that, or on every request with resign.
 func (p *proxy) headersFor(idx int) ct.Headers {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	now := time.Now()
 	m, ok := p.minted[idx]
-	if !ok || time.Until(m.expires) < p.ttl/4 {
-		m = mintedTokens{h: p.iss.Mint(p.users[idx], ct.ExpiresIn(p.ttl)), expires: time.Now().Add(p.ttl)}
-		p.minted[idx] = m
+	iss := ct.WithIssuer(p.issuerFor(idx))
+	switch {
+	case !ok || m.accessExp.Sub(now) < p.cfg.ttl/4:
+		h := p.iss.Mint(p.users[idx], iss, ct.ExpiresIn(p.cfg.ttl), ct.DataExpiresIn(p.cfg.dataTTL))
+		m = mintedTokens{h: h, accessExp: now.Add(p.cfg.ttl), dataExp: now.Add(p.cfg.dataTTL)}
+	case p.cfg.resign || m.dataExp.Sub(now) < dataTokenRenew:
+		h := p.iss.Mint(p.users[idx], iss, ct.WithRawAccessToken(m.h.AccessToken), ct.DataExpiresIn(p.cfg.dataTTL))
+		m.h.Data, m.dataExp = h.Data, now.Add(p.cfg.dataTTL)
 	}
+	p.minted[idx] = m
 	return m.h
+}
+
+// issuerFor is the issuer of user idx's pool in the configured format.
+func (p *proxy) issuerFor(idx int) string {
+	pool := p.iss.UserPoolID()
+	if idx < len(p.cfg.pools) && p.cfg.pools[idx] != "" {
+		pool = p.cfg.pools[idx]
+	}
+	if p.cfg.updated {
+		return core.UpdatedIssuer(pool)
+	}
+	region, _, _ := strings.Cut(pool, "_")
+	return core.OriginalIssuer(region, pool)
+}
+
+// poolIDs lists the default pool and every pool a user names, once each.
+func (p *proxy) poolIDs() []string {
+	out := []string{p.iss.UserPoolID()}
+	for _, pool := range p.cfg.pools {
+		if pool != "" && !slices.Contains(out, pool) {
+			out = append(out, pool)
+		}
+	}
+	return out
 }
 
 func (p *proxy) login(w http.ResponseWriter, r *http.Request) {
@@ -237,6 +286,7 @@ func (p *proxy) loginPage(w http.ResponseWriter, r *http.Request) {
 // env returns the environment that makes an app trust this proxy.
 func (p *proxy) env(port string) map[string]string {
 	env := p.iss.Env()
+	env[core.EnvUserPoolID] = strings.Join(p.poolIDs(), ",")
 	env["PORT"] = port
 	env["HOST"] = "127.0.0.1"
 	env["LOGOUT_URL"] = logoutPath

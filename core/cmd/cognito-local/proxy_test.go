@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -20,6 +21,18 @@ import (
 // setup starts cognito-local in front of an upstream that verifies every
 // request with core (the real verification path) and answers the email.
 func setup(t *testing.T, public ...string) (proxyURL string, client *http.Client) {
+	t.Helper()
+	pp, err := parsePublic(strings.Join(public, ","))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return setupWith(t, defaultUsers, proxyConfig{ttl: time.Hour, public: pp})
+}
+
+// setupWith is setup with the given users and proxy configuration; the app
+// trusts every pool the proxy's environment names, and /whoami answers
+// JSON about the verified user and the data token it received.
+func setupWith(t *testing.T, users []ct.User, cfg proxyConfig) (proxyURL string, client *http.Client) {
 	t.Helper()
 	mux := http.NewServeMux()
 	front := httptest.NewServer(mux)
@@ -41,17 +54,21 @@ func setup(t *testing.T, public ...string) (proxyURL string, client *http.Client
 			core.WriteFailure(w, auth.Failure(core.HTTPRequest(r), err))
 			return
 		}
+		if r.URL.Path == "/whoami" {
+			_ = json.NewEncoder(w).Encode(whoami{Email: u.Email, Pool: u.UserPoolID, Issuer: u.Issuer, Groups: u.Groups,
+				DataTTL: time.Until(u.ClaimsExpireAt).Round(time.Second).String(), AccessTTL: time.Until(u.ExpiresAt).Round(time.Minute).String(),
+				Data: r.Header.Get(core.HeaderData), Access: r.Header.Get(core.HeaderAccessToken)})
+			return
+		}
 		_, _ = io.WriteString(w, "verified:"+u.Email+":"+strings.Join(u.Groups, ","))
 	}))
 	t.Cleanup(upstream.Close)
 	up, _ := url.Parse(upstream.URL)
 	// The keys are served before the app starts, as with the real proxy.
-	pp, err := parsePublic(strings.Join(public, ","))
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux.Handle("/", newProxy(iss, defaultUsers, up, time.Hour, pp))
-	auth, err = core.New(append(iss.Options(), core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))...)
+	p := newProxy(iss, users, up, cfg)
+	mux.Handle("/", p)
+	auth, err = core.New(append(iss.Options(), core.WithUserPoolIDs(p.poolIDs()...),
+		core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,15 +188,15 @@ func TestLoadUsers(t *testing.T) {
 	wrap := write("wrap.json", `{"users":[{"email":"a@example.com"}]}`)
 	typo := write("typo.json", `[{"emial":"a@example.com"}]`)
 	for path, want := range map[string]int{one: 1, arr: 2, wrap: 1} {
-		us, err := loadUsers(path)
+		us, _, err := loadUsers(path)
 		if err != nil || len(us) != want {
 			t.Fatalf("%s: %v %v", path, us, err)
 		}
 	}
-	if _, err := loadUsers(typo); err == nil || !strings.Contains(err.Error(), "emial") {
+	if _, _, err := loadUsers(typo); err == nil || !strings.Contains(err.Error(), "emial") {
 		t.Fatalf("typo: %v", err)
 	}
-	if us, _ := loadUsers(""); len(us) != len(defaultUsers) {
+	if us, _, _ := loadUsers(""); len(us) != len(defaultUsers) {
 		t.Fatal("defaults")
 	}
 }
@@ -207,4 +224,101 @@ func TestPublicPaths(t *testing.T) {
 			t.Errorf("-public %q accepted", bad)
 		}
 	}
+}
+
+// whoami is what the test app answers on /whoami.
+type whoami struct {
+	Email, Pool, Issuer string
+	Groups              []string
+	DataTTL, AccessTTL  string
+	Data, Access        string
+}
+
+func getWhoami(t *testing.T, c *http.Client, base, user string) whoami {
+	t.Helper()
+	resp, body := do(t, c, http.MethodGet, base+"/whoami", map[string]string{userHeader: user}, nil)
+	var w whoami
+	if resp.StatusCode != http.StatusOK || json.Unmarshal([]byte(body), &w) != nil {
+		t.Fatalf("/whoami as %s: %d %s", user, resp.StatusCode, body)
+	}
+	return w
+}
+
+// TestTokensLikeTheALB: the data token expires 120 s after it is minted and
+// is reused until shortly before then; the access token is the same string
+// for its lifetime; with -resign-every-request every request carries a new
+// data token (with the same access token), and the app verifies them all.
+func TestTokensLikeTheALB(t *testing.T) {
+	base, c := setupWith(t, defaultUsers, proxyConfig{ttl: time.Hour})
+	a, b := getWhoami(t, c, base, "alice@example.com"), getWhoami(t, c, base, "alice@example.com")
+	if a.DataTTL != "2m0s" && a.DataTTL != "1m59s" {
+		t.Fatalf("data token lives %s, want about 120s", a.DataTTL)
+	}
+	if a.AccessTTL != "1h0m0s" {
+		t.Fatalf("access token lives %s, want the -token-ttl hour", a.AccessTTL)
+	}
+	if a.Data != b.Data || a.Access != b.Access {
+		t.Fatal("without -resign-every-request the data token is reused until it nears expiry")
+	}
+
+	base, c = setupWith(t, defaultUsers, proxyConfig{ttl: time.Hour, resign: true})
+	seen := map[string]bool{}
+	var access string
+	for range 5 {
+		w := getWhoami(t, c, base, "alice@example.com")
+		if seen[w.Data] {
+			t.Fatal("-resign-every-request sent the same data token twice")
+		}
+		seen[w.Data] = true
+		if access != "" && w.Access != access {
+			t.Fatal("the access token changed between requests")
+		}
+		access = w.Access
+	}
+
+	// A data token near expiry is re-minted; the access token is kept.
+	base, c = setupWith(t, defaultUsers, proxyConfig{ttl: time.Hour, dataTTL: dataTokenRenew + time.Second})
+	first := getWhoami(t, c, base, "alice@example.com")
+	time.Sleep(1100 * time.Millisecond)
+	second := getWhoami(t, c, base, "alice@example.com")
+	if second.Data == first.Data || second.Access != first.Access {
+		t.Fatal("an expiring data token was not re-minted, or the access token changed with it")
+	}
+}
+
+// TestIssuerFormatAndPools: -issuer-format updated mints UPDATED-format
+// issuers; users with a "pool" get tokens from that pool, and the app's
+// environment names every pool.
+func TestIssuerFormatAndPools(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "users.json")
+	if err := os.WriteFile(path, []byte(`[{"email":"a@example.com","groups":["staff"]},
+		{"email":"b@example.com","groups":["other"],"pool":"eu-west-1_SecondPool"}]`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	users, pools, err := loadUsers(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, c := setupWith(t, users, proxyConfig{ttl: time.Hour, updated: true, pools: pools})
+	a := getWhoami(t, c, base, "a@example.com")
+	if !strings.HasPrefix(a.Issuer, "https://issuer-cognito-idp.") || a.Pool == "eu-west-1_SecondPool" {
+		t.Fatalf("first user: %+v", a)
+	}
+	b := getWhoami(t, c, base, "b@example.com")
+	if b.Pool != "eu-west-1_SecondPool" || b.Issuer != core.UpdatedIssuer("eu-west-1_SecondPool") || len(b.Groups) != 1 || b.Groups[0] != "other" {
+		t.Fatalf("second pool's user: %+v", b)
+	}
+	if _, _, err := loadUsers(writeFile(t, dir, "bad.json", `[{"email":"a@example.com","pool":"not-a-pool"}]`)); err == nil {
+		t.Fatal("a malformed pool id was accepted")
+	}
+}
+
+func writeFile(t *testing.T, dir, name, body string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
 	ct "github.com/cognitoauth/cognito-auth-go/core/cognitotest"
@@ -21,20 +22,25 @@ var defaultUsers = []ct.User{
 // loadUsers reads users in the dev-mock-user.json format: one object, an
 // array of objects, or {"users": [...]}. Unknown keys are an error; keys
 // starting with "_" are comments.
-func loadUsers(path string) ([]ct.User, error) {
+//
+// In proxy mode a user may also name its "pool" (a user pool id): its tokens
+// are then issued by that pool, and the app is told to accept every pool
+// named (COGNITO_AUTH_USER_POOL_ID). pools[i] is user i's pool, "" for the
+// default one.
+func loadUsers(path string) (users []ct.User, pools []string, err error) {
 	if path == "" {
-		return defaultUsers, nil
+		return defaultUsers, make([]string, len(defaultUsers)), nil
 	}
 	data, err := os.ReadFile(path) //nolint:gosec // the path is the operator's flag
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	data = bytes.TrimSpace(data)
 	var raws []json.RawMessage
 	switch {
 	case len(data) > 0 && data[0] == '[':
 		if err := json.Unmarshal(data, &raws); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	default:
 		var wrapper struct {
@@ -47,17 +53,24 @@ func loadUsers(path string) ([]ct.User, error) {
 		}
 	}
 	if len(raws) == 0 {
-		return nil, errors.New("no users in the file")
+		return nil, nil, errors.New("no users in the file")
 	}
-	users := make([]ct.User, 0, len(raws))
+	users = make([]ct.User, 0, len(raws))
 	for i, raw := range raws {
-		var f core.DevUserFile
+		var f struct {
+			core.DevUserFile
+			Pool string `json:"pool"`
+		}
 		if err := core.DecodeStrictJSON(raw, &f); err != nil {
-			return nil, fmt.Errorf("user %d: %w", i+1, err)
+			return nil, nil, fmt.Errorf("user %d: %w", i+1, err)
 		}
 		if f.Email == "" {
-			return nil, fmt.Errorf("user %d: email is required", i+1)
+			return nil, nil, fmt.Errorf("user %d: email is required", i+1)
 		}
+		if f.Pool != "" && !rePoolID.MatchString(f.Pool) {
+			return nil, nil, fmt.Errorf("user %d: pool %q is not a user pool id like eu-west-2_AbCdEf123", i+1, f.Pool)
+		}
+		pools = append(pools, f.Pool)
 		u := ct.User{Sub: f.Sub, Username: f.Username, Email: f.Email, Name: f.Name, GivenName: f.GivenName,
 			FamilyName: f.FamilyName, Groups: f.Groups, EmailUnverified: f.EmailVerified != nil && !*f.EmailVerified}
 		if u.Sub == "" {
@@ -65,5 +78,7 @@ func loadUsers(path string) ([]ct.User, error) {
 		}
 		users = append(users, u)
 	}
-	return users, nil
+	return users, pools, nil
 }
+
+var rePoolID = regexp.MustCompile(`^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}_[0-9A-Za-z]{1,55}$`)
