@@ -19,7 +19,7 @@ go build -o "$work/bin/" ./examples/nethttp ./examples/gin ./examples/echo ./exa
 
 echo "==> benchmarks (benchtime $benchtime)"
 {
-  go test -run '^$' -bench Compare -benchtime="$benchtime" ./bench
+  go test -run '^$' -bench 'Compare|Realistic' -benchtime="$benchtime" ./bench
   go test -run '^$' -bench 'Authenticate|RawSignatures|Authorise' -benchtime="$benchtime" ./core
   go test -run '^$' -bench 'SessionWarm' -benchtime="$benchtime" ./core/hostedui
   for m in nethttpauth ginauth echoauth fiberauth; do
