@@ -53,30 +53,7 @@ const (
 	maxKeyBodyBytes      = 256 << 10
 )
 
-type setBits uint32
-
-const (
-	setRegion setBits = 1 << iota
-	setPool
-	setClient
-	setARN
-	setALBKeys
-	setJWKS
-	setRedirect
-	setDev
-	setDevForce
-	setDevConfig
-	setLeeway
-	setCache
-	setPolicyReload
-	setBearer
-	setReplicas
-	setAllowUnverified
-)
-
 type config struct {
-	set setBits
-
 	region               string
 	userPoolIDs          []string
 	replicaRegions       []string
@@ -106,9 +83,10 @@ type config struct {
 	rules                []Rule
 	denialHook           DenialHook
 	optErrs              []error
-	issuers              []issuerDef
-	explicitKeyURLs      []string
-	productionSigns      []string
+	// Derived by derive, never set directly.
+	issuers         []issuerDef
+	explicitKeyURLs []string
+	productionSigns []string
 }
 
 var (
@@ -118,130 +96,157 @@ var (
 	reALBARN   = regexp.MustCompile(`^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:[0-9]{12}:loadbalancer/app/[A-Za-z0-9-]{1,32}/[0-9a-f]{1,32}$`)
 )
 
-// loadConfig applies options, then fills what they left unset from the
-// environment, then defaults, and validates the result. All problems are
-// returned together.
+// loadConfig builds the configuration in one direction: defaults, then the
+// environment, then options (which overwrite both), then values derived
+// from the result; then it validates. All problems are returned together.
 func loadConfig(opts []Option) (*config, error) {
-	c := &config{}
+	// The environment is read through WithEnvironment's lookup when one is
+	// given, so options are applied once to find it (they are plain
+	// setters), and again over the environment so that they win.
+	probe := &config{}
+	applyOptions(probe, opts)
+	lookup := probe.lookupEnv
+	if lookup == nil {
+		lookup = os.LookupEnv
+	}
+	c := defaultConfig()
+	c.lookupEnv = lookup
+	errs := c.readEnv(envReader{lookup: lookup})
+	applyOptions(c, opts)
+	errs = append(errs, c.optErrs...)
+	c.derive()
+	errs = append(errs, c.validate()...)
+	return c, errors.Join(errs...)
+}
+
+func applyOptions(c *config, opts []Option) {
 	for _, o := range opts {
 		if o != nil {
 			o(c)
 		}
 	}
-	if c.lookupEnv == nil {
-		c.lookupEnv = os.LookupEnv
+}
+
+// defaultConfig holds every default that does not depend on other values.
+func defaultConfig() *config {
+	return &config{
+		region:       DefaultRegion,
+		leeway:       DefaultLeeway,
+		fetchTimeout: DefaultFetchTimeout,
+		cacheEntries: DefaultCacheEntries,
+		cacheBytes:   DefaultCacheBytes,
+		jwksEvery:    time.Hour,
+		jwksMin:      time.Minute,
+		missBurst:    10,
+		missEvery:    6 * time.Second,
+		policyReload: DefaultPolicyReloadInterval,
+		logger:       slog.Default(),
+		now:          time.Now,
 	}
-	errs := append([]error(nil), c.optErrs...)
-	bad := func(format string, args ...any) {
-		errs = append(errs, newError(ErrConfig, CodeInvalidConfig, fmt.Sprintf(format, args...)))
+}
+
+// configError is one configuration problem.
+func configError(format string, args ...any) error {
+	return newError(ErrConfig, CodeInvalidConfig, fmt.Sprintf(format, args...))
+}
+
+// readEnv overwrites defaults with the variables that are set (non-empty).
+func (c *config) readEnv(e envReader) []error {
+	if !e.str(EnvRegion, &c.region) {
+		e.str(EnvAWSRegion, &c.region)
 	}
-	env := func(name string) string {
-		v, _ := c.lookupEnv(name)
-		return strings.TrimSpace(v)
+	e.list(EnvUserPoolID, &c.userPoolIDs)
+	e.list(EnvReplicaRegions, &c.replicaRegions)
+	e.list(EnvClientID, &c.clientIDs)
+	e.list(EnvALBARN, &c.albARNs)
+	e.str(EnvALBKeysURL, &c.albKeysURL)
+	e.str(EnvJWKSURL, &c.jwksURL)
+	e.str(EnvRedirectURL, &c.redirectURL)
+	e.str(EnvDevConfig, &c.devConfigPath)
+	e.str(EnvConfigPath, &c.configPath)
+	e.str(EnvSecretName, &c.secretName)
+	e.flag(EnvDevMode, &c.devMode)
+	e.flag(EnvDevModeForce, &c.devForce)
+	e.flag(EnvBearer, &c.bearer)
+	e.flag(EnvAllowUnverifiedEmail, &c.allowUnverified)
+	e.duration(EnvPolicyReload, &c.policyReload, time.Second, "5m")
+	return e.errs
+}
+
+// envReader reads variables and collects the problems it finds.
+type envReader struct {
+	lookup func(string) (string, bool)
+	errs   []error
+}
+
+func (e *envReader) get(name string) string {
+	v, _ := e.lookup(name)
+	return strings.TrimSpace(v)
+}
+
+// str sets *dst when name is set, and reports whether it was.
+func (e *envReader) str(name string, dst *string) bool {
+	if v := e.get(name); v != "" {
+		*dst = v
+		return true
 	}
-	if c.set&setRegion == 0 {
-		c.region = env(EnvRegion)
-		if c.region == "" {
-			c.region = env(EnvAWSRegion)
+	return false
+}
+
+func (e *envReader) list(name string, dst *[]string) {
+	if v := splitList(e.get(name)); len(v) > 0 {
+		*dst = v
+	}
+}
+
+func (e *envReader) flag(name string, dst *bool) {
+	v := e.get(name)
+	if v == "" {
+		return
+	}
+	on, err := parseBool(v)
+	if err != nil {
+		e.errs = append(e.errs, configError("%s: %v", name, err))
+		return
+	}
+	*dst = on
+}
+
+func (e *envReader) duration(name string, dst *time.Duration, least time.Duration, example string) {
+	v := e.get(name)
+	if v == "" {
+		return
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < least {
+		e.errs = append(e.errs, configError("%s: %q is not a duration of at least %v (e.g. %s)", name, v, least, example))
+		return
+	}
+	*dst = d
+}
+
+// derive computes the values that depend on others: the key URLs recorded
+// as explicitly configured, the default ALB key URL for the region, the
+// accepted issuers and the HTTP client.
+func (c *config) derive() {
+	for _, u := range []string{c.albKeysURL, c.jwksURL} {
+		if u != "" {
+			c.explicitKeyURLs = append(c.explicitKeyURLs, u)
 		}
 	}
-	if c.region == "" {
-		c.region = DefaultRegion
+	if c.albKeysURL == "" {
+		c.albKeysURL = DefaultALBKeysURL(c.region)
 	}
-	if c.set&setPool == 0 {
-		c.userPoolIDs = splitList(env(EnvUserPoolID))
-	}
-	if c.set&setReplicas == 0 {
-		c.replicaRegions = splitList(env(EnvReplicaRegions))
-	}
-	if c.set&setAllowUnverified == 0 {
-		on, err := parseBool(env(EnvAllowUnverifiedEmail))
-		if err != nil {
-			bad("%s: %v", EnvAllowUnverifiedEmail, err)
+	c.albKeysURL = strings.TrimRight(c.albKeysURL, "/")
+	// A zero from an option means "the default", as it always has.
+	d := defaultConfig()
+	for _, z := range []struct{ v, def *time.Duration }{{&c.fetchTimeout, &d.fetchTimeout}, {&c.jwksEvery, &d.jwksEvery}, {&c.jwksMin, &d.jwksMin}, {&c.missEvery, &d.missEvery}} {
+		if *z.v == 0 {
+			*z.v = *z.def
 		}
-		c.allowUnverified = on
-	}
-	if c.set&setClient == 0 {
-		c.clientIDs = splitList(env(EnvClientID))
-	}
-	if c.set&setARN == 0 {
-		c.albARNs = splitList(env(EnvALBARN))
-	}
-	if c.set&setALBKeys == 0 {
-		c.albKeysURL = env(EnvALBKeysURL)
-	}
-	if c.set&setJWKS == 0 {
-		c.jwksURL = env(EnvJWKSURL)
-	}
-	if c.set&setRedirect == 0 {
-		c.redirectURL = env(EnvRedirectURL)
-	}
-	if c.set&setDev == 0 {
-		on, err := parseBool(env(EnvDevMode))
-		if err != nil {
-			bad("%s: %v", EnvDevMode, err)
-		}
-		c.devMode = on
-	}
-	if c.set&setDevForce == 0 {
-		on, err := parseBool(env(EnvDevModeForce))
-		if err != nil {
-			bad("%s: %v", EnvDevModeForce, err)
-		}
-		c.devForce = on
-	}
-	if c.set&setBearer == 0 {
-		on, err := parseBool(env(EnvBearer))
-		if err != nil {
-			bad("%s: %v", EnvBearer, err)
-		}
-		c.bearer = on
-	}
-	if c.set&setDevConfig == 0 {
-		c.devConfigPath = env(EnvDevConfig)
-	}
-	c.configPath = env(EnvConfigPath)
-	c.secretName = env(EnvSecretName)
-	if c.set&setPolicyReload == 0 {
-		c.policyReload = DefaultPolicyReloadInterval
-		if v := env(EnvPolicyReload); v != "" {
-			d, err := time.ParseDuration(v)
-			if err != nil || d < time.Second {
-				bad("%s: %q is not a duration of at least 1s (e.g. 5m)", EnvPolicyReload, v)
-			} else {
-				c.policyReload = d
-			}
-		}
-	}
-	if c.decider == nil && c.policySource == nil {
-		switch {
-		case c.configPath != "" && c.secretName != "":
-			bad("%s and %s are both set; choose one policy source", EnvConfigPath, EnvSecretName)
-		case c.secretName != "":
-			bad("%s is set: pass the Secrets Manager source from github.com/cognitoauth/cognito-auth-go/secretspolicy "+
-				"(core.WithPolicySource) so this binary includes the AWS SDK only when it needs it", EnvSecretName)
-		}
-	}
-	if c.set&setLeeway == 0 {
-		c.leeway = DefaultLeeway
-	}
-	if c.set&setCache == 0 {
-		c.cacheEntries, c.cacheBytes = DefaultCacheEntries, DefaultCacheBytes
-	}
-	if c.fetchTimeout == 0 {
-		c.fetchTimeout = DefaultFetchTimeout
-	}
-	if c.jwksEvery == 0 {
-		c.jwksEvery = time.Hour
-	}
-	if c.jwksMin == 0 {
-		c.jwksMin = time.Minute
 	}
 	if c.missBurst == 0 {
-		c.missBurst = 10
-	}
-	if c.missEvery == 0 {
-		c.missEvery = 6 * time.Second
+		c.missBurst = d.missBurst
 	}
 	if c.httpClient == nil {
 		c.httpClient = &http.Client{Timeout: c.fetchTimeout}
@@ -252,85 +257,135 @@ func loadConfig(opts []Option) (*config, error) {
 	if c.now == nil {
 		c.now = time.Now
 	}
+	if c.poolsValid() {
+		c.issuers = acceptedIssuers(c.userPoolIDs, c.replicaRegions, c.jwksURL)
+	}
+	if c.devMode {
+		c.productionSigns = c.productionIndicators()
+	}
+}
 
-	// Validation.
-	if !reRegion.MatchString(c.region) {
-		bad("region %q is not an AWS region name", c.region)
-	}
-	if len(c.userPoolIDs) == 0 && !c.devMode {
-		bad("user pool id is required (%s, comma-separated for several pools, e.g. eu-west-2_AbCdEf123)", EnvUserPoolID)
-	}
-	validPools := true
+func (c *config) poolsValid() bool {
 	for _, id := range c.userPoolIDs {
 		if !rePool.MatchString(id) {
-			validPools = false
-			bad("user pool id %q is not of the form REGION_ID, e.g. eu-west-2_AbCdEf123 (%s)", id, EnvUserPoolID)
+			return false
 		}
 	}
 	for _, r := range c.replicaRegions {
 		if !reRegion.MatchString(r) {
-			validPools = false
-			bad("replica region %q is not an AWS region name, e.g. eu-west-1 (%s)", r, EnvReplicaRegions)
+			return false
+		}
+	}
+	return true
+}
+
+// validate returns every problem of the configuration.
+func (c *config) validate() []error {
+	var errs []error
+	for _, check := range []func() []error{c.validatePools, c.validateALB, c.validateURLs, c.validateLimits, c.validatePolicy, c.validateDevMode} {
+		errs = append(errs, check()...)
+	}
+	return errs
+}
+
+func (c *config) validatePools() []error {
+	var errs []error
+	if !reRegion.MatchString(c.region) {
+		errs = append(errs, configError("region %q is not an AWS region name, e.g. eu-west-2 (%s)", c.region, EnvRegion))
+	}
+	if len(c.userPoolIDs) == 0 && !c.devMode {
+		errs = append(errs, configError("user pool id is required (%s, comma-separated for several pools, e.g. eu-west-2_AbCdEf123)", EnvUserPoolID))
+	}
+	for _, id := range c.userPoolIDs {
+		if !rePool.MatchString(id) {
+			errs = append(errs, configError("user pool id %q is not of the form REGION_ID, e.g. eu-west-2_AbCdEf123 (%s)", id, EnvUserPoolID))
+		}
+	}
+	for _, r := range c.replicaRegions {
+		if !reRegion.MatchString(r) {
+			errs = append(errs, configError("replica region %q is not an AWS region name, e.g. eu-west-1 (%s)", r, EnvReplicaRegions))
 		}
 	}
 	for _, id := range c.clientIDs {
 		if !reClientID.MatchString(id) {
-			bad("client id %q is not a Cognito app client id (1-128 letters and digits, e.g. 1example23456789abcdefghij) (%s)", id, EnvClientID)
+			errs = append(errs, configError("client id %q is not a Cognito app client id (1-128 letters and digits, e.g. 1example23456789abcdefghij) (%s)", id, EnvClientID))
 		}
 	}
-	hostedUI := env("COGNITO_AUTH_DOMAIN") != "" // hosted-UI login (core/hostedui) instead of an ALB
+	return errs
+}
+
+func (c *config) validateALB() []error {
+	var errs []error
+	hostedUI := c.envSet("COGNITO_AUTH_DOMAIN") // hosted-UI login (core/hostedui) instead of an ALB
 	if len(c.albARNs) == 0 && !c.devMode && !c.bearer && !hostedUI {
-		bad("at least one ALB ARN is required (%s), unless only bearer tokens (%s) or the hosted-UI login (COGNITO_AUTH_DOMAIN) are used", EnvALBARN, EnvBearer)
+		errs = append(errs, configError("at least one ALB ARN is required (%s), unless only bearer tokens (%s) or the hosted-UI login (COGNITO_AUTH_DOMAIN) are used", EnvALBARN, EnvBearer))
 	}
 	for _, arn := range c.albARNs {
 		if !reALBARN.MatchString(arn) {
-			bad("ALB ARN %q is not an application load balancer ARN; expected arn:aws:elasticloadbalancing:REGION:ACCOUNT:loadbalancer/app/NAME/ID, e.g. arn:aws:elasticloadbalancing:eu-west-2:123456789012:loadbalancer/app/my-alb/50dc6c495c0c9188 (%s)", arn, EnvALBARN)
+			errs = append(errs, configError("ALB ARN %q is not an application load balancer ARN; expected arn:aws:elasticloadbalancing:REGION:ACCOUNT:loadbalancer/app/NAME/ID, e.g. arn:aws:elasticloadbalancing:eu-west-2:123456789012:loadbalancer/app/my-alb/50dc6c495c0c9188 (%s)", arn, EnvALBARN))
 		}
 	}
-	for _, u := range []string{c.albKeysURL, c.jwksURL} {
-		if u != "" {
-			c.explicitKeyURLs = append(c.explicitKeyURLs, u)
-		}
+	return errs
+}
+
+func (c *config) validateURLs() []error {
+	var errs []error
+	if err := checkKeyURL(c.albKeysURL); err != nil {
+		errs = append(errs, configError("ALB keys URL: %v", err))
 	}
-	if c.albKeysURL == "" {
-		c.albKeysURL = DefaultALBKeysURL(c.region)
-	} else if err := checkKeyURL(c.albKeysURL); err != nil {
-		bad("ALB keys URL: %v", err)
-	}
-	c.albKeysURL = strings.TrimRight(c.albKeysURL, "/")
 	if c.jwksURL != "" {
 		if err := checkKeyURL(c.jwksURL); err != nil {
-			bad("JWKS URL: %v", err)
+			errs = append(errs, configError("JWKS URL: %v", err))
 		}
-	}
-	if validPools {
-		c.issuers = acceptedIssuers(c.userPoolIDs, c.replicaRegions, c.jwksURL)
 	}
 	if c.redirectURL != "" {
 		if err := checkRedirectURL(c.redirectURL); err != nil {
-			bad("redirect URL: %v", err)
+			errs = append(errs, configError("redirect URL: %v", err))
 		}
 	}
+	return errs
+}
+
+func (c *config) validateLimits() []error {
+	var errs []error
 	if c.leeway < 0 || c.leeway > maxLeeway {
-		bad("leeway %v must be between 0 and %v", c.leeway, maxLeeway)
+		errs = append(errs, configError("leeway %v must be between 0 and %v", c.leeway, maxLeeway))
 	}
 	if c.fetchTimeout < 0 {
-		bad("fetch timeout must be positive")
+		errs = append(errs, configError("fetch timeout must be positive"))
 	}
 	if c.cacheEntries < 0 || c.cacheBytes < 0 {
-		bad("token cache bounds must not be negative")
+		errs = append(errs, configError("token cache bounds must not be negative"))
 	}
 	if c.jwksEvery < 0 || c.jwksMin < 0 || c.missBurst < 0 || c.missEvery < 0 {
-		bad("key refresh and fetch limits must not be negative")
+		errs = append(errs, configError("key refresh and fetch limits must not be negative"))
 	}
-	if c.devMode {
-		c.productionSigns = c.productionIndicators()
-		if len(c.productionSigns) > 0 && !c.devForce {
-			bad("dev mode refused: this process looks like production (%s); set %s=true to force it",
-				strings.Join(c.productionSigns, ", "), EnvDevModeForce)
-		}
+	if c.policyReload < time.Second {
+		errs = append(errs, configError("policy reload interval %v must be at least 1s (%s)", c.policyReload, EnvPolicyReload))
 	}
-	return c, errors.Join(errs...)
+	return errs
+}
+
+func (c *config) validatePolicy() []error {
+	if c.decider != nil || c.policySource != nil {
+		return nil
+	}
+	switch {
+	case c.configPath != "" && c.secretName != "":
+		return []error{configError("%s and %s are both set; choose one policy source", EnvConfigPath, EnvSecretName)}
+	case c.secretName != "":
+		return []error{configError("%s is set: pass the Secrets Manager source from github.com/cognitoauth/cognito-auth-go/secretspolicy "+
+			"(core.WithPolicySource) so this binary includes the AWS SDK only when it needs it", EnvSecretName)}
+	}
+	return nil
+}
+
+func (c *config) validateDevMode() []error {
+	if c.devMode && len(c.productionSigns) > 0 && !c.devForce {
+		return []error{configError("dev mode refused: this process looks like production (%s); set %s=true to force it",
+			strings.Join(c.productionSigns, ", "), EnvDevModeForce)}
+	}
+	return nil
 }
 
 // DefaultALBKeysURL returns the AWS endpoint serving ALB public keys for

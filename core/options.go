@@ -12,7 +12,7 @@ type Option func(*config)
 
 // WithRegion sets the AWS region of the ALB (COGNITO_AUTH_REGION).
 func WithRegion(region string) Option {
-	return func(c *config) { c.region = region; c.set |= setRegion }
+	return func(c *config) { c.region = region }
 }
 
 // WithUserPoolID pins the Cognito user pool that issues both tokens
@@ -25,62 +25,62 @@ func WithUserPoolID(id string) Option { return WithUserPoolIDs(id) }
 // (ORIGINAL) and https://issuer-cognito-idp.REGION.amazonaws.com/POOL
 // (UPDATED), where REGION is the part of the pool id before "_".
 func WithUserPoolIDs(ids ...string) Option {
-	return func(c *config) { c.userPoolIDs = append([]string(nil), ids...); c.set |= setPool }
+	return func(c *config) { c.userPoolIDs = append([]string(nil), ids...) }
 }
 
 // WithReplicaRegions accepts, for each pool, the ORIGINAL-format issuer of
 // these regions too: pools with multi-Region replication issue tokens from
 // their replica regions (COGNITO_AUTH_REPLICA_REGIONS, comma-separated).
 func WithReplicaRegions(regions ...string) Option {
-	return func(c *config) { c.replicaRegions = append([]string(nil), regions...); c.set |= setReplicas }
+	return func(c *config) { c.replicaRegions = append([]string(nil), regions...) }
 }
 
 // WithClientIDs pins the allowed app client ids (COGNITO_AUTH_CLIENT_ID,
 // comma-separated).
 func WithClientIDs(ids ...string) Option {
-	return func(c *config) { c.clientIDs = append([]string(nil), ids...); c.set |= setClient }
+	return func(c *config) { c.clientIDs = append([]string(nil), ids...) }
 }
 
 // WithALBARNs sets the ALB ARNs accepted as the token's signer
 // (COGNITO_AUTH_ALB_ARN, comma-separated).
 func WithALBARNs(arns ...string) Option {
-	return func(c *config) { c.albARNs = append([]string(nil), arns...); c.set |= setARN }
+	return func(c *config) { c.albARNs = append([]string(nil), arns...) }
 }
 
 // WithALBKeysURL sets the base URL of the ALB public keys
 // (COGNITO_AUTH_ALB_KEYS_URL). It must be https, or http on a loopback host.
 func WithALBKeysURL(u string) Option {
-	return func(c *config) { c.albKeysURL = u; c.set |= setALBKeys }
+	return func(c *config) { c.albKeysURL = u }
 }
 
 // WithJWKSURL sets the Cognito JWKS URL used for every accepted issuer
 // (COGNITO_AUTH_JWKS_URL), instead of each issuer's own
 // ISSUER/.well-known/jwks.json: for tests and proxies.
 func WithJWKSURL(u string) Option {
-	return func(c *config) { c.jwksURL = u; c.set |= setJWKS }
+	return func(c *config) { c.jwksURL = u }
 }
 
 // WithRedirectURL sets where browsers are sent when they are not allowed in
 // (COGNITO_AUTH_REDIRECT_URL). Empty shows a small 401/403 page instead.
 func WithRedirectURL(u string) Option {
-	return func(c *config) { c.redirectURL = u; c.set |= setRedirect }
+	return func(c *config) { c.redirectURL = u }
 }
 
 // WithDevMode turns development mode on or off (COGNITO_AUTH_DEV_MODE):
 // requests without any authentication headers get the mock user.
 func WithDevMode(on bool) Option {
-	return func(c *config) { c.devMode = on; c.set |= setDev }
+	return func(c *config) { c.devMode = on }
 }
 
 // WithDevModeForced allows dev mode even where the process looks like
 // production (COGNITO_AUTH_DEV_MODE_FORCE). Use with great care.
 func WithDevModeForced() Option {
-	return func(c *config) { c.devForce = true; c.set |= setDevForce }
+	return func(c *config) { c.devForce = true }
 }
 
 // WithDevConfig sets the mock user JSON file (COGNITO_AUTH_DEV_CONFIG).
 func WithDevConfig(path string) Option {
-	return func(c *config) { c.devConfigPath = path; c.set |= setDevConfig }
+	return func(c *config) { c.devConfigPath = path }
 }
 
 // WithDevUser sets the dev-mode mock user directly, instead of a file.
@@ -102,7 +102,7 @@ func WithLogger(l *slog.Logger) Option {
 // WithLeeway sets the clock skew allowed on exp and iat (default 30s, at
 // most 5 minutes).
 func WithLeeway(d time.Duration) Option {
-	return func(c *config) { c.leeway = d; c.set |= setLeeway }
+	return func(c *config) { c.leeway = d }
 }
 
 // WithFetchTimeout bounds every key fetch (default 5s).
@@ -113,7 +113,7 @@ func WithFetchTimeout(d time.Duration) Option {
 // WithTokenCache bounds the verified-token cache: at most entries entries
 // whose tokens total at most bytes. WithTokenCache(0, 0) turns it off.
 func WithTokenCache(entries, bytes int) Option {
-	return func(c *config) { c.cacheEntries, c.cacheBytes = entries, bytes; c.set |= setCache }
+	return func(c *config) { c.cacheEntries, c.cacheBytes = entries, bytes }
 }
 
 // WithJWKSRefresh sets how often the JWKS is refreshed in the background
@@ -133,7 +133,7 @@ func WithKeyFetchLimit(burst int, per time.Duration) Option {
 // verified. By default they are refused (email-based rules would otherwise
 // trust an address nobody proved they own).
 func WithAllowUnverifiedEmail() Option {
-	return func(c *config) { c.allowUnverified = true; c.set |= setAllowUnverified }
+	return func(c *config) { c.allowUnverified = true }
 }
 
 // WithEnvironment sets the function used to read the environment (default
@@ -177,7 +177,7 @@ func WithPolicySource(src PolicySource) Option {
 // WithPolicyReloadInterval sets how often a policy file or secret is re-read
 // (COGNITO_AUTH_POLICY_RELOAD_INTERVAL, default 5m).
 func WithPolicyReloadInterval(d time.Duration) Option {
-	return func(c *config) { c.policyReload = d; c.set |= setPolicyReload }
+	return func(c *config) { c.policyReload = d }
 }
 
 // WithRules adds custom rules to the policy loaded from the environment or a
@@ -201,5 +201,5 @@ func WithDenialHook(h DenialHook) Option {
 // rules as the ALB's access token: pinned pool, token_use access, client id
 // allow-list. Off by default.
 func WithBearer(on bool) Option {
-	return func(c *config) { c.bearer = on; c.set |= setBearer }
+	return func(c *config) { c.bearer = on }
 }
