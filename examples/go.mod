@@ -5,12 +5,12 @@ go 1.25.0
 require (
 	github.com/aws/aws-lambda-go v1.54.0
 	github.com/chromedp/chromedp v0.22.1
-	github.com/cognitoauth/cognito-auth-go/core v0.0.0
-	github.com/cognitoauth/cognito-auth-go/echoauth v0.0.0
-	github.com/cognitoauth/cognito-auth-go/fiberauth v0.0.0
-	github.com/cognitoauth/cognito-auth-go/ginauth v0.0.0
-	github.com/cognitoauth/cognito-auth-go/lambdaauth v0.0.0
-	github.com/cognitoauth/cognito-auth-go/nethttpauth v0.0.0
+	github.com/cognitoauth/cognito-auth-go/core v0.1.0
+	github.com/cognitoauth/cognito-auth-go/echoauth v0.1.0
+	github.com/cognitoauth/cognito-auth-go/fiberauth v0.1.0
+	github.com/cognitoauth/cognito-auth-go/ginauth v0.1.0
+	github.com/cognitoauth/cognito-auth-go/lambdaauth v0.1.0
+	github.com/cognitoauth/cognito-auth-go/nethttpauth v0.1.0
 	github.com/gin-gonic/gin v1.12.0
 	github.com/go-chi/chi/v5 v5.5.0
 	github.com/gofiber/fiber/v2 v2.52.15
