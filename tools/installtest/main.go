@@ -45,14 +45,18 @@ import (
 func main() {
 	keep := flag.Bool("keep", false, "keep the temporary directory (proxy, consumer module, module cache)")
 	flag.Parse()
+	if err := runWithSignals(*keep); err != nil {
+		fmt.Fprintln(os.Stderr, "installtest: FAIL:", err)
+		os.Exit(1)
+	}
+}
+
+func runWithSignals(keep bool) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Minute)
 	defer cancel()
-	if err := run(ctx, ".", *keep, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "installtest: FAIL:", err)
-		os.Exit(1)
-	}
+	return run(ctx, ".", keep, os.Stdout)
 }
 
 func run(ctx context.Context, root string, keep bool, out io.Writer) (err error) {
