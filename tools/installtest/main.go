@@ -11,13 +11,16 @@
 //   - runs the README's go get, then go get of every library module at the
 //     released version;
 //   - copies every program under docs/snippets into the module, as a user
-//     pasting them would, and builds and vets them;
+//     pasting them would, and builds, vets and lints them (golangci-lint
+//     with the repository's configuration);
 //   - checks that the modules came from the proxy (no replace, no workspace),
 //     prints the consumer's requirements and checks them against
 //     scripts/dependency-floors.txt;
 //   - runs cognito-local with go run ...@version.
 //
-// Run it from the repository root:
+// It works in one directory per checkout under the temporary directory,
+// emptied before and after (-keep leaves it). Run it from the repository
+// root:
 //
 //	go run ./tools/installtest [-keep]
 package main
@@ -26,6 +29,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -61,6 +66,10 @@ func runWithSignals(keep bool) error {
 
 func run(ctx context.Context, root string, keep bool, out io.Writer) (err error) {
 	start := time.Now()
+	golangciLint, err := exec.LookPath("golangci-lint")
+	if err != nil {
+		return fmt.Errorf("golangci-lint is needed to lint the programs from docs/snippets (scripts/test.sh installs it): %w", err)
+	}
 	root, err = filepath.Abs(root)
 	if err != nil {
 		return err
@@ -75,12 +84,15 @@ func run(ctx context.Context, root string, keep bool, out io.Writer) (err error)
 	}
 	fmt.Fprintf(out, "installtest: modules require their siblings at %s: publishing the library modules at %s\n", version, version)
 
-	tmp, err := os.MkdirTemp("", "installtest-")
-	if err != nil {
-		return err
-	}
+	// One directory per checkout, at the same path every run, so the build
+	// and lint caches are reused; emptied before and after.
+	sum := sha256.Sum256([]byte(root))
+	tmp := filepath.Join(os.TempDir(), "cognito-auth-go-installtest-"+hex.EncodeToString(sum[:6]))
 	if rel, err := filepath.Rel(root, tmp); err == nil && !strings.HasPrefix(rel, "..") {
 		return fmt.Errorf("the temporary directory %s is inside the repository; set TMPDIR elsewhere", tmp)
+	}
+	if err := removeAll(tmp); err != nil {
+		return err
 	}
 	c := &consumer{dir: filepath.Join(tmp, "consumer"), modcache: filepath.Join(tmp, "modcache"), out: out}
 	defer func() {
@@ -88,8 +100,7 @@ func run(ctx context.Context, root string, keep bool, out io.Writer) (err error)
 			fmt.Fprintf(out, "installtest: kept %s\n", tmp)
 			return
 		}
-		c.cleanModcache(context.WithoutCancel(ctx))
-		if rmErr := os.RemoveAll(tmp); rmErr != nil && err == nil {
+		if rmErr := removeAll(tmp); rmErr != nil && err == nil {
 			err = rmErr
 		}
 	}()
@@ -155,6 +166,13 @@ func run(ctx context.Context, root string, keep bool, out io.Writer) (err error)
 	if err := c.checkRequirements(ctx, version); err != nil {
 		return err
 	}
+	lint := exec.CommandContext(ctx, golangciLint, "run", "--config", filepath.Join(root, ".golangci.yml"), "./...")
+	lint.Dir, lint.Env = c.dir, c.env
+	fmt.Fprintf(out, "$ golangci-lint run --config %s ./...\n", filepath.Join(root, ".golangci.yml"))
+	if b, err := lint.CombinedOutput(); err != nil {
+		return fmt.Errorf("golangci-lint on the programs from docs/snippets: %w\n%s", err, b)
+	}
+
 	floors := exec.CommandContext(ctx, "go", "run", "./tools/depfloors", filepath.Join(c.dir, "go.mod"))
 	floors.Dir = root
 	b, err := floors.CombinedOutput()
@@ -326,14 +344,15 @@ func (c *consumer) checkRequirements(ctx context.Context, version string) error 
 	return nil
 }
 
-// cleanModcache removes the consumer's module cache (its files are read-only).
-func (c *consumer) cleanModcache(ctx context.Context) {
-	if c.env == nil || !isDir(c.modcache) {
-		return
-	}
-	cmd := exec.CommandContext(ctx, "go", "clean", "-modcache")
-	cmd.Env = c.env
-	_ = cmd.Run()
+// removeAll removes dir, including a module cache's read-only directories.
+func removeAll(dir string) error {
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() {
+			_ = os.Chmod(p, 0o755)
+		}
+		return nil
+	})
+	return os.RemoveAll(dir)
 }
 
 // copySnippets copies every main.go under src to dst/<name>/main.go, name

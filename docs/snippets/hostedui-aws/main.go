@@ -9,7 +9,7 @@ package main
 
 import (
 	"context"
-	"fmt"
+	"encoding/json"
 	"log"
 	"net/http"
 	"time"
@@ -46,7 +46,8 @@ func main() {
 	mux := http.NewServeMux()
 	ui.Mount(mux) // /login/cognito, /login/cognito/authorized, /logout/cognito
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprintf(w, "hello %s", nethttpauth.User(r).Email)
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"email": nethttpauth.User(r).Email})
 	})
 	srv := &http.Server{Addr: ":8080", Handler: auth.ProtectApp(mux), ReadHeaderTimeout: 10 * time.Second}
 	log.Fatal(srv.ListenAndServe())

@@ -4,6 +4,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"log"
 	"net/http"
@@ -22,11 +23,10 @@ func main() {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		user, _ := auth.GetAuthUser(r)
-		fmt.Fprintf(w, "hello %s", user.Email)
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"email": user.Email, "groups": user.Groups})
 	})
-	admin := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprintf(w, "hello admin %s", nethttpauth.User(r).Email)
-	})
+	admin := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, "hello, admin") })
 	mux.Handle("GET /admin", auth.RequireAuth(core.RequireGroups("admins"))(admin)) // a per-route rule
 	// /health is bypassed: no login.
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, "ok") })
