@@ -45,26 +45,28 @@ import (
 	"time"
 
 	"golang.org/x/mod/modfile"
+	"golang.org/x/mod/semver"
 )
 
 func main() {
 	keep := flag.Bool("keep", false, "keep the temporary directory (proxy, consumer module, module cache)")
+	version := flag.String("version", "", "publish the library modules at this version, whatever they require their siblings at: what a stranger would get if this tree were tagged so")
 	flag.Parse()
-	if err := runWithSignals(*keep); err != nil {
+	if err := runWithSignals(*keep, *version); err != nil {
 		fmt.Fprintln(os.Stderr, "installtest: FAIL:", err)
 		os.Exit(1)
 	}
 }
 
-func runWithSignals(keep bool) error {
+func runWithSignals(keep bool, version string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Minute)
 	defer cancel()
-	return run(ctx, ".", keep, os.Stdout)
+	return run(ctx, ".", keep, version, os.Stdout)
 }
 
-func run(ctx context.Context, root string, keep bool, out io.Writer) (err error) {
+func run(ctx context.Context, root string, keep bool, version string, out io.Writer) (err error) {
 	start := time.Now()
 	golangciLint, err := exec.LookPath("golangci-lint")
 	if err != nil {
@@ -78,11 +80,17 @@ func run(ctx context.Context, root string, keep bool, out io.Writer) (err error)
 	if err != nil {
 		return err
 	}
-	version, err := releasedVersion(mods)
-	if err != nil {
-		return err
+	if version == "" {
+		if version, err = releasedVersion(mods); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "installtest: modules require their siblings at %s: publishing the library modules at %s\n", version, version)
+	} else {
+		if !semver.IsValid(version) || semver.Canonical(version) != version {
+			return fmt.Errorf("-version %q is not a canonical semantic version", version)
+		}
+		fmt.Fprintf(out, "installtest: publishing the library modules at %s (-version), whatever they require their siblings at\n", version)
 	}
-	fmt.Fprintf(out, "installtest: modules require their siblings at %s: publishing the library modules at %s\n", version, version)
 
 	// One directory per checkout, at the same path every run, so the build
 	// and lint caches are reused; emptied before and after.

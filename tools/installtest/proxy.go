@@ -91,6 +91,17 @@ func releasedVersion(mods map[string]*modfile.File) (string, error) {
 	if len(byVersion) == 0 {
 		return "", errors.New("no module requires a sibling module: nothing says which version is released")
 	}
+	var unreleasable []string
+	for v, reqs := range byVersion {
+		if v == "v0.0.0" || module.IsPseudoVersion(v) {
+			unreleasable = append(unreleasable, reqs...)
+		}
+	}
+	if len(unreleasable) > 0 {
+		sort.Strings(unreleasable)
+		return "", fmt.Errorf("modules require their siblings at versions no release can have; outside this repository go.work and the replace lines do not apply, "+
+			"so a stranger's go get would look for these versions and fail. Require a released version (scripts/release.sh vX.Y.Z):\n  %s", strings.Join(unreleasable, "\n  "))
+	}
 	var versions []string
 	for v := range byVersion {
 		versions = append(versions, v)
@@ -105,13 +116,8 @@ func releasedVersion(mods map[string]*modfile.File) (string, error) {
 		return "", fmt.Errorf("modules require their siblings at different versions %v (scripts/release.sh sets them all to one):%s", versions, b.String())
 	}
 	v := versions[0]
-	switch {
-	case !semver.IsValid(v) || semver.Canonical(v) != v:
+	if !semver.IsValid(v) || semver.Canonical(v) != v {
 		return "", fmt.Errorf("siblings are required at %s, which is not a canonical semantic version", v)
-	case v == "v0.0.0" || module.IsPseudoVersion(v):
-		return "", fmt.Errorf("siblings are required at %s, a version no release can have: outside this repository go.work and the replace lines do not apply, "+
-			"so a stranger's go get would look for that version and fail (examples: %s). Require a released version (scripts/release.sh vX.Y.Z)",
-			v, strings.Join(byVersion[v][:min(3, len(byVersion[v]))], "; "))
 	}
 	return v, nil
 }
