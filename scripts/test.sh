@@ -19,7 +19,9 @@ GOBIN=$(go env GOPATH)/bin
 export PATH="$GOBIN:$PATH"
 export GOFLAGS="${GOFLAGS:-} -buildvcs=false"
 
-step() { printf '\n==> %s\n' "$*"; }
+step_start=
+step_done() { [ -z "$step_start" ] || printf '    (%ds)\n' $((SECONDS - step_start)); }
+step() { step_done; step_start=$SECONDS; printf '\n==> %s\n' "$*"; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 step "system packages (apt, when missing): chromium and redis-server for tests, mkdocs for the site"
@@ -93,5 +95,6 @@ done
 step "documentation site (mkdocs --strict, links, browser render)"
 ./scripts/docs.sh
 
+step_done
 echo
-echo "All checks passed."
+echo "All checks passed (${SECONDS}s)."
