@@ -2,8 +2,9 @@
 # Runs every check and every test of every module in go.work, and builds and
 # checks the documentation site. Installs what it needs (golangci-lint and the
 # previous Go toolchain through the Go module proxy; mkdocs, mkdocs-material,
-# chromium and redis-server with apt), so it passes on a Debian machine that
-# has only Go, run as root (apt-get).
+# chromium, redis-server and git with apt), so it passes on a Debian machine
+# that has only Go, run as root (apt-get). It runs in a git clone (tags are
+# not needed).
 #
 #   FUZZTIME=10s          how long each fuzz target runs (default 5s)
 #   GO_PREVIOUS=go1.25.N  the older supported Go release checked (default below)
@@ -24,8 +25,9 @@ step_done() { [ -z "$step_start" ] || printf '    (%ds)\n' $((SECONDS - step_sta
 step() { step_done; step_start=$SECONDS; printf '\n==> %s\n' "$*"; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-step "system packages (apt, when missing): chromium and redis-server for tests, mkdocs for the site"
+step "system packages (apt, when missing): chromium and redis-server for tests, mkdocs for the site, git for the release and install tests"
 need=()
+command -v git >/dev/null || need+=(git)
 command -v chromium >/dev/null || need+=(chromium)
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v mkdocs >/dev/null || need+=(mkdocs mkdocs-material)

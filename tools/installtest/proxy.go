@@ -190,16 +190,14 @@ func publish(ctx context.Context, root, dir, version, proxy string, at time.Time
 // the root LICENSE added when dir has none. modzip.Create leaves out the
 // files of nested modules.
 func moduleFiles(ctx context.Context, root, dir string) ([]modzip.File, error) {
-	cmd := exec.CommandContext(ctx, "git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", dir)
-	cmd.Dir = root
-	out, err := cmd.Output()
+	names, err := gitFiles(ctx, root, dir)
 	if err != nil {
-		return nil, fmt.Errorf("git ls-files %s: %w", dir, err)
+		return nil, err
 	}
 	var files []modzip.File
 	seen := map[string]bool{}
 	haveLicense := false
-	for _, name := range strings.Split(string(out), "\x00") {
+	for _, name := range names {
 		if name == "" || seen[name] {
 			continue
 		}
@@ -229,6 +227,28 @@ func moduleFiles(ctx context.Context, root, dir string) ([]modzip.File, error) {
 		files = append(files, diskFile{rel: "LICENSE", path: p, info: fi})
 	}
 	return files, nil
+}
+
+// gitFiles lists the files under dir (slash-separated, relative to root)
+// that git does not ignore. The checkout may belong to another user (CI), so
+// the repository is marked safe for this command only.
+func gitFiles(ctx context.Context, root, dir string) ([]string, error) {
+	cmd := exec.CommandContext(ctx, "git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", dir)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=safe.directory", "GIT_CONFIG_VALUE_0=*")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("git ls-files %s (the module zips are made from the files git tracks or would track): %w\n%s", dir, err, stderr.Bytes())
+	}
+	var names []string
+	for _, name := range strings.Split(string(out), "\x00") {
+		if name != "" {
+			names = append(names, name)
+		}
+	}
+	return names, nil
 }
 
 // diskFile is a modzip.File read from the working tree.
