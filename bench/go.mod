@@ -5,7 +5,7 @@ go 1.25.0
 require (
 	github.com/MicahParks/keyfunc/v3 v3.9.1
 	github.com/auth0/go-jwt-middleware/v2 v2.3.1
-	github.com/cognitoauth/cognito-auth-go/core v0.0.0-00010101000000-000000000000
+	github.com/cognitoauth/cognito-auth-go/core v0.1.0
 	github.com/coreos/go-oidc/v3 v3.21.0
 	github.com/golang-jwt/jwt/v5 v5.3.1
 )

@@ -3,7 +3,7 @@ module github.com/cognitoauth/cognito-auth-go/ginauth
 go 1.25.0
 
 require (
-	github.com/cognitoauth/cognito-auth-go/core v0.0.0
+	github.com/cognitoauth/cognito-auth-go/core v0.1.0
 	github.com/gin-gonic/gin v1.12.0
 )
 
@@ -27,7 +27,7 @@ require (
 	github.com/modern-go/reflect2 v1.0.2 // indirect
 	github.com/pelletier/go-toml/v2 v2.2.4 // indirect
 	github.com/quic-go/qpack v0.6.0 // indirect
-	github.com/quic-go/quic-go v0.59.0 // indirect
+	github.com/quic-go/quic-go v0.59.1 // indirect
 	github.com/stretchr/testify v1.12.1 // indirect
 	github.com/twitchyliquid64/golang-asm v0.15.1 // indirect
 	github.com/ugorji/go/codec v1.3.1 // indirect

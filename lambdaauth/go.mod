@@ -2,7 +2,7 @@ module github.com/cognitoauth/cognito-auth-go/lambdaauth
 
 go 1.25.0
 
-require github.com/cognitoauth/cognito-auth-go/core v0.0.0
+require github.com/cognitoauth/cognito-auth-go/core v0.1.0
 
 require (
 	github.com/stretchr/testify v1.12.1 // indirect

@@ -2,7 +2,7 @@ module github.com/cognitoauth/cognito-auth-go/nethttpauth
 
 go 1.25.0
 
-require github.com/cognitoauth/cognito-auth-go/core v0.0.0
+require github.com/cognitoauth/cognito-auth-go/core v0.1.0
 
 require (
 	github.com/valyala/fastjson v1.6.10 // indirect

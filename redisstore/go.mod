@@ -3,7 +3,7 @@ module github.com/cognitoauth/cognito-auth-go/redisstore
 go 1.25.0
 
 require (
-	github.com/cognitoauth/cognito-auth-go/core v0.0.0
+	github.com/cognitoauth/cognito-auth-go/core v0.1.0
 	github.com/redis/go-redis/v9 v9.22.0
 )
 

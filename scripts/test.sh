@@ -1,24 +1,33 @@
 #!/usr/bin/env bash
 # Runs every check and every test of every module in go.work, and builds and
-# checks the documentation site. Installs what it needs (golangci-lint
-# through the Go module proxy; mkdocs, mkdocs-material and chromium with apt),
-# so it passes on a machine that has only Go and Debian's package manager.
+# checks the documentation site. Installs what it needs (golangci-lint and the
+# previous Go toolchain through the Go module proxy; mkdocs, mkdocs-material,
+# chromium, redis-server and git with apt), so it passes on a Debian machine
+# that has only Go, run as root (apt-get). It runs in a git clone (tags are
+# not needed).
 #
-#   FUZZTIME=10s   how long each fuzz target runs (default 5s)
+#   FUZZTIME=10s          how long each fuzz target runs (default 5s)
+#   GO_PREVIOUS=go1.25.N  the older supported Go release checked (default below)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 GOLANGCI_LINT_VERSION=v2.15.0
 FUZZTIME=${FUZZTIME:-5s}
+# Supported: the two latest Go releases, 1.26 (the go command here) and 1.25,
+# checked with its newest patch release on the module proxy.
+GO_PREVIOUS=${GO_PREVIOUS:-go1.25.14}
 GOBIN=$(go env GOPATH)/bin
 export PATH="$GOBIN:$PATH"
 export GOFLAGS="${GOFLAGS:-} -buildvcs=false"
 
-step() { printf '\n==> %s\n' "$*"; }
+step_start=
+step_done() { [ -z "$step_start" ] || printf '    (%ds)\n' $((SECONDS - step_start)); }
+step() { step_done; step_start=$SECONDS; printf '\n==> %s\n' "$*"; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-step "system packages (apt, when missing): chromium and redis-server for tests, mkdocs for the site"
+step "system packages (apt, when missing): chromium and redis-server for tests, mkdocs for the site, git for the release and install tests"
 need=()
+command -v git >/dev/null || need+=(git)
 command -v chromium >/dev/null || need+=(chromium)
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v curl >/dev/null || need+=(curl)
@@ -41,6 +50,9 @@ for m in "${modules[@]}"; do
   (cd "$m" && go mod tidy -diff >/dev/null) || fail "$m: go.mod/go.sum not tidy (run: cd $m && go mod tidy)"
 done
 
+step "dependency floors (scripts/dependency-floors.txt: no module requires a version with a known advisory)"
+go run ./tools/depfloors
+
 step "go vet (every module)"
 go vet work
 
@@ -54,13 +66,27 @@ for m in "${modules[@]}"; do
   (cd "$m" && golangci-lint run --allow-serial-runners ./...) || fail "golangci-lint found problems in $m"
 done
 
-step "modules build on their own (GOWORK=off)"
-for m in "${modules[@]}"; do
-  (cd "$m" && GOWORK=off go build ./... && GOWORK=off go vet ./...) || fail "$m does not build without go.work"
-done
-
 step "go test -race (every module)"
 go test -race -count=1 -shuffle=on work
+
+step "modules build, vet and test on their own (GOWORK=off: go.mod and its replace lines only)"
+for m in "${modules[@]}"; do
+  echo "--- $m"
+  (cd "$m" && GOWORK=off go build ./... && GOWORK=off go vet ./...) || fail "$m does not build without go.work"
+  (cd "$m" && GOWORK=off go test -count=1 ./...) || fail "$m: tests fail without go.work"
+done
+
+step "the previous Go release, $GO_PREVIOUS: every module builds and vets, core's tests pass"
+GOTOOLCHAIN=$GO_PREVIOUS go version | grep -q "go version $GO_PREVIOUS " || fail "GOTOOLCHAIN=$GO_PREVIOUS did not select $GO_PREVIOUS"
+GOTOOLCHAIN=$GO_PREVIOUS go build work || fail "build with $GO_PREVIOUS"
+GOTOOLCHAIN=$GO_PREVIOUS go vet work || fail "go vet with $GO_PREVIOUS"
+(cd core && GOTOOLCHAIN=$GO_PREVIOUS go test -count=1 ./...) || fail "core's tests with $GO_PREVIOUS"
+
+step "release script (scripts/release.sh in scratch clones: tags, version bump, refusals; never pushes)"
+./scripts/release_test.sh
+
+step "install as a stranger does (tools/installtest: released versions from a module proxy, GOWORK=off, docs/snippets built)"
+go run ./tools/installtest
 
 step "fuzz targets (${FUZZTIME} each)"
 grep -rl --include='*_test.go' '^func Fuzz' . | while read -r f; do
@@ -74,5 +100,6 @@ done
 step "documentation site (mkdocs --strict, links, browser render)"
 ./scripts/docs.sh
 
+step_done
 echo
-echo "All checks passed."
+echo "All checks passed (${SECONDS}s)."

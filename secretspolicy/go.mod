@@ -7,7 +7,7 @@ require (
 	github.com/aws/aws-sdk-go-v2/config v1.33.16
 	github.com/aws/aws-sdk-go-v2/credentials v1.20.16
 	github.com/aws/aws-sdk-go-v2/service/secretsmanager v1.50.11
-	github.com/cognitoauth/cognito-auth-go/core v0.0.0
+	github.com/cognitoauth/cognito-auth-go/core v0.1.0
 )
 
 require (

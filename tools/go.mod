@@ -1,3 +1,5 @@
 module github.com/cognitoauth/cognito-auth-go/tools
 
 go 1.25.0
+
+require golang.org/x/mod v0.40.0

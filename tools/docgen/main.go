@@ -3,7 +3,11 @@
 //
 //   - docs/snippets/<pkg>/<Example>.md: every Example function (compiled and
 //     run by go test, with its checked Output), for pages to include;
-//   - docs/api/<pkg>.md: the API reference, from the doc comments.
+//   - docs/api/<pkg>.md: the API reference, from the doc comments;
+//   - docs/adapters/<page>.md: each adapter's page, from its README;
+//   - in README.md and the adapter READMEs, the code block after each
+//     "<!-- snippet: PATH -->" line: the file PATH (a compiled program under
+//     docs/snippets, built as a user's own code by tools/installtest).
 //
 // Run it from the repository root. With -check it writes nothing and fails
 // when a generated file is missing, stale or no longer generated.
@@ -108,6 +112,17 @@ func generate() (map[string][]byte, error) {
 		}
 	}
 	out["docs/api/index.md"] = index.Bytes()
+	for _, readme := range snippetReadmes() {
+		b, err := os.ReadFile(readme)
+		if err != nil {
+			return nil, err
+		}
+		synced, err := syncSnippets(readme, string(b))
+		if err != nil {
+			return nil, err
+		}
+		out[readme] = []byte(synced)
+	}
 	for _, ap := range adapterPages {
 		page, err := adapterPage(ap.module, ap.app, ap.extra, out)
 		if err != nil {
@@ -330,11 +345,90 @@ func write(files map[string][]byte) error {
 	return nil
 }
 
-// adapterPage builds an adapter's docs page from its README.
+// snippetReadmes are the READMEs whose code blocks may come from files.
+func snippetReadmes() []string {
+	out := []string{"README.md"}
+	for _, ap := range adapterPages {
+		out = append(out, ap.module+"/README.md")
+	}
+	return out
+}
+
+const snippetMarker = "<!-- snippet: "
+
+// syncSnippets replaces the fenced code block after each
+// "<!-- snippet: PATH -->" line of a Markdown file with the file PATH.
+func syncSnippets(name, md string) (string, error) {
+	lines := strings.SplitAfter(md, "\n")
+	var b strings.Builder
+	for i := 0; i < len(lines); i++ {
+		b.WriteString(lines[i])
+		path, ok := snippetPath(lines[i])
+		if !ok {
+			continue
+		}
+		if i+1 >= len(lines) || !strings.HasPrefix(lines[i+1], "```") {
+			return "", fmt.Errorf("%s:%d: %s must be followed by a fenced code block", name, i+1, strings.TrimSpace(lines[i]))
+		}
+		code, err := os.ReadFile(path)
+		if err != nil {
+			return "", fmt.Errorf("%s:%d: %w", name, i+1, err)
+		}
+		b.WriteString(lines[i+1])
+		j := i + 2
+		for j < len(lines) && strings.TrimRight(lines[j], "\n") != "```" {
+			j++
+		}
+		if j == len(lines) {
+			return "", fmt.Errorf("%s:%d: unterminated code block", name, i+2)
+		}
+		b.Write(code)
+		b.WriteString(lines[j])
+		i = j
+	}
+	return b.String(), nil
+}
+
+// snippetPath reads a "<!-- snippet: PATH -->" line.
+func snippetPath(line string) (string, bool) {
+	t := strings.TrimSpace(line)
+	if !strings.HasPrefix(t, snippetMarker) || !strings.HasSuffix(t, "-->") {
+		return "", false
+	}
+	return strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(t, snippetMarker), "-->")), true
+}
+
+// includeSnippets turns each "<!-- snippet: PATH -->" line and the code block
+// after it (already synced) into a code block that includes PATH with
+// pymdownx.snippets, so the site embeds the file itself.
+func includeSnippets(md string) string {
+	lines := strings.SplitAfter(md, "\n")
+	var b strings.Builder
+	for i := 0; i < len(lines); i++ {
+		path, ok := snippetPath(lines[i])
+		if !ok {
+			b.WriteString(lines[i])
+			continue
+		}
+		b.WriteString(lines[i+1] + "--8<-- \"" + path + "\"\n")
+		j := i + 2
+		for j < len(lines) && strings.TrimRight(lines[j], "\n") != "```" {
+			j++
+		}
+		if j < len(lines) {
+			b.WriteString(lines[j])
+		}
+		i = j
+	}
+	return b.String()
+}
+
+// adapterPage builds an adapter's docs page from its README (as synced in
+// generated).
 func adapterPage(module, app, extra string, generated map[string][]byte) ([]byte, error) {
-	readme, err := os.ReadFile(filepath.Join(module, "README.md"))
-	if err != nil {
-		return nil, err
+	readme, ok := generated[module+"/README.md"]
+	if !ok {
+		return nil, fmt.Errorf("%s/README.md was not read", module)
 	}
 	sig, err := signatures(module)
 	if err != nil {
@@ -350,7 +444,7 @@ func adapterPage(module, app, extra string, generated map[string][]byte) ([]byte
 		case "Signature":
 			b.WriteString("## Signature\n\n```go\n" + sig + "```\n\n")
 		default:
-			b.WriteString(sec.text)
+			b.WriteString(includeSnippets(sec.text))
 		}
 	}
 	b.WriteString("## Runnable examples\n\nCompiled and run by `go test`, output checked:\n\n")
@@ -365,7 +459,7 @@ func adapterPage(module, app, extra string, generated map[string][]byte) ([]byte
 	for _, n := range names {
 		b.WriteString("--8<-- \"" + n + "\"\n\n")
 	}
-	b.WriteString("## The example app\n\nBuilt and run by the end-to-end test (`examples/" + app + "`):\n\n```go\n--8<-- \"examples/" + app + "/main.go\"\n```\n")
+	b.WriteString("## The example app\n\nThe complete reference app (it imports the repository's own `examples/internal/demo` for its pages, so copy the quick start above rather than this), built and run by the end-to-end test (`examples/" + app + "`):\n\n```go\n--8<-- \"examples/" + app + "/main.go\"\n```\n")
 	b.WriteString(extra)
 	b.WriteString("\n## Reference\n\n[API reference for `" + module + "`](../api/" + module + ".md).\n")
 	return []byte(b.String()), nil

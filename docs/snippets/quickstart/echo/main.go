@@ -1,0 +1,31 @@
+// Command app: an echo app behind an ALB with Cognito login, protected by
+// echoauth. Configure it with the COGNITO_AUTH_* environment.
+package main
+
+import (
+	"log"
+	"net/http"
+
+	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/echoauth"
+	"github.com/labstack/echo/v4"
+)
+
+func main() {
+	auth, err := echoauth.New(echoauth.WithBypass("/health")) // reads COGNITO_AUTH_*
+	if err != nil {
+		log.Fatal(err) // every configuration problem at once
+	}
+
+	e := echo.New()
+	e.Use(auth.ProtectApp()) // the whole app, in one line
+	e.GET("/", func(c echo.Context) error {
+		user, _ := auth.GetAuthUser(c)
+		return c.String(http.StatusOK, "hello "+user.Email)
+	})
+	e.GET("/admin", func(c echo.Context) error {
+		return c.String(http.StatusOK, "hello admin "+echoauth.User(c).Email)
+	}, auth.RequireAuth(core.RequireGroups("admins"))) // a per-route rule
+	e.GET("/health", func(c echo.Context) error { return c.String(http.StatusOK, "ok") }) // bypassed: no login
+	log.Fatal(e.Start(":8080"))
+}

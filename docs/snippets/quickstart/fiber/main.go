@@ -1,0 +1,30 @@
+// Command app: a fiber app behind an ALB with Cognito login, protected by
+// fiberauth. Configure it with the COGNITO_AUTH_* environment.
+package main
+
+import (
+	"log"
+
+	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/fiberauth"
+	"github.com/gofiber/fiber/v2"
+)
+
+func main() {
+	auth, err := fiberauth.New(fiberauth.WithBypass("/health")) // reads COGNITO_AUTH_*
+	if err != nil {
+		log.Fatal(err) // every configuration problem at once
+	}
+
+	app := fiber.New()
+	app.Use(auth.ProtectApp()) // the whole app, in one line
+	app.Get("/", func(c *fiber.Ctx) error {
+		user, _ := auth.GetAuthUser(c)
+		return c.SendString("hello " + user.Email)
+	})
+	app.Get("/admin", auth.RequireAuth(core.RequireGroups("admins")), func(c *fiber.Ctx) error { // a per-route rule
+		return c.SendString("hello admin " + fiberauth.User(c).Email)
+	})
+	app.Get("/health", func(c *fiber.Ctx) error { return c.SendString("ok") }) // bypassed: no login
+	log.Fatal(app.Listen(":8080"))
+}

@@ -1,0 +1,36 @@
+// Command app: a net/http app behind an ALB with Cognito login, protected by
+// nethttpauth (chi and any func(http.Handler) http.Handler router work the
+// same way). Configure it with the COGNITO_AUTH_* environment.
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"log"
+	"net/http"
+	"time"
+
+	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/nethttpauth"
+)
+
+func main() {
+	auth, err := nethttpauth.New(nethttpauth.WithBypass("/health")) // reads COGNITO_AUTH_*
+	if err != nil {
+		log.Fatal(err) // every configuration problem at once
+	}
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		user, _ := auth.GetAuthUser(r)
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"email": user.Email, "groups": user.Groups})
+	})
+	admin := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, "hello, admin") })
+	mux.Handle("GET /admin", auth.RequireAuth(core.RequireGroups("admins"))(admin)) // a per-route rule
+	// /health is bypassed: no login.
+	mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, "ok") })
+
+	srv := &http.Server{Addr: ":8080", Handler: auth.ProtectApp(mux), ReadHeaderTimeout: 10 * time.Second} // the whole app
+	log.Fatal(srv.ListenAndServe())
+}
