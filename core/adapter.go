@@ -42,7 +42,7 @@ func (a *Adapter) Base() *BaseAuth { return a.base }
 // Bypassed reports whether path is one of the bypass paths or a route of
 // the hosted-UI login (which must be reachable without a session).
 func (a *Adapter) Bypassed(path string) bool {
-	return a.bypass.Contains(path) || a.base.SessionRoute(path)
+	return a.bypass.Contains(path) || a.base.OwnsPath(path)
 }
 
 // Close closes the BaseAuth if the adapter built it.

@@ -83,6 +83,8 @@ type config struct {
 	rules                []Rule
 	denialHook           DenialHook
 	optErrs              []error
+	verifier             *Verifier // WithVerifier: shared, not built by New
+	sources              []Source  // WithSources, tried after ALB headers and bearer tokens
 	// Derived by derive, never set directly.
 	issuers         []issuerDef
 	explicitKeyURLs []string
@@ -96,10 +98,18 @@ var (
 	reALBARN   = regexp.MustCompile(`^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:[0-9]{12}:loadbalancer/app/[A-Za-z0-9-]{1,32}/[0-9a-f]{1,32}$`)
 )
 
+// checkSet selects what a configuration is validated for.
+type checkSet int
+
+const (
+	verifierChecks checkSet = iota // NewVerifier: pools, ALB ARNs, key URLs, limits
+	guardChecks                    // New: the verifier's checks (unless WithVerifier), policy, dev mode, sources
+)
+
 // loadConfig builds the configuration in one direction: defaults, then the
 // environment, then options (which overwrite both), then values derived
 // from the result; then it validates. All problems are returned together.
-func loadConfig(opts []Option) (*config, error) {
+func loadConfig(opts []Option, checks checkSet) (*config, error) {
 	// The environment is read through WithEnvironment's lookup when one is
 	// given, so options are applied once to find it (they are plain
 	// setters), and again over the environment so that they win.
@@ -115,7 +125,7 @@ func loadConfig(opts []Option) (*config, error) {
 	applyOptions(c, opts)
 	errs = append(errs, c.optErrs...)
 	c.derive()
-	errs = append(errs, c.validate()...)
+	errs = append(errs, c.validate(checks)...)
 	return c, errors.Join(errs...)
 }
 
@@ -280,9 +290,16 @@ func (c *config) poolsValid() bool {
 }
 
 // validate returns every problem of the configuration.
-func (c *config) validate() []error {
+func (c *config) validate(checks checkSet) []error {
+	var list []func() []error
+	if checks == verifierChecks || c.verifier == nil {
+		list = append(list, c.validatePools, c.validateALBARNs, c.validateURLs, c.validateLimits)
+	}
+	if checks == guardChecks {
+		list = append(list, c.validateSources, c.validatePolicy, c.validateDevMode)
+	}
 	var errs []error
-	for _, check := range []func() []error{c.validatePools, c.validateALB, c.validateURLs, c.validateLimits, c.validatePolicy, c.validateDevMode} {
+	for _, check := range list {
 		errs = append(errs, check()...)
 	}
 	return errs
@@ -314,12 +331,20 @@ func (c *config) validatePools() []error {
 	return errs
 }
 
-func (c *config) validateALB() []error {
-	var errs []error
-	hostedUI := c.envSet("COGNITO_AUTH_DOMAIN") // hosted-UI login (core/hostedui) instead of an ALB
-	if len(c.albARNs) == 0 && !c.devMode && !c.bearer && !hostedUI {
-		errs = append(errs, configError("at least one ALB ARN is required (%s), unless only bearer tokens (%s) or the hosted-UI login (COGNITO_AUTH_DOMAIN) are used", EnvALBARN, EnvBearer))
+// validateSources checks that something can authenticate a request.
+func (c *config) validateSources() []error {
+	albARNs := c.albARNs
+	if c.verifier != nil {
+		albARNs = c.verifier.cfg.albARNs
 	}
+	if len(albARNs) == 0 && !c.devMode && !c.bearer && len(c.sources) == 0 {
+		return []error{configError("at least one ALB ARN is required (%s), unless bearer tokens (%s), another credential source (core.WithSources, e.g. the hosted-UI login) or dev mode are used", EnvALBARN, EnvBearer)}
+	}
+	return nil
+}
+
+func (c *config) validateALBARNs() []error {
+	var errs []error
 	for _, arn := range c.albARNs {
 		if !reALBARN.MatchString(arn) {
 			errs = append(errs, configError("ALB ARN %q is not an application load balancer ARN; expected arn:aws:elasticloadbalancing:REGION:ACCOUNT:loadbalancer/app/NAME/ID, e.g. arn:aws:elasticloadbalancing:eu-west-2:123456789012:loadbalancer/app/my-alb/50dc6c495c0c9188 (%s)", arn, EnvALBARN))

@@ -30,14 +30,17 @@ func TestNewFromEnvironment(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	if got, want := a.Issuer(), "https://cognito-idp.eu-west-2.amazonaws.com/"+testPool; got != want {
-		t.Fatalf("issuer %q, want %q (from the pool id's own region)", got, want)
+	if got := a.Verifier().UserPoolIDs(); len(got) != 1 || got[0] != testPool {
+		t.Fatalf("pools %q, want %s", got, testPool)
 	}
-	if a.RedirectURL() != "https://example.com/denied" {
-		t.Fatalf("redirect %q", a.RedirectURL())
+	if got := a.Verifier().Region(); got != "eu-west-1" {
+		t.Fatalf("region %q", got)
 	}
-	if a.DevMode() {
-		t.Fatal("dev mode on without being asked")
+	if loc := redirectOf(a); loc != "https://example.com/denied" {
+		t.Fatalf("redirect %q", loc)
+	}
+	if _, err := authenticate(a, nil); core.CodeOf(err) != core.CodeMissingToken {
+		t.Fatalf("dev mode on without being asked? %v", err)
 	}
 }
 
@@ -50,8 +53,8 @@ func TestOptionsOverrideEnvironment(t *testing.T) {
 		t.Fatalf("options should override the bad environment: %v", err)
 	}
 	defer a.Close()
-	if a.RedirectURL() != "/login" {
-		t.Fatalf("redirect %q", a.RedirectURL())
+	if loc := redirectOf(a); loc != "/login" {
+		t.Fatalf("redirect %q", loc)
 	}
 }
 
@@ -226,4 +229,11 @@ func TestDevModeRefusedInProduction(t *testing.T) {
 		}
 		_ = a.Close()
 	}
+}
+
+// redirectOf is where a browser without credentials is sent ("" for none).
+func redirectOf(a *core.BaseAuth) string {
+	r := newHTTPRequest()
+	r.Header.Set("Accept", "text/html")
+	return a.Failure(core.HTTPRequest(r), core.NewError(core.ErrMissingToken, core.CodeMissingToken, "")).Location
 }

@@ -119,3 +119,7 @@ func CodeOf(err error) Code {
 	}
 	return ""
 }
+
+// errInvalidKey matches a refusal because a key server served a key of the
+// wrong type: the token is invalid, but the key server needs a look.
+var errInvalidKey = &Error{Code: CodeInvalidKey}

@@ -25,8 +25,8 @@ func ExampleNew() {
 		log.Fatal(err)
 	}
 	defer auth.Close()
-	fmt.Println(auth.Issuer())
-	// Output: https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_AbCdEf123
+	fmt.Println(auth.Verifier().UserPoolIDs())
+	// Output: [eu-west-2_AbCdEf123]
 }
 
 // Every configuration problem comes back at once, matching ErrConfig.
@@ -37,7 +37,7 @@ func ExampleNew_configErrors() {
 	// Output:
 	// true
 	// cognito-auth: invalid configuration (invalid_config): user pool id is required (COGNITO_AUTH_USER_POOL_ID, comma-separated for several pools, e.g. eu-west-2_AbCdEf123)
-	// cognito-auth: invalid configuration (invalid_config): at least one ALB ARN is required (COGNITO_AUTH_ALB_ARN), unless only bearer tokens (COGNITO_AUTH_BEARER) or the hosted-UI login (COGNITO_AUTH_DOMAIN) are used
+	// cognito-auth: invalid configuration (invalid_config): at least one ALB ARN is required (COGNITO_AUTH_ALB_ARN), unless bearer tokens (COGNITO_AUTH_BEARER), another credential source (core.WithSources, e.g. the hosted-UI login) or dev mode are used
 }
 
 // Authenticate verifies the ALB headers of a request. cognitotest plays the

@@ -34,8 +34,9 @@ func (f *Failure) IsRedirect() bool { return f.Location != "" }
 // allowed), 503 (key server down) or 500 (misconfigured), and a
 // WWW-Authenticate header on 401.
 func (a *BaseAuth) Failure(req Request, err error) Failure {
-	if s := a.sessionSource(); s != nil && req != nil && WantsHTML(req) && StatusOf(err) == http.StatusUnauthorized {
-		// With hosted-UI sessions, a browser that is not signed in goes to login.
+	if s := a.loginRedirector(); s != nil && req != nil && WantsHTML(req) && StatusOf(err) == http.StatusUnauthorized {
+		// With a login source (the hosted UI), a browser that is not signed
+		// in goes to log in.
 		loc := s.LoginURL(SafeReturnPath(returnPath(req)))
 		h := http.Header{"Cache-Control": {"no-store"}, "Location": {loc}}
 		return Failure{Status: http.StatusFound, Location: loc, Header: h}

@@ -125,5 +125,5 @@ func TestCloseStopsBackgroundWork(t *testing.T) {
 func goroutineRunning(fn string) bool {
 	buf := make([]byte, 1<<20)
 	n := runtime.Stack(buf, true)
-	return strings.Contains(string(buf[:n]), "core.(*BaseAuth)."+fn)
+	return strings.Contains(string(buf[:n]), "core.(*Verifier)."+fn)
 }

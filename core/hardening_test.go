@@ -148,11 +148,11 @@ func TestNotBefore(t *testing.T) {
 	t.Run("ID token", func(t *testing.T) {
 		u := ct.User{Email: "alice@example.com"}
 		tok := issuer.MintIDToken(u, issuer.ClientID(), "", time.Hour, ct.WithIDClaim("nbf", hour))
-		if _, err := a.VerifyIDToken(t.Context(), tok, ""); core.CodeOf(err) != core.CodeNotYetValid {
+		if _, err := a.Verifier().VerifyIDToken(t.Context(), tok, ""); core.CodeOf(err) != core.CodeNotYetValid {
 			t.Fatalf("ID token with nbf in an hour: %v", err)
 		}
 		tok = issuer.MintIDToken(u, issuer.ClientID(), "", time.Hour, ct.WithIDClaim("nbf", soon))
-		if _, err := a.VerifyIDToken(t.Context(), tok, ""); err != nil {
+		if _, err := a.Verifier().VerifyIDToken(t.Context(), tok, ""); err != nil {
 			t.Fatalf("ID token with nbf within the leeway: %v", err)
 		}
 	})
@@ -196,7 +196,7 @@ func TestClaimsMustBeUTF8(t *testing.T) {
 			p = bytes.Replace(p, []byte(`"client_id":`), []byte(`"aud":"`+issuer.ClientID()+`","client_id":`), 1)
 			return badName(p)
 		})).AccessToken
-		if _, err := a.VerifyIDToken(t.Context(), raw, ""); core.CodeOf(err) != core.CodeMalformedClaims {
+		if _, err := a.Verifier().VerifyIDToken(t.Context(), raw, ""); core.CodeOf(err) != core.CodeMalformedClaims {
 			t.Fatalf("ID token with invalid UTF-8: %v", err)
 		}
 	})

@@ -203,3 +203,19 @@ func WithDenialHook(h DenialHook) Option {
 func WithBearer(on bool) Option {
 	return func(c *config) { c.bearer = on }
 }
+
+// WithVerifier makes New use v (shared, for example with hostedui.New)
+// instead of building its own Verifier from the same configuration. The
+// caller keeps ownership: Close v after the BaseAuth.
+func WithVerifier(v *Verifier) Option {
+	return func(c *config) { c.verifier = v }
+}
+
+// WithSources adds credential sources, tried in order after ALB headers and
+// bearer tokens and before dev mode: for example the hosted-UI session
+// source from hostedui.New. Sources that implement PathOwner get their
+// routes let through app-wide protection; the first that implements
+// LoginRedirector is where browsers without credentials are sent.
+func WithSources(sources ...Source) Option {
+	return func(c *config) { c.sources = append(c.sources, sources...) }
+}
