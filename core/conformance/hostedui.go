@@ -49,17 +49,23 @@ func StartHostedUI(t *testing.T, driver HostedUIDriver, tokenTTL time.Duration) 
 	ui := iss.StartHostedUI(ct.WithClientSecret("s3cret"), ct.WithRedirectURIs(base+hostedui.DefaultCallbackPath),
 		ct.WithLogoutURIs(base+"/"), ct.WithTokenTTL(tokenTTL))
 	t.Cleanup(ui.Close)
-	auth, err := core.New(append(iss.Options(), core.WithALBARNs(), core.WithBearer(true),
-		core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))...)
+	opts := append(iss.Options(), core.WithALBARNs(), core.WithBearer(true),
+		core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	v, err := core.NewVerifier(opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = auth.Close() })
-	h, err := hostedui.New(auth, hostedui.WithDomain(ui.URL()), hostedui.WithAppURL(base),
+	t.Cleanup(func() { _ = v.Close() })
+	h, err := hostedui.New(v, hostedui.WithDomain(ui.URL()), hostedui.WithAppURL(base),
 		hostedui.WithClientSecret("s3cret"), hostedui.WithSessionSecrets("conformance-session-secret-0123456789abcdef"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	auth, err := core.New(append(opts, core.WithVerifier(v), core.WithSources(h))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = auth.Close() })
 	driver(t, HostedUIApp{Auth: auth, UI: h}, ln)
 	return &HostedUIEnv{URL: base, UI: ui}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -48,6 +49,7 @@ type config struct {
 	now                                     func() time.Time
 	clientSecretFunc                        func() (string, error)
 	store                                   Store
+	lookupEnv                               func(string) (string, bool)
 
 	// derived
 	base, prefix string
@@ -105,119 +107,146 @@ func WithHTTPClient(hc *http.Client) Option { return func(c *config) { c.httpCli
 // WithClock sets the time source (for tests).
 func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
 
-func loadConfig(base *core.BaseAuth, opts []Option) (*config, error) {
-	c := &config{}
+// WithEnvironment sets the function used to read the environment (default
+// os.LookupEnv), as core.WithEnvironment does for core.
+func WithEnvironment(lookup func(string) (string, bool)) Option {
+	return func(c *config) { c.lookupEnv = lookup }
+}
+
+// loadConfig builds the configuration in one direction — defaults, then the
+// environment, then options, then derived values — and validates it. Every
+// problem is a *core.Error with code invalid_config, returned together.
+func loadConfig(v *core.Verifier, opts []Option) (*config, error) {
+	probe := &config{}
+	applyOptions(probe, opts)
+	lookup := probe.lookupEnv
+	if lookup == nil {
+		lookup = os.LookupEnv
+	}
+	c := &config{
+		callbackPath: DefaultCallbackPath, loginPath: DefaultLoginPath, logoutPath: DefaultLogoutPath,
+		sessionTTL: DefaultSessionTTL, idleTTL: DefaultIdleTTL,
+		httpClient: &http.Client{Timeout: 10 * time.Second}, now: time.Now,
+	}
+	errs := c.readEnv(lookup)
+	applyOptions(c, opts)
+	errs = append(errs, c.validate(v)...)
+	if len(errs) == 0 && c.clientSecretFunc != nil && c.clientSecret == "" {
+		s, err := c.clientSecretFunc()
+		if err != nil {
+			errs = append(errs, configError("fetching the client secret: %v", err))
+		}
+		c.clientSecret = s
+	}
+	return c, errors.Join(errs...)
+}
+
+func applyOptions(c *config, opts []Option) {
 	for _, o := range opts {
-		o(c)
+		if o != nil {
+			o(c)
+		}
 	}
-	env := base.Env
+}
+
+// configError is one configuration problem, coded like core's.
+func configError(format string, args ...any) error {
+	return core.NewError(core.ErrConfig, core.CodeInvalidConfig, fmt.Sprintf("hostedui: "+format, args...))
+}
+
+// readEnv overwrites defaults with the variables that are set.
+func (c *config) readEnv(lookup func(string) (string, bool)) []error {
+	get := func(name string) string {
+		v, _ := lookup(name)
+		return strings.TrimSpace(v)
+	}
+	set := func(dst *string, name string) {
+		if v := get(name); v != "" {
+			*dst = v
+		}
+	}
+	set(&c.domain, EnvDomain)
+	set(&c.clientSecret, EnvClientSecret)
+	set(&c.appURL, EnvAppURL)
+	set(&c.callbackPath, EnvCallbackPath)
+	set(&c.logoutURI, EnvLogoutURI)
+	for s := range strings.SplitSeq(get(EnvSessionSecret), ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			c.secrets = append(c.secrets, s)
+		}
+	}
+	c.scopes = strings.Fields(strings.ReplaceAll(get(EnvScopes), ",", " "))
 	var errs []error
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf("hostedui: "+format, args...)) }
-	def := func(v *string, name, fallback string) {
-		if *v == "" {
-			*v = env(name)
-		}
-		if *v == "" {
-			*v = fallback
-		}
-	}
-	def(&c.domain, EnvDomain, "")
-	def(&c.clientSecret, EnvClientSecret, "")
-	def(&c.appURL, EnvAppURL, "")
-	def(&c.callbackPath, EnvCallbackPath, DefaultCallbackPath)
-	def(&c.loginPath, "", DefaultLoginPath)
-	def(&c.logoutPath, "", DefaultLogoutPath)
-	if c.secrets == nil {
-		for s := range strings.SplitSeq(env(EnvSessionSecret), ",") {
-			if s = strings.TrimSpace(s); s != "" {
-				c.secrets = append(c.secrets, s)
-			}
-		}
-	}
-	if c.scopes == nil {
-		c.scopes = strings.Fields(strings.ReplaceAll(env(EnvScopes), ",", " "))
-	}
-	durations := []struct {
-		v        *time.Duration
-		name     string
-		fallback time.Duration
-	}{{&c.sessionTTL, EnvSessionTTL, DefaultSessionTTL}, {&c.idleTTL, EnvSessionIdleTTL, DefaultIdleTTL}}
-	for _, d := range durations {
-		if *d.v != 0 {
-			continue
-		}
-		*d.v = d.fallback
-		if s := env(d.name); s != "" {
+	for _, d := range []struct {
+		v    *time.Duration
+		name string
+	}{{&c.sessionTTL, EnvSessionTTL}, {&c.idleTTL, EnvSessionIdleTTL}} {
+		if s := get(d.name); s != "" {
 			v, err := time.ParseDuration(s)
 			if err != nil || v <= 0 {
-				bad("%s: %q is not a positive duration", d.name, s)
+				errs = append(errs, configError("%s: %q is not a positive duration (e.g. 12h)", d.name, s))
 				continue
 			}
 			*d.v = v
 		}
 	}
-	if c.httpClient == nil {
-		c.httpClient = &http.Client{Timeout: 10 * time.Second}
-	}
-	if c.now == nil {
-		c.now = time.Now
-	}
+	return errs
+}
 
-	if len(base.ClientIDs()) != 1 {
+// validate checks the configuration and derives the hosted UI's base URL,
+// the app's prefix and whether cookies are Secure.
+func (c *config) validate(v *core.Verifier) []error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, configError(format, args...)) }
+	if v == nil {
+		return []error{configError("a *core.Verifier is needed (core.NewVerifier)")}
+	}
+	if len(v.ClientIDs()) != 1 {
 		bad("exactly one client id is needed (%s)", core.EnvClientID)
 	}
-	if base.Issuer() == "" {
-		bad("the user pool id is needed (%s)", core.EnvUserPoolID)
+	if len(v.UserPoolIDs()) != 1 {
+		bad("exactly one user pool id is needed (%s): the hosted UI belongs to one pool", core.EnvUserPoolID)
 	}
 	if c.domain == "" {
-		bad("the hosted UI domain is needed (%s)", EnvDomain)
-	} else if b, err := core.HostedUIBaseURL(c.domain, base.Region()); err != nil {
+		bad("the hosted UI domain is needed (%s), e.g. my-app (with the region), my-app.auth.eu-west-2.amazoncognito.com or https://auth.example.com", EnvDomain)
+	} else if b, err := core.HostedUIBaseURL(c.domain, v.Region()); err != nil {
 		bad("%s: %v", EnvDomain, err)
 	} else {
 		c.base = b
 	}
-	app, err := url.Parse(c.appURL)
-	switch {
-	case c.appURL == "":
-		bad("the app's external URL is needed (%s), e.g. https://app.example.com", EnvAppURL)
-	case err != nil || app.Host == "" || (app.Scheme != "https" && app.Scheme != "http") || app.RawQuery != "" || app.Fragment != "":
-		bad("%s %q must be an absolute http(s) URL without query", EnvAppURL, c.appURL)
-	default:
-		c.secure = app.Scheme == "https"
-		c.prefix = strings.TrimRight(app.Path, "/")
-		c.appURL = strings.TrimRight(c.appURL, "/")
-	}
+	errs = append(errs, c.validateAppURL()...)
 	for _, p := range []string{c.callbackPath, c.loginPath, c.logoutPath} {
 		if !strings.HasPrefix(p, "/") || core.SafeReturnPath(p) != p {
 			bad("path %q must start with /", p)
 		}
 	}
-	if c.logoutURI == "" {
-		c.logoutURI = env(EnvLogoutURI)
-	}
 	if c.logoutURI == "" && c.appURL != "" {
 		c.logoutURI = c.appURL + "/"
 	}
 	if len(c.secrets) == 0 {
-		bad("a session secret of at least %d bytes is needed (%s)", minSecretLen, EnvSessionSecret)
+		bad("a session secret of at least %d bytes is needed (%s); generate one with: openssl rand -base64 48", minSecretLen, EnvSessionSecret)
 	}
 	for i, s := range c.secrets {
 		if len(s) < minSecretLen {
-			bad("session secret %d is %d bytes; at least %d are needed", i+1, len(s), minSecretLen)
+			bad("session secret %d is %d bytes; at least %d are needed (%s)", i+1, len(s), minSecretLen, EnvSessionSecret)
 		}
 	}
 	if c.idleTTL > c.sessionTTL {
 		bad("the idle timeout (%v) is longer than the session lifetime (%v)", c.idleTTL, c.sessionTTL)
 	}
-	if c.clientSecretFunc != nil && c.clientSecret == "" && len(errs) == 0 {
-		s, err := c.clientSecretFunc()
-		if err != nil {
-			bad("fetching the client secret: %v", err)
-		}
-		c.clientSecret = s
+	return errs
+}
+
+func (c *config) validateAppURL() []error {
+	app, err := url.Parse(c.appURL)
+	switch {
+	case c.appURL == "":
+		return []error{configError("the app's external URL is needed (%s), e.g. https://app.example.com", EnvAppURL)}
+	case err != nil || app.Host == "" || (app.Scheme != "https" && app.Scheme != "http") || app.RawQuery != "" || app.Fragment != "":
+		return []error{configError("%s %q must be an absolute http(s) URL without query, e.g. https://app.example.com", EnvAppURL, c.appURL)}
 	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, fmt.Errorf("%w: %w", core.ErrConfig, err)
-	}
-	return c, nil
+	c.secure = app.Scheme == "https"
+	c.prefix = strings.TrimRight(app.Path, "/")
+	c.appURL = strings.TrimRight(c.appURL, "/")
+	return nil
 }

@@ -13,7 +13,12 @@
 // refreshed with the refresh token, once per session at a time. Logout is
 // CSRF-safe: it revokes the refresh token and ends the Cognito session.
 //
-//	ui, err := hostedui.New(auth) // reads COGNITO_AUTH_DOMAIN, …
-//	mux.Handle("/", auth.ProtectApp(app))      // core now also accepts sessions
-//	ui.Mount(mux)                              // login, callback and logout routes
+// The HostedUI is a core.Source: the guard tries it after ALB headers and
+// bearer tokens, lets its routes through and sends browsers without a
+// session to its login route.
+//
+//	verifier, err := core.NewVerifier()   // COGNITO_AUTH_USER_POOL_ID, COGNITO_AUTH_CLIENT_ID, …
+//	ui, err := hostedui.New(verifier)     // COGNITO_AUTH_DOMAIN, COGNITO_AUTH_APP_URL, …
+//	auth, err := nethttpauth.New(nethttpauth.WithCoreOptions(core.WithVerifier(verifier), core.WithSources(ui)))
+//	ui.Mount(mux)                         // login, callback and logout routes
 package hostedui

@@ -14,19 +14,21 @@ import (
 // every way in (ALB headers, bearer tokens, then the session), and the
 // login, callback and logout routes mounted on the mux.
 func ExampleNew() {
-	auth, err := core.New(
+	opts := []core.Option{
 		core.WithEnvironment(func(string) (string, bool) { return "", false }),
 		core.WithUserPoolID("eu-west-2_AbCdEf123"),
 		core.WithClientIDs("1example23456789"),
 		core.WithBearer(true), // APIs may also send Authorization: Bearer <access token>
 		core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
-	)
+	}
+	verifier, err := core.NewVerifier(opts...)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	defer auth.Close()
-	ui, err := hostedui.New(auth,
+	defer verifier.Close()
+	ui, err := hostedui.New(verifier,
+		hostedui.WithEnvironment(func(string) (string, bool) { return "", false }),
 		hostedui.WithDomain("my-app"), // my-app.auth.eu-west-2.amazoncognito.com
 		hostedui.WithAppURL("https://app.example.com"),
 		hostedui.WithClientSecret("client-secret-from-cognito"),
@@ -36,6 +38,13 @@ func ExampleNew() {
 		fmt.Println(err)
 		return
 	}
+	// The session is one of the guard's credential sources.
+	auth, err := core.New(append(opts, core.WithVerifier(verifier), core.WithSources(ui))...)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer auth.Close()
 	mux := http.NewServeMux()
 	ui.Mount(mux)
 	login, callback, logout := ui.Paths()

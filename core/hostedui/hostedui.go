@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"html/template"
 	"io"
 	"maps"
@@ -25,7 +24,7 @@ import (
 // HostedUI runs the hosted-UI login for a BaseAuth. Build one per process
 // with New; it is safe for concurrent use.
 type HostedUI struct {
-	base    *core.BaseAuth
+	v       *core.Verifier
 	cfg     *config
 	seal    *sealer
 	oauth   *oauth2.Config
@@ -35,24 +34,23 @@ type HostedUI struct {
 }
 
 // New configures the hosted-UI login from the environment (options override
-// it) and attaches it to base, so base.Authenticate accepts its sessions and
-// sends browsers without one to the login route. Every configuration problem
-// is returned together, matching core.ErrConfig.
-func New(base *core.BaseAuth, opts ...Option) (*HostedUI, error) {
-	if base == nil {
-		return nil, fmt.Errorf("%w: hostedui: nil BaseAuth", core.ErrConfig)
-	}
-	cfg, err := loadConfig(base, opts)
+// it), verifying tokens with v. The HostedUI is a core.Source: hand it to
+// core.New with core.WithSources(ui) (and the same v with core.WithVerifier),
+// so the BaseAuth accepts its sessions, lets its routes through and sends
+// browsers without a session to its login route. Every configuration
+// problem is returned together, each a *core.Error with code invalid_config.
+func New(v *core.Verifier, opts ...Option) (*HostedUI, error) {
+	cfg, err := loadConfig(v, opts)
 	if err != nil {
 		return nil, err
 	}
 	seal, err := newSealer(cfg.secrets)
 	if err != nil {
-		return nil, fmt.Errorf("%w: hostedui: %w", core.ErrConfig, err)
+		return nil, configError("%v", err)
 	}
 	scopes := append([]string{"openid", "email", "profile"}, cfg.scopes...)
-	h := &HostedUI{base: base, cfg: cfg, seal: seal, opened: tokencache.New[*session](10_000, 64<<20), renewed: tokencache.New[*session](10_000, 64<<20), oauth: &oauth2.Config{
-		ClientID:     base.ClientIDs()[0],
+	h := &HostedUI{v: v, cfg: cfg, seal: seal, opened: tokencache.New[*session](10_000, 64<<20), renewed: tokencache.New[*session](10_000, 64<<20), oauth: &oauth2.Config{
+		ClientID:     v.ClientIDs()[0],
 		ClientSecret: cfg.clientSecret,
 		Endpoint: oauth2.Endpoint{
 			AuthURL: cfg.base + "/oauth2/authorize", TokenURL: cfg.base + "/oauth2/token",
@@ -61,7 +59,6 @@ func New(base *core.BaseAuth, opts ...Option) (*HostedUI, error) {
 		RedirectURL: cfg.appURL + cfg.callbackPath,
 		Scopes:      scopes,
 	}}
-	base.UseSessions(h)
 	return h, nil
 }
 
@@ -71,13 +68,14 @@ func (h *HostedUI) Paths() (login, callback, logout string) {
 	return h.cfg.loginPath, h.cfg.callbackPath, h.cfg.logoutPath
 }
 
-// LoginURL implements core.SessionSource.
+// LoginURL implements core.LoginRedirector: where a browser without a
+// session goes to sign in.
 func (h *HostedUI) LoginURL(returnPath string) string {
 	return h.cfg.prefix + h.cfg.loginPath + "?rd=" + url.QueryEscape(core.SafeReturnPath(returnPath))
 }
 
-// OwnsPath implements core.SessionSource: the login, callback and logout
-// routes (with or without the mount prefix).
+// OwnsPath implements core.PathOwner: the login, callback and logout routes
+// (with or without the mount prefix).
 func (h *HostedUI) OwnsPath(path string) bool {
 	p := strings.TrimPrefix(path, h.cfg.prefix)
 	return p == h.cfg.loginPath || p == h.cfg.callbackPath || p == h.cfg.logoutPath
@@ -138,7 +136,7 @@ func (h *HostedUI) Login(_ context.Context, x Exchange) Response {
 }
 
 func (h *HostedUI) failed(reason string) Response {
-	h.base.Logger().Info("cognito-auth: hosted-UI sign-in refused", "reason", reason)
+	h.v.Logger().Info("cognito-auth: hosted-UI sign-in refused", "reason", reason)
 	again := `<p><a href="` + template.HTMLEscapeString(h.cfg.prefix+h.cfg.loginPath) + `">Sign in again</a></p>`
 	return page(http.StatusBadRequest, "Sign-in failed", "The sign-in could not be completed. Please try again.", again)
 }
@@ -146,7 +144,7 @@ func (h *HostedUI) failed(reason string) Response {
 // unavailable answers a callback that could not finish because a key server
 // or the session store failed: 503 (fail closed), retry later.
 func (h *HostedUI) unavailable(reason string) Response {
-	h.base.Logger().Warn("cognito-auth: hosted-UI sign-in could not finish", "reason", reason)
+	h.v.Logger().Warn("cognito-auth: hosted-UI sign-in could not finish", "reason", reason)
 	again := `<p><a href="` + template.HTMLEscapeString(h.cfg.prefix+h.cfg.loginPath) + `">Try again</a></p>`
 	return page(http.StatusServiceUnavailable, "Sign-in unavailable", "Sign-in is temporarily unavailable. Please try again in a moment.", again)
 }
@@ -177,21 +175,21 @@ func (h *HostedUI) Callback(ctx context.Context, x Exchange) Response {
 		return h.failed("code exchange: " + oauthReason(err))
 	}
 	idToken, _ := tok.Extra("id_token").(string)
-	claims, err := h.base.VerifyIDToken(ctx, idToken, st.Nonce)
+	claims, err := h.v.VerifyIDToken(ctx, idToken, st.Nonce)
 	if errors.Is(err, core.ErrUnavailable) {
 		return h.unavailable("ID token: " + err.Error())
 	}
 	if err != nil {
 		return h.failed("ID token: " + string(core.CodeOf(err)))
 	}
-	user, err := h.base.VerifyAccessToken(ctx, tok.AccessToken)
+	user, err := h.v.VerifyAccessToken(ctx, tok.AccessToken)
 	if errors.Is(err, core.ErrUnavailable) {
 		return h.unavailable("access token: " + err.Error())
 	}
 	if err != nil || user.Sub != claims.Sub {
 		return h.failed("access token does not verify or names another user")
 	}
-	if claims.Email != "" && !claims.EmailVerified && !h.base.AllowsUnverifiedEmail() {
+	if claims.Email != "" && !claims.EmailVerified && !h.v.AllowsUnverifiedEmail() {
 		return page(http.StatusForbidden, "Access denied", "Your email address is not verified.", "")
 	}
 	now := h.cfg.now()
@@ -269,15 +267,16 @@ func (h *HostedUI) userInfo(ctx context.Context, access string) map[string]strin
 	return out
 }
 
-// AuthenticateSession implements core.SessionSource: it opens the session
-// cookie, enforces the absolute and idle expiry, refreshes an expiring
-// access token (once per session at a time) and verifies the access token.
-func (h *HostedUI) AuthenticateSession(ctx context.Context, req core.Request) (*core.User, error) {
+// Authenticate implements core.Source: it opens the session cookie (no
+// cookie: core.ErrNoCredentials, so the next source is tried), enforces the
+// absolute and idle expiry, refreshes an expiring access token (once per
+// session at a time) and verifies the access token.
+func (h *HostedUI) Authenticate(ctx context.Context, req core.Request) (*core.User, error) {
 	sp, found, err := h.loadSession(ctx, req)
 	var ce *core.Error
 	switch {
 	case !found:
-		return nil, core.NewError(core.ErrMissingToken, core.CodeMissingToken, "no session cookie")
+		return nil, core.ErrNoCredentials
 	case errors.As(err, &ce):
 		return nil, err
 	case err != nil || sp.V != sessionVersion:
@@ -303,7 +302,7 @@ func (h *HostedUI) AuthenticateSession(ctx context.Context, req core.Request) (*
 		s.Seen = now.Unix()
 		_ = h.save(ctx, w, req, &s)
 	}
-	u, err := h.base.VerifyAccessToken(ctx, s.Access)
+	u, err := h.v.VerifyAccessToken(ctx, s.Access)
 	if err != nil {
 		return nil, err
 	}
@@ -342,7 +341,7 @@ func (h *HostedUI) refreshSession(ctx context.Context, s *session) (*session, er
 		if err != nil {
 			return nil, core.NewError(core.ErrExpiredToken, core.CodeSessionExpired, "refresh failed ("+oauthReason(err)+")")
 		}
-		u, err := h.base.VerifyAccessToken(ctx, tok.AccessToken)
+		u, err := h.v.VerifyAccessToken(ctx, tok.AccessToken)
 		if err != nil || u.Sub != s.Sub {
 			return nil, core.NewError(core.ErrInvalidToken, core.CodeInvalidSession, "refreshed access token does not verify")
 		}
@@ -397,7 +396,7 @@ func (h *HostedUI) Logout(ctx context.Context, x Exchange) Response {
 		h.renewed.Put(&tokencache.Key{A: s.ID, C: "renewed"}, &s, time.Unix(0, 0))
 		if h.cfg.store != nil {
 			if err := h.cfg.store.Delete(ctx, s.ID); err != nil {
-				h.base.Logger().Warn("cognito-auth: deleting the session from the store failed", "error", err.Error())
+				h.v.Logger().Warn("cognito-auth: deleting the session from the store failed", "error", err.Error())
 			}
 		}
 	}
@@ -436,13 +435,19 @@ func (h *HostedUI) revoke(ctx context.Context, refresh string) {
 	req.SetBasicAuth(url.QueryEscape(h.oauth.ClientID), url.QueryEscape(h.oauth.ClientSecret))
 	resp, err := h.cfg.httpClient.Do(req)
 	if err != nil {
-		h.base.Logger().Warn("cognito-auth: revoking the refresh token failed", "error", err.Error())
+		h.v.Logger().Warn("cognito-auth: revoking the refresh token failed", "error", err.Error())
 		return
 	}
 	_ = resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		h.base.Logger().Warn("cognito-auth: revoking the refresh token failed", "status", resp.StatusCode)
+		h.v.Logger().Warn("cognito-auth: revoking the refresh token failed", "status", resp.StatusCode)
 	}
 }
 
-var _ core.SessionSource = (*HostedUI)(nil)
+// The HostedUI is a credential source that owns its routes and signs
+// browsers in.
+var (
+	_ core.Source          = (*HostedUI)(nil)
+	_ core.PathOwner       = (*HostedUI)(nil)
+	_ core.LoginRedirector = (*HostedUI)(nil)
+)

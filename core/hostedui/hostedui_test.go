@@ -25,7 +25,10 @@ type app struct {
 	ui   *cognitotest.HostedUI
 	srv  *httptest.Server
 	base *core.BaseAuth
+	v    *core.Verifier
 	h    *hostedui.HostedUI
+	// coreOpts build the verifier and the guard.
+	coreOpts []core.Option
 }
 
 type clock struct {
@@ -51,20 +54,23 @@ func newAppWithCore(t testing.TB, coreOpts []core.Option, uiOpts []cognitotest.H
 	a.ui = a.iss.StartHostedUI(append([]cognitotest.HostedUIOption{cognitotest.WithClientSecret("s3cret"),
 		cognitotest.WithRedirectURIs(a.srv.URL + hostedui.DefaultCallbackPath), cognitotest.WithLogoutURIs(a.srv.URL + "/")}, uiOpts...)...)
 	t.Cleanup(a.ui.Close)
-	base, err := core.New(append(append(a.iss.Options(), core.WithALBARNs(), core.WithBearer(true),
-		core.WithLogger(slog.New(slog.NewTextHandler(testLogSink, nil)))), coreOpts...)...)
+	a.coreOpts = append(append(a.iss.Options(), core.WithALBARNs(), core.WithBearer(true),
+		core.WithLogger(slog.New(slog.NewTextHandler(testLogSink, nil)))), coreOpts...)
+	v, err := core.NewVerifier(a.coreOpts...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = base.Close() })
-	a.base = base
-	a.h, err = hostedui.New(base, append([]hostedui.Option{hostedui.WithDomain(a.ui.URL()), hostedui.WithAppURL(a.srv.URL),
+	t.Cleanup(func() { _ = v.Close() })
+	a.v = v
+	a.h, err = hostedui.New(v, append([]hostedui.Option{hostedui.WithDomain(a.ui.URL()), hostedui.WithAppURL(a.srv.URL),
 		hostedui.WithClientSecret("s3cret"), hostedui.WithSessionSecrets(secret)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	a.h.Mount(mux)
+	a.base = a.guard(a.h)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		base := a.base
 		u, err := base.Authenticate(r.Context(), core.HTTPExchange(w, r))
 		if err != nil {
 			core.WriteFailure(w, base.Failure(core.HTTPRequest(r), err))
@@ -73,6 +79,17 @@ func newAppWithCore(t testing.TB, coreOpts []core.Option, uiOpts []cognitotest.H
 		_, _ = io.WriteString(w, "hello "+u.Email+" groups="+strings.Join(u.Groups, ","))
 	})
 	return a
+}
+
+// guard builds the app's BaseAuth with h as its session source (the app
+// built anew, for example after a session key rotation).
+func (a *app) guard(h *hostedui.HostedUI) *core.BaseAuth {
+	base, err := core.New(append(a.coreOpts, core.WithVerifier(a.v), core.WithSources(h))...)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	a.t.Cleanup(func() { _ = base.Close() })
+	return base
 }
 
 type browser struct {

@@ -96,12 +96,12 @@ func TestIDTokenChecks(t *testing.T) {
 		{a.iss.Mint(u).AccessToken, "", core.CodeAudienceMismatch},
 	}
 	for i, tc := range cases {
-		_, err := a.base.VerifyIDToken(t.Context(), tc.tok, tc.nonce)
+		_, err := a.v.VerifyIDToken(t.Context(), tc.tok, tc.nonce)
 		if core.CodeOf(err) != tc.want {
 			t.Errorf("case %d: %v, want %s", i, err, tc.want)
 		}
 	}
-	if c, err := a.base.VerifyIDToken(t.Context(), a.iss.MintIDToken(u, cognitotest.DefaultClientID, "n1", time.Hour), "n1"); err != nil || c.Email != u.Email {
+	if c, err := a.v.VerifyIDToken(t.Context(), a.iss.MintIDToken(u, cognitotest.DefaultClientID, "n1", time.Hour), "n1"); err != nil || c.Email != u.Email {
 		t.Fatalf("valid ID token: %v %v", c, err)
 	}
 }
@@ -199,19 +199,21 @@ func TestSessionKeyRotation(t *testing.T) {
 	b := newBrowser(t)
 	a.login(b, "/", "alice")
 	old := sessionCookies(b, a)
-	rotated, err := hostedui.New(a.base, hostedui.WithDomain(a.ui.URL()), hostedui.WithAppURL(a.srv.URL),
+	rotated, err := hostedui.New(a.v, hostedui.WithDomain(a.ui.URL()), hostedui.WithAppURL(a.srv.URL),
 		hostedui.WithSessionSecrets(strings.Repeat("n", 40), secret))
 	if err != nil {
 		t.Fatal(err)
 	}
-	_ = rotated // New attached the rotated keys to the BaseAuth
+	a.base = a.guard(rotated) // the app restarted with the rotated keys
 	if withCookies(t, a, old) != http.StatusOK {
 		t.Fatal("a cookie sealed with the previous key is refused after rotation")
 	}
-	if _, err := hostedui.New(a.base, hostedui.WithDomain(a.ui.URL()), hostedui.WithAppURL(a.srv.URL),
-		hostedui.WithSessionSecrets(strings.Repeat("n", 40))); err != nil {
+	removed, err := hostedui.New(a.v, hostedui.WithDomain(a.ui.URL()), hostedui.WithAppURL(a.srv.URL),
+		hostedui.WithSessionSecrets(strings.Repeat("n", 40)))
+	if err != nil {
 		t.Fatal(err)
 	}
+	a.base = a.guard(removed)
 	if withCookies(t, a, old) != http.StatusUnauthorized {
 		t.Fatal("a cookie sealed with a removed key is accepted")
 	}
@@ -277,7 +279,7 @@ func (r *recorder) FormValue(string) string  { return "" }
 
 func TestHostPrefixOverHTTPS(t *testing.T) {
 	a := newApp(t, nil)
-	h, err := hostedui.New(a.base, hostedui.WithDomain(a.ui.URL()), hostedui.WithAppURL("https://app.example.com/dash"),
+	h, err := hostedui.New(a.v, hostedui.WithDomain(a.ui.URL()), hostedui.WithAppURL("https://app.example.com/dash"),
 		hostedui.WithSessionSecrets(secret))
 	if err != nil {
 		t.Fatal(err)
@@ -304,7 +306,7 @@ func TestHostPrefixOverHTTPS(t *testing.T) {
 
 func TestConfigErrors(t *testing.T) {
 	a := newApp(t, nil)
-	_, err := hostedui.New(a.base, hostedui.WithSessionSecrets("short"))
+	_, err := hostedui.New(a.v, hostedui.WithSessionSecrets("short"))
 	if !errors.Is(err, core.ErrConfig) {
 		t.Fatalf("want ErrConfig: %v", err)
 	}

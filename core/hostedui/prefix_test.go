@@ -23,16 +23,21 @@ func TestMountedUnderPrefix(t *testing.T) {
 	app := srv.URL + "/dash"
 	ui := iss.StartHostedUI(cognitotest.WithRedirectURIs(app + hostedui.DefaultCallbackPath))
 	defer ui.Close()
-	base, err := core.New(append(iss.Options(), core.WithALBARNs(), core.WithBearer(true),
-		core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))...)
+	opts := append(iss.Options(), core.WithALBARNs(), core.WithBearer(true), core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	v, err := core.NewVerifier(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	h, err := hostedui.New(v, hostedui.WithDomain(ui.URL()), hostedui.WithAppURL(app), hostedui.WithSessionSecrets(secret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := core.New(append(opts, core.WithVerifier(v), core.WithSources(h))...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer base.Close()
-	h, err := hostedui.New(base, hostedui.WithDomain(ui.URL()), hostedui.WithAppURL(app), hostedui.WithSessionSecrets(secret))
-	if err != nil {
-		t.Fatal(err)
-	}
 	inner := http.NewServeMux()
 	h.Mount(inner)
 	inner.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
