@@ -5,7 +5,7 @@
 // the AWS SDK.
 //
 //	secret, err := awscognito.FromEnv(ctx) // COGNITO_AUTH_USER_POOL_ID, COGNITO_AUTH_CLIENT_ID, default AWS config
-//	ui, err := hostedui.New(auth, hostedui.WithClientSecretFunc(secret))
+//	ui, err := hostedui.New(verifier, hostedui.WithClientSecretFunc(secret))
 //
 // The app's role needs cognito-idp:DescribeUserPoolClient on the pool.
 package awscognito

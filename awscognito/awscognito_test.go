@@ -86,12 +86,12 @@ func TestHostedUIWithFetchedSecret(t *testing.T) {
 	defer app.Close()
 	ui := iss.StartHostedUI(ct.WithClientSecret("fetched-secret"), ct.WithRedirectURIs(app.URL+hostedui.DefaultCallbackPath))
 	defer ui.Close()
-	base, err := core.New(append(iss.Options(), core.WithBearer(true), core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))...)
+	v, err := core.NewVerifier(append(iss.Options(), core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer base.Close()
-	h, err := hostedui.New(base, hostedui.WithDomain(ui.URL()), hostedui.WithAppURL(app.URL),
+	defer v.Close()
+	h, err := hostedui.New(v, hostedui.WithDomain(ui.URL()), hostedui.WithAppURL(app.URL),
 		hostedui.WithSessionSecrets(strings.Repeat("x", 40)),
 		hostedui.WithClientSecretFunc(awscognito.SecretFunc(t.Context(), api, iss.UserPoolID(), iss.ClientID())))
 	if err != nil || calls.Load() != 1 {
@@ -125,7 +125,7 @@ func TestHostedUIWithFetchedSecret(t *testing.T) {
 	}
 
 	failing, _ := fakeCognito(t, iss.UserPoolID(), iss.ClientID(), "", "NotAuthorizedException")
-	_, err = hostedui.New(base, hostedui.WithDomain(ui.URL()), hostedui.WithAppURL(app.URL),
+	_, err = hostedui.New(v, hostedui.WithDomain(ui.URL()), hostedui.WithAppURL(app.URL),
 		hostedui.WithSessionSecrets(strings.Repeat("x", 40)),
 		hostedui.WithClientSecretFunc(awscognito.SecretFunc(t.Context(), failing, iss.UserPoolID(), iss.ClientID())))
 	if !errors.Is(err, core.ErrConfig) || !strings.Contains(err.Error(), "client secret") {

@@ -28,6 +28,18 @@ type Failure struct {
 // IsRedirect reports whether the failure is a redirect.
 func (f *Failure) IsRedirect() bool { return f.Location != "" }
 
+// Write renders the failure on a net/http ResponseWriter.
+func (f *Failure) Write(w http.ResponseWriter) {
+	h := w.Header()
+	for k, v := range f.Header {
+		h[k] = append([]string(nil), v...)
+	}
+	w.WriteHeader(f.Status)
+	if len(f.Body) > 0 {
+		_, _ = w.Write(f.Body)
+	}
+}
+
 // Failure decides the response for a request refused with err: browsers (an
 // HTML Accept) are redirected to the configured redirect URL or shown a small
 // 401/403 page; API clients get JSON with 401 (not authenticated), 403 (not

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/cognitoauth/cognito-auth-go/core/internal/strictjson"
 )
 
 // Default mock user values (the original package's defaults).
@@ -72,7 +74,7 @@ func (f *DevUserFile) User() *User {
 // ParseDevUser parses dev-mock-user.json contents.
 func ParseDevUser(data []byte) (*User, error) {
 	var f DevUserFile
-	if err := DecodeStrictJSON(data, &f); err != nil {
+	if err := strictjson.Decode(data, &f); err != nil {
 		return nil, err
 	}
 	if f.Email != "" && !strings.Contains(f.Email, "@") {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/cognitoauth/cognito-auth-go/core/internal/strictjson"
 )
 
 // Policy is an authorisation policy document, in the JSON format of the
@@ -40,7 +42,7 @@ var ErrEmptyPolicy = errors.New("policy must set at least one of allowed_groups,
 // keys starting with "_" are comments. A document with no rules is an error.
 func ParsePolicy(data []byte) (*Policy, error) {
 	var p Policy
-	if err := DecodeStrictJSON(data, &p); err != nil {
+	if err := strictjson.Decode(data, &p); err != nil {
 		return nil, fmt.Errorf("policy: %w", err)
 	}
 	if p.empty() {

@@ -1,11 +1,11 @@
 package echoauth
 
 import (
-	"context"
 	"errors"
 	"net/http"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/core/adapterkit"
 	"github.com/cognitoauth/cognito-auth-go/core/hostedui"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -18,14 +18,14 @@ type ErrorHandler func(c echo.Context, err error) error
 
 // Auth is the echo adapter. Build one with New; it is safe for concurrent use.
 type Auth struct {
-	core.Adapter
+	kit        *adapterkit.Kit
 	skipper    middleware.Skipper
 	onError    ErrorHandler
 	httpErrors bool
 }
 
 type options struct {
-	core.AdapterConfig
+	adapterkit.Config
 	skipper    middleware.Skipper
 	onError    ErrorHandler
 	httpErrors bool
@@ -35,7 +35,7 @@ type options struct {
 type Option func(*options)
 
 // WithBaseAuth uses an existing BaseAuth (not closed by Auth.Close).
-func WithBaseAuth(b *core.BaseAuth) Option { return func(o *options) { o.Base = b } }
+func WithBaseAuth(b *core.BaseAuth) Option { return func(o *options) { o.Auth = b } }
 
 // WithCoreOptions passes options to core.New when Auth builds its BaseAuth.
 func WithCoreOptions(opts ...core.Option) Option {
@@ -68,11 +68,11 @@ func New(opts ...Option) (*Auth, error) {
 	for _, fn := range opts {
 		fn(&o)
 	}
-	shared, err := core.NewAdapter(o.AdapterConfig)
+	kit, err := adapterkit.New(o.Config)
 	if err != nil {
 		return nil, err
 	}
-	a := &Auth{Adapter: shared, skipper: o.skipper, onError: o.onError, httpErrors: o.httpErrors}
+	a := &Auth{kit: kit, skipper: o.skipper, onError: o.onError, httpErrors: o.httpErrors}
 	if a.skipper == nil {
 		a.skipper = middleware.DefaultSkipper
 	}
@@ -81,6 +81,12 @@ func New(opts ...Option) (*Auth, error) {
 	}
 	return a, nil
 }
+
+// Base returns the BaseAuth in use.
+func (a *Auth) Base() *core.BaseAuth { return a.kit.Auth() }
+
+// Close closes the BaseAuth if Auth built it.
+func (a *Auth) Close() error { return a.kit.Close() }
 
 func (a *Auth) defaultError(c echo.Context, err error) error {
 	if a.httpErrors {
@@ -91,7 +97,7 @@ func (a *Auth) defaultError(c echo.Context, err error) error {
 
 // render writes core's failure decision with echo's calls.
 func (a *Auth) render(c echo.Context, err error) error {
-	f := a.Base().Failure(core.HTTPRequest(c.Request()), err)
+	f := a.kit.Failure(core.HTTPRequest(c.Request()), err)
 	h := c.Response().Header()
 	for k, v := range f.Header {
 		h[k] = append([]string(nil), v...)
@@ -104,7 +110,7 @@ func (a *Auth) render(c echo.Context, err error) error {
 
 // httpError sets the failure's headers and returns it as an *echo.HTTPError.
 func (a *Auth) httpError(c echo.Context, err error) error {
-	f := a.Base().Failure(core.HTTPRequest(c.Request()), err)
+	f := a.kit.Failure(core.HTTPRequest(c.Request()), err)
 	if v := f.Header.Get("WWW-Authenticate"); v != "" {
 		c.Response().Header().Set("WWW-Authenticate", v)
 	}
@@ -132,7 +138,7 @@ func (a *Auth) HTTPErrorHandler(next echo.HTTPErrorHandler) echo.HTTPErrorHandle
 func (a *Auth) ProtectApp() echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			if a.Bypassed(c.Request().URL.Path) || a.skipper(c) {
+			if a.kit.Bypassed(c.Request().URL.Path) || a.skipper(c) {
 				return next(c)
 			}
 			return a.check(c, next, nil)
@@ -149,41 +155,27 @@ func (a *Auth) RequireAuth(rules ...core.Rule) echo.MiddlewareFunc {
 }
 
 func (a *Auth) check(c echo.Context, next echo.HandlerFunc, rules []core.Rule) error {
-	ctx := c.Request().Context()
-	if u := a.StoredUser(ctx); u != nil {
-		if err := a.Base().Authorise(ctx, u, rules...); err != nil {
-			return a.onError(c, err)
-		}
-		return next(c)
-	}
-	u, err := a.Base().Authenticate(ctx, core.HTTPExchange(c.Response(), c.Request()), rules...)
-	if err != nil {
+	if _, err := a.authenticate(c, rules); err != nil {
 		return a.onError(c, err)
 	}
-	a.store(c, u)
 	return next(c)
 }
 
-// store keeps u in the request context under a key only core's adapter kit
-// can write (echo's own c.Set store is string-keyed: anything could plant a
-// user there).
-func (a *Auth) store(c echo.Context, u *core.User) {
-	c.SetRequest(c.Request().WithContext(a.StoreUser(c.Request().Context(), u)))
+// authenticate runs the kit's decision and keeps a newly verified user in
+// the request context, under a key only the kit can write (echo's own c.Set
+// store is string-keyed: anything could plant a user there).
+func (a *Auth) authenticate(c echo.Context, rules []core.Rule) (*core.User, error) {
+	u, fresh, err := a.kit.Check(c.Request().Context(), core.HTTPExchange(c.Response(), c.Request()), rules)
+	if err == nil && fresh {
+		c.SetRequest(c.Request().WithContext(a.kit.StoreUser(c.Request().Context(), u)))
+	}
+	return u, err
 }
 
 // GetAuthUser returns the user the middleware stored, or authenticates the
-// request now (app policy applied) and stores it when no middleware ran.
-func (a *Auth) GetAuthUser(c echo.Context) (*core.User, error) {
-	if u := a.StoredUser(c.Request().Context()); u != nil {
-		return u, nil
-	}
-	u, err := a.Base().Authenticate(c.Request().Context(), core.HTTPRequest(c.Request()))
-	if err != nil {
-		return nil, err
-	}
-	a.store(c, u)
-	return u, nil
-}
+// request now (app policy applied, refreshed session cookies written) and
+// stores it when no middleware ran.
+func (a *Auth) GetAuthUser(c echo.Context) (*core.User, error) { return a.authenticate(c, nil) }
 
 // User returns the user the middleware verified and stored, or nil (never a
 // user put in the request context with core.ContextWithUser).
@@ -191,29 +183,24 @@ func User(c echo.Context) *core.User {
 	if c == nil || c.Request() == nil {
 		return nil
 	}
-	return core.VerifiedUser(c.Request().Context())
+	return adapterkit.VerifiedUser(c.Request().Context())
 }
 
 // MountHostedUI registers the hosted-UI login, callback and logout routes on
 // e (an *echo.Echo or *echo.Group; see core/hostedui); ProtectApp lets them
 // through.
-func (a *Auth) MountHostedUI(e interface {
-	GET(string, echo.HandlerFunc, ...echo.MiddlewareFunc) *echo.Route
-	POST(string, echo.HandlerFunc, ...echo.MiddlewareFunc) *echo.Route
-}, ui *hostedui.HostedUI) {
-	login, callback, logout := ui.Paths()
-	serve := func(route func(context.Context, hostedui.Exchange) hostedui.Response) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			resp := route(c.Request().Context(), hostedui.HTTPExchange(c.Response(), c.Request()))
+func MountHostedUI(e interface {
+	Add(method, path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route
+}, ui *hostedui.HostedUI,
+) {
+	for _, rt := range adapterkit.HostedUIRoutes(ui) {
+		e.Add(rt.Method, rt.Path, func(c echo.Context) error {
+			resp := rt.Serve(c.Request().Context(), hostedui.HTTPExchange(c.Response(), c.Request()))
 			c.Response().Header().Set("Cache-Control", "no-store")
 			if resp.Location != "" {
 				return c.Redirect(resp.Status, resp.Location)
 			}
 			return c.Blob(resp.Status, resp.ContentType, resp.Body)
-		}
+		})
 	}
-	e.GET(login, serve(ui.Login))
-	e.GET(callback, serve(ui.Callback))
-	e.GET(logout, serve(ui.Logout))
-	e.POST(logout, serve(ui.Logout))
 }

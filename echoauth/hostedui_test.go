@@ -19,7 +19,7 @@ func TestHostedUIFlow(t *testing.T) {
 		}
 		e := echo.New()
 		e.Use(auth.ProtectApp())
-		auth.MountHostedUI(e, app.UI)
+		echoauth.MountHostedUI(e, app.UI)
 		e.GET("/", func(c echo.Context) error { return c.String(http.StatusOK, "hello "+echoauth.User(c).Email) })
 		e.GET("/reports", func(c echo.Context) error { return c.String(http.StatusOK, "reports for "+echoauth.User(c).Email) })
 		srv := &http.Server{Handler: e, ReadHeaderTimeout: 5 * time.Second}

@@ -39,12 +39,12 @@ func TestChiConformance(t *testing.T) {
 		r.Use(auth.ProtectApp)
 		r.Get(conformance.PathHome, func(w http.ResponseWriter, r *http.Request) {
 			app.Called(conformance.PathHome)
-			u, _ := auth.GetAuthUser(r)
+			u, _ := auth.GetAuthUser(w, r)
 			_, _ = io.WriteString(w, "hello "+u.Email)
 		})
 		r.Get(conformance.PathMe, func(w http.ResponseWriter, r *http.Request) {
 			app.Called(conformance.PathMe)
-			u, _ := auth.GetAuthUser(r)
+			u, _ := auth.GetAuthUser(w, r)
 			fromCtx, _ := core.UserFromContext(r.Context())
 			_ = json.NewEncoder(w).Encode(conformance.NewMe(u, fromCtx))
 		})
@@ -60,7 +60,7 @@ func TestChiConformance(t *testing.T) {
 		r.Get(conformance.PathHealth+"/", health)
 		r.Get(conformance.PathWhoami, func(w http.ResponseWriter, r *http.Request) {
 			app.Called(conformance.PathWhoami)
-			u, err := auth.GetAuthUser(r)
+			u, err := auth.GetAuthUser(w, r)
 			_, _ = io.WriteString(w, conformance.Whoami(u, err))
 		})
 		srv := httptest.NewServer(r)

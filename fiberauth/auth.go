@@ -1,12 +1,12 @@
 package fiberauth
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"sync"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/core/adapterkit"
 	"github.com/cognitoauth/cognito-auth-go/core/hostedui"
 	"github.com/gofiber/fiber/v2"
 )
@@ -20,7 +20,7 @@ type ErrorHandler = fiber.ErrorHandler
 
 // Auth is the fiber adapter. Build one with New; it is safe for concurrent use.
 type Auth struct {
-	core.Adapter
+	kit         *adapterkit.Kit
 	next        func(*fiber.Ctx) bool
 	onError     ErrorHandler
 	fiberErrors bool
@@ -41,14 +41,14 @@ func (a *Auth) checkBuffer(c *fiber.Ctx) {
 			size = fiber.DefaultReadBufferSize
 		}
 		if size < MinReadBufferSize {
-			a.Base().Logger().Warn("cognito-auth: fiber's ReadBufferSize is too small for requests behind an ALB; browsers with session cookies will get 431. Set fiber.Config{ReadBufferSize: 64 << 10}",
+			a.kit.Auth().Logger().Warn("cognito-auth: fiber's ReadBufferSize is too small for requests behind an ALB; browsers with session cookies will get 431. Set fiber.Config{ReadBufferSize: 64 << 10}",
 				"read_buffer_size", size, "minimum", MinReadBufferSize)
 		}
 	})
 }
 
 type options struct {
-	core.AdapterConfig
+	adapterkit.Config
 	next        func(*fiber.Ctx) bool
 	onError     ErrorHandler
 	fiberErrors bool
@@ -58,7 +58,7 @@ type options struct {
 type Option func(*options)
 
 // WithBaseAuth uses an existing BaseAuth (not closed by Auth.Close).
-func WithBaseAuth(b *core.BaseAuth) Option { return func(o *options) { o.Base = b } }
+func WithBaseAuth(b *core.BaseAuth) Option { return func(o *options) { o.Auth = b } }
 
 // WithCoreOptions passes options to core.New when Auth builds its BaseAuth.
 func WithCoreOptions(opts ...core.Option) Option {
@@ -90,16 +90,22 @@ func New(opts ...Option) (*Auth, error) {
 	for _, fn := range opts {
 		fn(&o)
 	}
-	shared, err := core.NewAdapter(o.AdapterConfig)
+	kit, err := adapterkit.New(o.Config)
 	if err != nil {
 		return nil, err
 	}
-	a := &Auth{Adapter: shared, next: o.next, onError: o.onError, fiberErrors: o.fiberErrors}
+	a := &Auth{kit: kit, next: o.next, onError: o.onError, fiberErrors: o.fiberErrors}
 	if a.onError == nil {
 		a.onError = a.defaultError
 	}
 	return a, nil
 }
+
+// Base returns the BaseAuth in use.
+func (a *Auth) Base() *core.BaseAuth { return a.kit.Auth() }
+
+// Close closes the BaseAuth if Auth built it.
+func (a *Auth) Close() error { return a.kit.Close() }
 
 // Error is returned by the middleware under WithFiberErrors. errors.As finds
 // in it both a *fiber.Error (the status, for fiber's own error handlers) and
@@ -118,7 +124,7 @@ func (e *Error) Unwrap() []error { return []error{e.status, e.err} }
 func (a *Auth) defaultError(c *fiber.Ctx, err error) error {
 	if a.fiberErrors {
 		status := core.StatusOf(err)
-		f := a.Base().Failure(request{c}, err)
+		f := a.kit.Failure(request{c}, err)
 		if v := f.Header.Get("WWW-Authenticate"); v != "" {
 			c.Set("WWW-Authenticate", v)
 		}
@@ -130,7 +136,7 @@ func (a *Auth) defaultError(c *fiber.Ctx, err error) error {
 
 // render writes core's failure decision with fiber's calls.
 func (a *Auth) render(c *fiber.Ctx, err error) error {
-	f := a.Base().Failure(request{c}, err)
+	f := a.kit.Failure(request{c}, err)
 	for k, v := range f.Header {
 		for _, s := range v {
 			c.Set(k, s)
@@ -160,7 +166,7 @@ func (a *Auth) ErrorHandler(next fiber.ErrorHandler) fiber.ErrorHandler {
 func (a *Auth) ProtectApp() fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		a.checkBuffer(c)
-		if a.Bypassed(c.Path()) || (a.next != nil && a.next(c)) {
+		if a.kit.Bypassed(c.Path()) || (a.next != nil && a.next(c)) {
 			return c.Next()
 		}
 		return a.check(c, nil)
@@ -177,38 +183,27 @@ func (a *Auth) RequireAuth(rules ...core.Rule) fiber.Handler {
 }
 
 func (a *Auth) check(c *fiber.Ctx, rules []core.Rule) error {
-	if u := User(c); u != nil {
-		if err := a.Base().Authorise(c.UserContext(), u, rules...); err != nil {
-			return a.onError(c, err)
-		}
-		return c.Next()
-	}
-	u, err := a.Base().Authenticate(c.UserContext(), request{c}, rules...)
-	if err != nil {
+	if _, err := a.authenticate(c, rules); err != nil {
 		return a.onError(c, err)
 	}
-	store(c, u)
 	return c.Next()
 }
 
-func store(c *fiber.Ctx, u *core.User) {
-	c.Locals(userKey{}, u)
-	c.SetUserContext(core.ContextWithUser(c.UserContext(), u))
+// authenticate runs the kit's decision and stores a newly verified user in
+// c.Locals and the user context.
+func (a *Auth) authenticate(c *fiber.Ctx, rules []core.Rule) (*core.User, error) {
+	u, fresh, err := a.kit.Check(c.UserContext(), request{c}, rules)
+	if err == nil && fresh {
+		c.Locals(userKey{}, u)
+		c.SetUserContext(a.kit.StoreUser(c.UserContext(), u))
+	}
+	return u, err
 }
 
 // GetAuthUser returns the user the middleware stored, or authenticates the
-// request now (app policy applied) and stores it when no middleware ran.
-func (a *Auth) GetAuthUser(c *fiber.Ctx) (*core.User, error) {
-	if u := User(c); u != nil {
-		return u, nil
-	}
-	u, err := a.Base().Authenticate(c.UserContext(), request{c})
-	if err != nil {
-		return nil, err
-	}
-	store(c, u)
-	return u, nil
-}
+// request now (app policy applied, refreshed session cookies written) and
+// stores it when no middleware ran.
+func (a *Auth) GetAuthUser(c *fiber.Ctx) (*core.User, error) { return a.authenticate(c, nil) }
 
 // User returns the user the middleware stored, or nil.
 func User(c *fiber.Ctx) *core.User {
@@ -221,11 +216,10 @@ func User(c *fiber.Ctx) *core.User {
 
 // MountHostedUI registers the hosted-UI login, callback and logout routes on
 // r (see core/hostedui), natively; ProtectApp lets them through.
-func (a *Auth) MountHostedUI(r fiber.Router, ui *hostedui.HostedUI) {
-	login, callback, logout := ui.Paths()
-	serve := func(route func(context.Context, hostedui.Exchange) hostedui.Response) fiber.Handler {
-		return func(c *fiber.Ctx) error {
-			resp := route(c.UserContext(), exchange{request{c}})
+func MountHostedUI(r fiber.Router, ui *hostedui.HostedUI) {
+	for _, rt := range adapterkit.HostedUIRoutes(ui) {
+		r.Add(rt.Method, rt.Path, func(c *fiber.Ctx) error {
+			resp := rt.Serve(c.UserContext(), exchange{request{c}})
 			c.Set("Cache-Control", "no-store")
 			if resp.Location != "" {
 				return c.Redirect(resp.Location, resp.Status)
@@ -234,10 +228,6 @@ func (a *Auth) MountHostedUI(r fiber.Router, ui *hostedui.HostedUI) {
 				c.Set(fiber.HeaderContentType, resp.ContentType)
 			}
 			return c.Status(resp.Status).Send(resp.Body)
-		}
+		})
 	}
-	r.Get(login, serve(ui.Login))
-	r.Get(callback, serve(ui.Callback))
-	r.Get(logout, serve(ui.Logout))
-	r.Post(logout, serve(ui.Logout))
 }

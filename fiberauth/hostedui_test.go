@@ -18,7 +18,7 @@ func TestHostedUIFlow(t *testing.T) {
 		}
 		f := fiber.New(fiber.Config{DisableStartupMessage: true})
 		f.Use(auth.ProtectApp())
-		auth.MountHostedUI(f, app.UI)
+		fiberauth.MountHostedUI(f, app.UI)
 		f.Get("/", func(c *fiber.Ctx) error { return c.SendString("hello " + fiberauth.User(c).Email) })
 		f.Get("/reports", func(c *fiber.Ctx) error { return c.SendString("reports for " + fiberauth.User(c).Email) })
 		go func() { _ = f.Listener(ln) }()

@@ -135,7 +135,7 @@ func TestSessionCookieInTrailerIsIgnored(t *testing.T) {
 		}
 		f := fiber.New(fiber.Config{DisableStartupMessage: true, ReadBufferSize: 64 << 10})
 		f.Use(auth.ProtectApp())
-		auth.MountHostedUI(f, app.UI)
+		fiberauth.MountHostedUI(f, app.UI)
 		f.All("/", func(c *fiber.Ctx) error { return c.SendString("hello " + fiberauth.User(c).Email) })
 		addr = ln.Addr().String()
 		go func() { _ = f.Listener(ln) }()

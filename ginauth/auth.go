@@ -1,9 +1,8 @@
 package ginauth
 
 import (
-	"context"
-
 	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/core/adapterkit"
 	"github.com/cognitoauth/cognito-auth-go/core/hostedui"
 	"github.com/gin-gonic/gin"
 )
@@ -17,12 +16,12 @@ type ErrorHandler func(c *gin.Context, err error)
 
 // Auth is the gin adapter. Build one with New; it is safe for concurrent use.
 type Auth struct {
-	core.Adapter
+	kit     *adapterkit.Kit
 	onError ErrorHandler
 }
 
 type options struct {
-	core.AdapterConfig
+	adapterkit.Config
 	onError ErrorHandler
 }
 
@@ -30,7 +29,7 @@ type options struct {
 type Option func(*options)
 
 // WithBaseAuth uses an existing BaseAuth (not closed by Auth.Close).
-func WithBaseAuth(b *core.BaseAuth) Option { return func(o *options) { o.Base = b } }
+func WithBaseAuth(b *core.BaseAuth) Option { return func(o *options) { o.Auth = b } }
 
 // WithCoreOptions passes options to core.New when Auth builds its BaseAuth.
 func WithCoreOptions(opts ...core.Option) Option {
@@ -53,24 +52,28 @@ func New(opts ...Option) (*Auth, error) {
 	for _, fn := range opts {
 		fn(&o)
 	}
-	shared, err := core.NewAdapter(o.AdapterConfig)
+	kit, err := adapterkit.New(o.Config)
 	if err != nil {
 		return nil, err
 	}
-	a := &Auth{Adapter: shared, onError: o.onError}
+	a := &Auth{kit: kit, onError: o.onError}
 	if a.onError == nil {
 		a.onError = a.renderFailure
 	}
 	return a, nil
 }
 
+// Base returns the BaseAuth in use.
+func (a *Auth) Base() *core.BaseAuth { return a.kit.Auth() }
+
+// Close closes the BaseAuth if Auth built it.
+func (a *Auth) Close() error { return a.kit.Close() }
+
 // renderFailure writes core's failure decision with gin's calls.
 func (a *Auth) renderFailure(c *gin.Context, err error) {
-	f := a.Base().Failure(core.HTTPRequest(c.Request), err)
+	f := a.kit.Failure(core.HTTPRequest(c.Request), err)
 	for k, v := range f.Header {
-		for _, s := range v {
-			c.Writer.Header().Add(k, s)
-		}
+		c.Writer.Header()[k] = v
 	}
 	if f.IsRedirect() {
 		c.Redirect(f.Status, f.Location)
@@ -80,10 +83,10 @@ func (a *Auth) renderFailure(c *gin.Context, err error) {
 }
 
 // ProtectApp returns middleware that authenticates and authorises every
-// request except bypass paths.
+// request except bypass paths (and the hosted-UI routes).
 func (a *Auth) ProtectApp() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if a.Bypassed(c.Request.URL.Path) {
+		if a.kit.Bypassed(c.Request.URL.Path) {
 			c.Next()
 			return
 		}
@@ -98,77 +101,52 @@ func (a *Auth) RequireAuth(rules ...core.Rule) gin.HandlerFunc {
 }
 
 func (a *Auth) check(c *gin.Context, rules []core.Rule) {
-	if u := User(c); u != nil {
-		if err := a.Base().Authorise(c.Request.Context(), u, rules...); err != nil {
-			a.fail(c, err)
-			return
-		}
-		c.Next()
+	if _, err := a.authenticate(c, rules); err != nil {
+		a.onError(c, err)
+		c.Abort()
 		return
 	}
-	u, err := a.Base().Authenticate(c.Request.Context(), core.HTTPExchange(c.Writer, c.Request), rules...)
-	if err != nil {
-		a.fail(c, err)
-		return
-	}
-	store(c, u)
 	c.Next()
 }
 
-func (a *Auth) fail(c *gin.Context, err error) {
-	a.onError(c, err)
-	c.Abort()
-}
-
-func store(c *gin.Context, u *core.User) {
-	c.Set(userKey{}, u)
-	c.Request = c.Request.WithContext(core.ContextWithUser(c.Request.Context(), u))
+// authenticate runs the kit's decision and stores a newly verified user in
+// gin's context and the request context.
+func (a *Auth) authenticate(c *gin.Context, rules []core.Rule) (*core.User, error) {
+	u, fresh, err := a.kit.Check(c.Request.Context(), core.HTTPExchange(c.Writer, c.Request), rules)
+	if err == nil && fresh {
+		c.Set(userKey{}, u)
+		c.Request = c.Request.WithContext(a.kit.StoreUser(c.Request.Context(), u))
+	}
+	return u, err
 }
 
 // GetAuthUser returns the user the middleware stored, or authenticates the
-// request now (app policy applied) and stores it when no middleware ran.
-func (a *Auth) GetAuthUser(c *gin.Context) (*core.User, error) {
-	if u := User(c); u != nil {
-		return u, nil
-	}
-	u, err := a.Base().Authenticate(c.Request.Context(), core.HTTPRequest(c.Request))
-	if err != nil {
-		return nil, err
-	}
-	store(c, u)
-	return u, nil
-}
+// request now (app policy applied, refreshed session cookies written) and
+// stores it when no middleware ran.
+func (a *Auth) GetAuthUser(c *gin.Context) (*core.User, error) { return a.authenticate(c, nil) }
 
 // User returns the user the middleware stored, or nil.
 func User(c *gin.Context) *core.User {
 	if c == nil {
 		return nil
 	}
-	v, ok := c.Get(userKey{})
-	if !ok {
-		return nil
-	}
+	v, _ := c.Get(userKey{})
 	u, _ := v.(*core.User)
 	return u
 }
 
 // MountHostedUI registers the hosted-UI login, callback and logout routes on
 // r (see core/hostedui); ProtectApp lets them through.
-func (a *Auth) MountHostedUI(r gin.IRoutes, ui *hostedui.HostedUI) {
-	login, callback, logout := ui.Paths()
-	serve := func(route func(context.Context, hostedui.Exchange) hostedui.Response) gin.HandlerFunc {
-		return func(c *gin.Context) {
-			resp := route(c.Request.Context(), hostedui.HTTPExchange(c.Writer, c.Request))
+func MountHostedUI(r gin.IRoutes, ui *hostedui.HostedUI) {
+	for _, rt := range adapterkit.HostedUIRoutes(ui) {
+		r.Handle(rt.Method, rt.Path, func(c *gin.Context) {
+			resp := rt.Serve(c.Request.Context(), hostedui.HTTPExchange(c.Writer, c.Request))
 			c.Header("Cache-Control", "no-store")
 			if resp.Location != "" {
 				c.Redirect(resp.Status, resp.Location)
 				return
 			}
 			c.Data(resp.Status, resp.ContentType, resp.Body)
-		}
+		})
 	}
-	r.GET(login, serve(ui.Login))
-	r.GET(callback, serve(ui.Callback))
-	r.GET(logout, serve(ui.Logout))
-	r.POST(logout, serve(ui.Logout))
 }

@@ -19,7 +19,7 @@ func TestHostedUIFlow(t *testing.T) {
 		}
 		r := gin.New()
 		r.Use(auth.ProtectApp())
-		auth.MountHostedUI(r, app.UI)
+		ginauth.MountHostedUI(r, app.UI)
 		r.GET("/", func(c *gin.Context) { c.String(http.StatusOK, "hello "+ginauth.User(c).Email) })
 		r.GET("/reports", func(c *gin.Context) { c.String(http.StatusOK, "reports for "+ginauth.User(c).Email) })
 		srv := &http.Server{Handler: r, ReadHeaderTimeout: 5 * time.Second}

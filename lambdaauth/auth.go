@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/core/adapterkit"
 )
 
 // Handler is an ALB target-group Lambda handler.
@@ -19,12 +20,12 @@ type ErrorHandler func(ctx context.Context, e events.ALBTargetGroupRequest, err 
 // New; it is safe for concurrent use and keeps its key caches warm across
 // invocations.
 type Auth struct {
-	core.Adapter
+	kit     *adapterkit.Kit
 	onError ErrorHandler
 }
 
 type options struct {
-	core.AdapterConfig
+	adapterkit.Config
 	onError ErrorHandler
 }
 
@@ -32,7 +33,7 @@ type options struct {
 type Option func(*options)
 
 // WithBaseAuth uses an existing BaseAuth (not closed by Auth.Close).
-func WithBaseAuth(b *core.BaseAuth) Option { return func(o *options) { o.Base = b } }
+func WithBaseAuth(b *core.BaseAuth) Option { return func(o *options) { o.Auth = b } }
 
 // WithCoreOptions passes options to core.New when Auth builds its BaseAuth.
 func WithCoreOptions(opts ...core.Option) Option {
@@ -55,11 +56,11 @@ func New(opts ...Option) (*Auth, error) {
 	for _, fn := range opts {
 		fn(&o)
 	}
-	shared, err := core.NewAdapter(o.AdapterConfig)
+	kit, err := adapterkit.New(o.Config)
 	if err != nil {
 		return nil, err
 	}
-	a := &Auth{Adapter: shared, onError: o.onError}
+	a := &Auth{kit: kit, onError: o.onError}
 	if a.onError == nil {
 		a.onError = func(_ context.Context, e events.ALBTargetGroupRequest, err error) (events.ALBTargetGroupResponse, error) {
 			return a.FailureResponse(&e, err), nil
@@ -68,11 +69,17 @@ func New(opts ...Option) (*Auth, error) {
 	return a, nil
 }
 
+// Base returns the BaseAuth in use.
+func (a *Auth) Base() *core.BaseAuth { return a.kit.Auth() }
+
+// Close closes the BaseAuth if Auth built it.
+func (a *Auth) Close() error { return a.kit.Close() }
+
 // Protect wraps a whole handler: every request except bypass paths is
 // authenticated and authorised first, and the user is put in the context.
 func (a *Auth) Protect(h Handler) Handler {
 	return func(ctx context.Context, e events.ALBTargetGroupRequest) (events.ALBTargetGroupResponse, error) {
-		if a.Bypassed(e.Path) {
+		if a.kit.Bypassed(e.Path) {
 			return h(ctx, e)
 		}
 		return a.serve(ctx, e, h, nil)
@@ -88,36 +95,31 @@ func (a *Auth) RequireAuth(h Handler, rules ...core.Rule) Handler {
 }
 
 func (a *Auth) serve(ctx context.Context, e events.ALBTargetGroupRequest, h Handler, rules []core.Rule) (events.ALBTargetGroupResponse, error) {
-	if u := a.StoredUser(ctx); u != nil {
-		if err := a.Base().Authorise(ctx, u, rules...); err != nil {
-			return a.onError(ctx, e, err)
-		}
-		return h(ctx, e)
-	}
-	u, err := a.Base().Authenticate(ctx, Request(&e), rules...)
+	u, fresh, err := a.kit.Check(ctx, Request(&e), rules)
 	if err != nil {
 		return a.onError(ctx, e, err)
 	}
-	return h(a.StoreUser(ctx, u), e)
+	if fresh {
+		ctx = a.kit.StoreUser(ctx, u)
+	}
+	return h(ctx, e)
 }
 
 // GetAuthUser returns the user Protect stored in ctx, or authenticates the
 // event now (app policy applied). Errors match core's sentinels.
 func (a *Auth) GetAuthUser(ctx context.Context, e events.ALBTargetGroupRequest) (*core.User, error) {
-	if u := a.StoredUser(ctx); u != nil {
-		return u, nil
-	}
-	return a.Base().Authenticate(ctx, Request(&e))
+	u, _, err := a.kit.Check(ctx, Request(&e), nil)
+	return u, err
 }
 
 // User returns the user Protect verified and stored in ctx, or nil (never a
 // user put in ctx with core.ContextWithUser).
-func User(ctx context.Context) *core.User { return core.VerifiedUser(ctx) }
+func User(ctx context.Context) *core.User { return adapterkit.VerifiedUser(ctx) }
 
 // FailureResponse is core's decision for a refused event as an ALB
 // response, with multi-value headers when the request used them.
 func (a *Auth) FailureResponse(e *events.ALBTargetGroupRequest, err error) events.ALBTargetGroupResponse {
-	f := a.Base().Failure(Request(e), err)
+	f := a.kit.Failure(Request(e), err)
 	return Response(e, f.Status, f.Header, string(f.Body))
 }
 

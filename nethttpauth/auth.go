@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/core/adapterkit"
 )
 
 // ErrorHandler renders a refused request. err matches core's sentinels and
@@ -13,12 +14,12 @@ type ErrorHandler func(w http.ResponseWriter, r *http.Request, err error)
 // Auth is the net/http adapter. Build one with New; it is safe for
 // concurrent use.
 type Auth struct {
-	core.Adapter
+	kit     *adapterkit.Kit
 	onError ErrorHandler
 }
 
 type options struct {
-	core.AdapterConfig
+	adapterkit.Config
 	onError ErrorHandler
 }
 
@@ -26,7 +27,7 @@ type options struct {
 type Option func(*options)
 
 // WithBaseAuth uses an existing BaseAuth (not closed by Auth.Close).
-func WithBaseAuth(b *core.BaseAuth) Option { return func(o *options) { o.Base = b } }
+func WithBaseAuth(b *core.BaseAuth) Option { return func(o *options) { o.Auth = b } }
 
 // WithCoreOptions passes options to core.New when Auth builds its BaseAuth.
 func WithCoreOptions(opts ...core.Option) Option {
@@ -39,8 +40,8 @@ func WithBypass(paths ...string) Option {
 	return func(o *options) { o.Bypass = append(o.Bypass, paths...) }
 }
 
-// WithErrorHandler replaces the default rendering of refusals
-// (core.WriteFailure of the BaseAuth's failure decision).
+// WithErrorHandler replaces the default rendering of refusals (core's
+// failure decision, written with core.Failure.Write).
 func WithErrorHandler(h ErrorHandler) Option { return func(o *options) { o.onError = h } }
 
 // New builds an Auth. Without WithBaseAuth it builds a BaseAuth from the
@@ -50,27 +51,35 @@ func New(opts ...Option) (*Auth, error) {
 	for _, fn := range opts {
 		fn(&o)
 	}
-	shared, err := core.NewAdapter(o.AdapterConfig)
+	kit, err := adapterkit.New(o.Config)
 	if err != nil {
 		return nil, err
 	}
-	a := &Auth{Adapter: shared, onError: o.onError}
+	a := &Auth{kit: kit, onError: o.onError}
 	if a.onError == nil {
 		a.onError = a.writeFailure
 	}
 	return a, nil
 }
 
+// Base returns the BaseAuth in use.
+func (a *Auth) Base() *core.BaseAuth { return a.kit.Auth() }
+
+// Close closes the BaseAuth if Auth built it.
+func (a *Auth) Close() error { return a.kit.Close() }
+
 func (a *Auth) writeFailure(w http.ResponseWriter, r *http.Request, err error) {
-	core.WriteFailure(w, a.Base().Failure(core.HTTPRequest(r), err))
+	f := a.kit.Failure(core.HTTPRequest(r), err)
+	f.Write(w)
 }
 
 // ProtectApp authenticates and authorises every request except bypass
-// paths, stores the user in the request context, and calls next. Refused
-// requests are answered by the error handler and never reach next.
+// paths (and the hosted-UI routes), stores the user in the request context,
+// and calls next. Refused requests are answered by the error handler and
+// never reach next.
 func (a *Auth) ProtectApp(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if a.Bypassed(r.URL.Path) {
+		if a.kit.Bypassed(r.URL.Path) {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -83,38 +92,30 @@ func (a *Auth) ProtectApp(next http.Handler) http.Handler {
 // policy plus rules, e.g. RequireAuth(core.RequireGroups("admins")).
 func (a *Auth) RequireAuth(rules ...core.Rule) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			a.serve(w, r, next, rules)
-		})
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { a.serve(w, r, next, rules) })
 	}
 }
 
 func (a *Auth) serve(w http.ResponseWriter, r *http.Request, next http.Handler, rules []core.Rule) {
-	if u := a.StoredUser(r.Context()); u != nil {
-		if err := a.Base().Authorise(r.Context(), u, rules...); err != nil {
-			a.onError(w, r, err)
-			return
-		}
-		next.ServeHTTP(w, r)
-		return
-	}
-	u, err := a.Base().Authenticate(r.Context(), core.HTTPExchange(w, r), rules...)
+	u, fresh, err := a.kit.Check(r.Context(), core.HTTPExchange(w, r), rules)
 	if err != nil {
 		a.onError(w, r, err)
 		return
 	}
-	next.ServeHTTP(w, r.WithContext(a.StoreUser(r.Context(), u)))
+	if fresh {
+		r = r.WithContext(a.kit.StoreUser(r.Context(), u))
+	}
+	next.ServeHTTP(w, r)
 }
 
 // GetAuthUser returns the user the middleware stored, or authenticates the
-// request now (app policy applied) when no middleware ran.
-func (a *Auth) GetAuthUser(r *http.Request) (*core.User, error) {
-	if u := a.StoredUser(r.Context()); u != nil {
-		return u, nil
-	}
-	return a.Base().Authenticate(r.Context(), core.HTTPRequest(r))
+// request now (app policy applied) when no middleware ran. w lets a
+// hosted-UI session refresh write its cookies.
+func (a *Auth) GetAuthUser(w http.ResponseWriter, r *http.Request) (*core.User, error) {
+	u, _, err := a.kit.Check(r.Context(), core.HTTPExchange(w, r), nil)
+	return u, err
 }
 
 // User returns the user the middleware verified and stored in r's context,
 // or nil (never a user put there with core.ContextWithUser).
-func User(r *http.Request) *core.User { return core.VerifiedUser(r.Context()) }
+func User(r *http.Request) *core.User { return adapterkit.VerifiedUser(r.Context()) }

@@ -28,12 +28,12 @@ func driver(t *testing.T, app conformance.App) string {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		app.Called(conformance.PathHome)
-		u, _ := auth.GetAuthUser(r)
+		u, _ := auth.GetAuthUser(w, r)
 		_, _ = io.WriteString(w, "hello "+u.Email)
 	})
 	mux.HandleFunc("GET "+conformance.PathMe, func(w http.ResponseWriter, r *http.Request) {
 		app.Called(conformance.PathMe)
-		u, _ := auth.GetAuthUser(r)
+		u, _ := auth.GetAuthUser(w, r)
 		fromCtx, _ := core.UserFromContext(r.Context())
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(conformance.NewMe(u, fromCtx))
@@ -51,7 +51,7 @@ func driver(t *testing.T, app conformance.App) string {
 	mux.HandleFunc("GET "+conformance.PathHealth+"/{$}", health)
 	mux.HandleFunc("GET "+conformance.PathWhoami, func(w http.ResponseWriter, r *http.Request) {
 		app.Called(conformance.PathWhoami)
-		u, err := auth.GetAuthUser(r)
+		u, err := auth.GetAuthUser(w, r)
 		_, _ = io.WriteString(w, conformance.Whoami(u, err))
 	})
 	h := auth.ProtectApp(mux)

@@ -6,7 +6,7 @@
 //	if err != nil { log.Fatal(err) }
 //	http.ListenAndServe(":8080", auth.ProtectApp(mux))
 //
-// Handlers read the user with auth.GetAuthUser(r) or nethttpauth.User(r).
+// Handlers read the user with auth.GetAuthUser(w, r) or nethttpauth.User(r).
 // Refused requests never reach the next handler: the response is core's
 // failure decision (redirect, 401/403 page, or JSON with WWW-Authenticate).
 package nethttpauth

@@ -32,7 +32,7 @@ func ExampleAuth_ProtectApp() {
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		u, _ := auth.GetAuthUser(r)
+		u, _ := auth.GetAuthUser(w, r)
 		fmt.Fprintf(w, "hello %s", u.Email)
 	})
 	mux.Handle("GET /admin", auth.RequireAuth(core.RequireGroups("admins"))(http.HandlerFunc(

@@ -4,7 +4,7 @@
 // It is a separate module so that only apps that use it compile go-redis.
 //
 //	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"})
-//	ui, err := hostedui.New(auth, hostedui.WithStore(redisstore.New(rdb)))
+//	ui, err := hostedui.New(verifier, hostedui.WithStore(redisstore.New(rdb)))
 package redisstore
 
 import (

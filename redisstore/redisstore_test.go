@@ -74,24 +74,31 @@ type instance struct {
 }
 
 func newInstance(t *testing.T, iss *cognitotest.Issuer, ui *cognitotest.HostedUI, appURL string, rdb redis.UniversalClient, ln net.Listener) *instance {
-	base, err := core.New(append(iss.Options(), core.WithALBARNs(), core.WithBearer(true),
-		core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))...)
+	opts := append(iss.Options(), core.WithALBARNs(), core.WithBearer(true),
+		core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	v, err := core.NewVerifier(opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = base.Close() })
-	h, err := hostedui.New(base, hostedui.WithDomain(ui.URL()), hostedui.WithAppURL(appURL), hostedui.WithClientSecret("s3cret"),
+	t.Cleanup(func() { _ = v.Close() })
+	h, err := hostedui.New(v, hostedui.WithDomain(ui.URL()), hostedui.WithAppURL(appURL), hostedui.WithClientSecret("s3cret"),
 		hostedui.WithSessionSecrets(secret), hostedui.WithStore(redisstore.New(rdb)))
 	if err != nil {
 		t.Fatal(err)
 	}
+	base, err := core.New(append(opts, core.WithVerifier(v), core.WithSources(h))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = base.Close() })
 	mux := http.NewServeMux()
 	h.Mount(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		u, err := base.Authenticate(r.Context(), core.HTTPExchange(w, r))
 		if err != nil {
 			w.Header().Set("X-Code", string(core.CodeOf(err)))
-			core.WriteFailure(w, base.Failure(core.HTTPRequest(r), err))
+			f := base.Failure(core.HTTPRequest(r), err)
+			f.Write(w)
 			return
 		}
 		_, _ = io.WriteString(w, "hello "+u.Email)

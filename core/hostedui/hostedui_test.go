@@ -73,7 +73,8 @@ func newAppWithCore(t testing.TB, coreOpts []core.Option, uiOpts []cognitotest.H
 		base := a.base
 		u, err := base.Authenticate(r.Context(), core.HTTPExchange(w, r))
 		if err != nil {
-			core.WriteFailure(w, base.Failure(core.HTTPRequest(r), err))
+			f := base.Failure(core.HTTPRequest(r), err)
+			f.Write(w)
 			return
 		}
 		_, _ = io.WriteString(w, "hello "+u.Email+" groups="+strings.Join(u.Groups, ","))

@@ -43,7 +43,8 @@ func TestMountedUnderPrefix(t *testing.T) {
 	inner.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		u, err := base.Authenticate(r.Context(), core.HTTPExchange(w, r))
 		if err != nil {
-			core.WriteFailure(w, base.Failure(core.HTTPRequest(r), err))
+			f := base.Failure(core.HTTPRequest(r), err)
+			f.Write(w)
 			return
 		}
 		_, _ = io.WriteString(w, "dash for "+u.Email+" at "+r.URL.Path)

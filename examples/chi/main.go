@@ -8,7 +8,6 @@ import (
 	"net/http"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
-	"github.com/cognitoauth/cognito-auth-go/core/hostedui"
 	"github.com/cognitoauth/cognito-auth-go/examples/internal/demo"
 	"github.com/cognitoauth/cognito-auth-go/nethttpauth"
 	"github.com/go-chi/chi/v5"
@@ -21,7 +20,12 @@ func main() {
 }
 
 func run() error {
-	auth, err := nethttpauth.New(nethttpauth.WithBypass("/health"))
+	coreOpts, ui, closeSources, err := demo.Sources() // hosted-UI mode: the login is a credential source
+	if err != nil {
+		return err
+	}
+	defer closeSources()
+	auth, err := nethttpauth.New(nethttpauth.WithBypass("/health"), nethttpauth.WithCoreOptions(coreOpts...))
 	if err != nil {
 		return err
 	}
@@ -45,11 +49,7 @@ func run() error {
 	r.Get("/health", ok) // bypassed
 	r.Get("/ping", ok)   // the same handler, protected (load tests compare the two)
 
-	if demo.HostedUIMode() { // no ALB: run the Cognito hosted-UI login ourselves
-		ui, err := hostedui.New(auth.Base())
-		if err != nil {
-			return err
-		}
+	if ui != nil { // no ALB: the app runs the Cognito hosted-UI login itself
 		login, callback, logout := ui.Paths()
 		for _, p := range []string{login, callback, logout} {
 			r.Handle(p, ui.Handler())

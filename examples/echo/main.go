@@ -7,7 +7,6 @@ import (
 	"net/http"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
-	"github.com/cognitoauth/cognito-auth-go/core/hostedui"
 	"github.com/cognitoauth/cognito-auth-go/echoauth"
 	"github.com/cognitoauth/cognito-auth-go/examples/internal/demo"
 	"github.com/labstack/echo/v4"
@@ -20,7 +19,12 @@ func main() {
 }
 
 func run() error {
-	auth, err := echoauth.New(echoauth.WithBypass("/health"))
+	coreOpts, ui, closeSources, err := demo.Sources() // hosted-UI mode: the login is a credential source
+	if err != nil {
+		return err
+	}
+	defer closeSources()
+	auth, err := echoauth.New(echoauth.WithBypass("/health"), echoauth.WithCoreOptions(coreOpts...))
 	if err != nil {
 		return err
 	}
@@ -44,12 +48,8 @@ func run() error {
 	e.GET("/health", ok) // bypassed
 	e.GET("/ping", ok)   // the same handler, protected (load tests compare the two)
 
-	if demo.HostedUIMode() { // no ALB: run the Cognito hosted-UI login ourselves
-		ui, err := hostedui.New(auth.Base())
-		if err != nil {
-			return err
-		}
-		auth.MountHostedUI(e, ui)
+	if ui != nil { // no ALB: the app runs the Cognito hosted-UI login itself
+		echoauth.MountHostedUI(e, ui)
 	}
 
 	return demo.Serve("echo", e)

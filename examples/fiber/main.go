@@ -9,7 +9,6 @@ import (
 	"syscall"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
-	"github.com/cognitoauth/cognito-auth-go/core/hostedui"
 	"github.com/cognitoauth/cognito-auth-go/examples/internal/demo"
 	"github.com/cognitoauth/cognito-auth-go/fiberauth"
 	"github.com/gofiber/fiber/v2"
@@ -22,7 +21,12 @@ func main() {
 }
 
 func run() error {
-	auth, err := fiberauth.New(fiberauth.WithBypass("/health"))
+	coreOpts, ui, closeSources, err := demo.Sources() // hosted-UI mode: the login is a credential source
+	if err != nil {
+		return err
+	}
+	defer closeSources()
+	auth, err := fiberauth.New(fiberauth.WithBypass("/health"), fiberauth.WithCoreOptions(coreOpts...))
 	if err != nil {
 		return err
 	}
@@ -50,12 +54,8 @@ func run() error {
 	app.Get("/health", ok) // bypassed
 	app.Get("/ping", ok)   // the same handler, protected (load tests compare the two)
 
-	if demo.HostedUIMode() { // no ALB: run the Cognito hosted-UI login ourselves
-		ui, err := hostedui.New(auth.Base())
-		if err != nil {
-			return err
-		}
-		auth.MountHostedUI(app, ui)
+	if ui != nil { // no ALB: the app runs the Cognito hosted-UI login itself
+		fiberauth.MountHostedUI(app, ui)
 	}
 
 	go func() {

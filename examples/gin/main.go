@@ -7,7 +7,6 @@ import (
 	"net/http"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
-	"github.com/cognitoauth/cognito-auth-go/core/hostedui"
 	"github.com/cognitoauth/cognito-auth-go/examples/internal/demo"
 	"github.com/cognitoauth/cognito-auth-go/ginauth"
 	"github.com/gin-gonic/gin"
@@ -20,7 +19,12 @@ func main() {
 }
 
 func run() error {
-	auth, err := ginauth.New(ginauth.WithBypass("/health"))
+	coreOpts, ui, closeSources, err := demo.Sources() // hosted-UI mode: the login is a credential source
+	if err != nil {
+		return err
+	}
+	defer closeSources()
+	auth, err := ginauth.New(ginauth.WithBypass("/health"), ginauth.WithCoreOptions(coreOpts...))
 	if err != nil {
 		return err
 	}
@@ -44,12 +48,8 @@ func run() error {
 	r.GET("/health", ok) // bypassed
 	r.GET("/ping", ok)   // the same handler, protected (load tests compare the two)
 
-	if demo.HostedUIMode() { // no ALB: run the Cognito hosted-UI login ourselves
-		ui, err := hostedui.New(auth.Base())
-		if err != nil {
-			return err
-		}
-		auth.MountHostedUI(r, ui)
+	if ui != nil { // no ALB: the app runs the Cognito hosted-UI login itself
+		ginauth.MountHostedUI(r, ui)
 	}
 
 	return demo.Serve("gin", r)

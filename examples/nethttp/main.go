@@ -8,7 +8,6 @@ import (
 	"net/http"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
-	"github.com/cognitoauth/cognito-auth-go/core/hostedui"
 	"github.com/cognitoauth/cognito-auth-go/examples/internal/demo"
 	"github.com/cognitoauth/cognito-auth-go/nethttpauth"
 )
@@ -20,7 +19,12 @@ func main() {
 }
 
 func run() error {
-	auth, err := nethttpauth.New(nethttpauth.WithBypass("/health"))
+	coreOpts, ui, closeSources, err := demo.Sources() // hosted-UI mode: the login is a credential source
+	if err != nil {
+		return err
+	}
+	defer closeSources()
+	auth, err := nethttpauth.New(nethttpauth.WithBypass("/health"), nethttpauth.WithCoreOptions(coreOpts...))
 	if err != nil {
 		return err
 	}
@@ -28,12 +32,12 @@ func run() error {
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		u, _ := auth.GetAuthUser(r)
+		u, _ := auth.GetAuthUser(w, r)
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_, _ = w.Write(demo.HomePage("net/http", u)) //nolint:gosec // html/template escapes every value
 	})
 	mux.HandleFunc("GET /api/me", func(w http.ResponseWriter, r *http.Request) {
-		u, _ := auth.GetAuthUser(r)
+		u, _ := auth.GetAuthUser(w, r)
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(demo.NewMe(u))
 	})
@@ -46,11 +50,7 @@ func run() error {
 	mux.HandleFunc("GET /health", ok) // bypassed
 	mux.HandleFunc("GET /ping", ok)   // the same handler, protected (load tests compare the two)
 
-	if demo.HostedUIMode() { // no ALB: run the Cognito hosted-UI login ourselves
-		ui, err := hostedui.New(auth.Base())
-		if err != nil {
-			return err
-		}
+	if ui != nil { // no ALB: the app runs the Cognito hosted-UI login itself
 		ui.Mount(mux)
 	}
 

@@ -51,7 +51,8 @@ func setupWith(t *testing.T, users []ct.User, cfg proxyConfig) (proxyURL string,
 		}
 		u, err := auth.Authenticate(r.Context(), core.HTTPRequest(r))
 		if err != nil {
-			core.WriteFailure(w, auth.Failure(core.HTTPRequest(r), err))
+			f := auth.Failure(core.HTTPRequest(r), err)
+			f.Write(w)
 			return
 		}
 		if r.URL.Path == "/whoami" {

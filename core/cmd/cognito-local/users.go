@@ -10,6 +10,7 @@ import (
 
 	"github.com/cognitoauth/cognito-auth-go/core"
 	ct "github.com/cognitoauth/cognito-auth-go/core/cognitotest"
+	"github.com/cognitoauth/cognito-auth-go/core/internal/strictjson"
 )
 
 // defaultUsers are offered when no users file is given.
@@ -61,7 +62,7 @@ func loadUsers(path string) (users []ct.User, pools []string, err error) {
 			core.DevUserFile
 			Pool string `json:"pool"`
 		}
-		if err := core.DecodeStrictJSON(raw, &f); err != nil {
+		if err := strictjson.Decode(raw, &f); err != nil {
 			return nil, nil, fmt.Errorf("user %d: %w", i+1, err)
 		}
 		if f.Email == "" {

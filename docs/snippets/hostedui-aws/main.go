@@ -29,7 +29,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	auth, err := nethttpauth.New(nethttpauth.WithCoreOptions(core.WithPolicySource(policy)))
+	verifier, err := core.NewVerifier() // COGNITO_AUTH_USER_POOL_ID, COGNITO_AUTH_CLIENT_ID, …
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -38,7 +38,13 @@ func main() {
 		log.Fatal(err)
 	}
 	sessions := redisstore.New(redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"}))
-	ui, err := hostedui.New(auth.Base(), hostedui.WithClientSecretFunc(secret), hostedui.WithStore(sessions))
+	ui, err := hostedui.New(verifier, hostedui.WithClientSecretFunc(secret), hostedui.WithStore(sessions))
+	if err != nil {
+		log.Fatal(err)
+	}
+	// The hosted-UI session is a credential source of the guard.
+	auth, err := nethttpauth.New(nethttpauth.WithCoreOptions(
+		core.WithVerifier(verifier), core.WithSources(ui), core.WithPolicySource(policy)))
 	if err != nil {
 		log.Fatal(err)
 	}

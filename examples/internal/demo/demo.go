@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/core/hostedui"
 )
 
 // AdminGroup is the group /admin requires.
@@ -114,4 +115,24 @@ func Serve(framework string, h http.Handler) error {
 		return err
 	}
 	return nil
+}
+
+// Sources returns the core options for the example's adapter: in hosted-UI
+// mode, a Verifier shared with the hosted-UI login, which is added as a
+// credential source (and returned, for its routes to be mounted); behind an
+// ALB, none. closeFn closes the shared Verifier.
+func Sources() (opts []core.Option, ui *hostedui.HostedUI, closeFn func(), err error) {
+	if !HostedUIMode() {
+		return nil, nil, func() {}, nil
+	}
+	v, err := core.NewVerifier()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ui, err = hostedui.New(v)
+	if err != nil {
+		_ = v.Close()
+		return nil, nil, nil, err
+	}
+	return []core.Option{core.WithVerifier(v), core.WithSources(ui)}, ui, func() { _ = v.Close() }, nil
 }

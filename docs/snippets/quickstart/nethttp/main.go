@@ -22,7 +22,7 @@ func main() {
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		user, _ := auth.GetAuthUser(r)
+		user, _ := auth.GetAuthUser(w, r)
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(map[string]any{"email": user.Email, "groups": user.Groups})
 	})

@@ -1,4 +1,4 @@
-package core
+package strictjson
 
 import (
 	"bytes"
@@ -7,10 +7,10 @@ import (
 	"strings"
 )
 
-// DecodeStrictJSON decodes a JSON object into dst, refusing unknown keys so
+// Decode decodes a JSON object into dst, refusing unknown keys so
 // that a typo in a configuration file is an error rather than silently
 // ignored. Keys starting with "_" are comments and are skipped.
-func DecodeStrictJSON(data []byte, dst any) error {
+func Decode(data []byte, dst any) error {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return fmt.Errorf("not a JSON object: %w", err)
