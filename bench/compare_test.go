@@ -128,7 +128,7 @@ func keys(b *testing.B, f *fixture, h ct.Headers) (*ecdsa.PublicKey, *rsa.Public
 	hdr, _ := base64.URLEncoding.DecodeString(strings.Split(h.Data, ".")[0])
 	var jh struct{ Kid string }
 	_ = json.Unmarshal(hdr, &jh)
-	resp, err := http.Get(f.iss.ALBKeysURL() + "/" + jh.Kid) //nolint:noctx // local test server
+	resp, err := http.Get(f.iss.ALBKeysURL() + "/" + jh.Kid)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -27,9 +27,9 @@ const (
 	EnvDevModeForce = "COGNITO_AUTH_DEV_MODE_FORCE"
 	EnvDevConfig    = "COGNITO_AUTH_DEV_CONFIG"
 	EnvConfigPath   = "COGNITO_AUTH_CONFIG_PATH"
-	EnvSecretName   = "COGNITO_AUTH_SECRET_NAME"
+	EnvSecretName   = "COGNITO_AUTH_SECRET_NAME" //nolint:gosec // G101: the name of an environment variable, not a credential
 	EnvPolicyReload = "COGNITO_AUTH_POLICY_RELOAD_INTERVAL"
-	EnvBearer       = "COGNITO_AUTH_BEARER"
+	EnvBearer       = "COGNITO_AUTH_BEARER" //nolint:gosec // G101: the name of an environment variable, not a credential
 	// EnvReplicaRegions lists regions the user pools are replicated to
 	// (multi-Region replication, ORIGINAL issuer format), comma-separated.
 	EnvReplicaRegions = "COGNITO_AUTH_REPLICA_REGIONS"

@@ -8,7 +8,7 @@ import (
 // Header names the ALB adds after Cognito authentication, in canonical form.
 const (
 	HeaderData        = "X-Amzn-Oidc-Data"
-	HeaderAccessToken = "X-Amzn-Oidc-Accesstoken"
+	HeaderAccessToken = "X-Amzn-Oidc-Accesstoken" //nolint:gosec // G101: a header name, not a credential
 	HeaderIdentity    = "X-Amzn-Oidc-Identity"
 )
 

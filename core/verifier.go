@@ -194,8 +194,10 @@ func (v *Verifier) VerifyIDToken(ctx context.Context, raw, nonce string) (*IDCla
 	if e != nil {
 		return nil, e
 	}
-	return &IDClaims{Sub: cl.Sub, Username: cl.CognitoUsername, Email: cl.Email, EmailVerified: cl.EmailVerified,
-		Name: cl.Name, GivenName: cl.GivenName, FamilyName: cl.FamilyName, Groups: cl.Groups, ExpiresAt: time.Unix(exp, 0)}, nil
+	return &IDClaims{
+		Sub: cl.Sub, Username: cl.CognitoUsername, Email: cl.Email, EmailVerified: cl.EmailVerified,
+		Name: cl.Name, GivenName: cl.GivenName, FamilyName: cl.FamilyName, Groups: cl.Groups, ExpiresAt: time.Unix(exp, 0),
+	}, nil
 }
 
 // VerifyAccessToken verifies a Cognito access token (pinned pool, RS256,

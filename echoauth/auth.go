@@ -4,11 +4,12 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
 	"github.com/cognitoauth/cognito-auth-go/core"
 	"github.com/cognitoauth/cognito-auth-go/core/adapterkit"
 	"github.com/cognitoauth/cognito-auth-go/core/hostedui"
-	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 )
 
 // ErrorHandler handles a refused request; what it returns is returned by the

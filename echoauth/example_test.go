@@ -8,10 +8,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 
+	"github.com/labstack/echo/v4"
+
 	"github.com/cognitoauth/cognito-auth-go/core"
 	"github.com/cognitoauth/cognito-auth-go/core/cognitotest"
 	"github.com/cognitoauth/cognito-auth-go/echoauth"
-	"github.com/labstack/echo/v4"
 )
 
 // Protect an echo app, leave /health open and require a group on /admin.

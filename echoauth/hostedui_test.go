@@ -6,9 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/labstack/echo/v4"
+
 	"github.com/cognitoauth/cognito-auth-go/core/conformance"
 	"github.com/cognitoauth/cognito-auth-go/echoauth"
-	"github.com/labstack/echo/v4"
 )
 
 func TestHostedUIFlow(t *testing.T) {

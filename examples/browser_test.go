@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
 	ct "github.com/cognitoauth/cognito-auth-go/core/cognitotest"
 )
 

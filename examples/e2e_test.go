@@ -62,7 +62,7 @@ func (w *syncWriter) String() string { w.mu.Lock(); defer w.mu.Unlock(); return 
 func waitFor(t *testing.T, url string, out *syncWriter) {
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
-		resp, err := http.Get(url) //nolint:noctx // polling a local process
+		resp, err := http.Get(url)
 		if err == nil {
 			_ = resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+
 	"github.com/cognitoauth/cognito-auth-go/core"
 	ct "github.com/cognitoauth/cognito-auth-go/core/cognitotest"
 )
@@ -124,7 +125,8 @@ func albEvent(path string, multi bool, h http.Header) events.ALBTargetGroupReque
 	e := events.ALBTargetGroupRequest{
 		HTTPMethod: http.MethodGet, Path: path,
 		RequestContext: events.ALBTargetGroupRequestContext{ELB: events.ELBContext{
-			TargetGroupArn: "arn:aws:elasticloadbalancing:eu-west-2:123456789012:targetgroup/example/0123456789abcdef"}},
+			TargetGroupArn: "arn:aws:elasticloadbalancing:eu-west-2:123456789012:targetgroup/example/0123456789abcdef",
+		}},
 	}
 	if multi {
 		e.MultiValueHeaders = map[string][]string{}

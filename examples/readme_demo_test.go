@@ -114,7 +114,7 @@ func waitReady(t *testing.T, url string, out *syncWriter) {
 	t.Helper()
 	deadline := time.Now().Add(3 * time.Minute) // the command builds the binaries first
 	for time.Now().Before(deadline) {
-		resp, err := http.Get(url) //nolint:noctx // polling a local process
+		resp, err := http.Get(url)
 		if err == nil {
 			_ = resp.Body.Close()
 			return
@@ -189,7 +189,7 @@ func TestREADMEDemoALBMode(t *testing.T) {
 	if status, _ := httpStatus(t, appURL+"/api/me", map[string]string{"Accept": "application/json"}); status != http.StatusUnauthorized {
 		t.Fatalf("the app itself answered %d to a request that did not come through the proxy", status)
 	}
-	res, err := exec.Command("bash", "-c", curl+" -sS --max-time 10").CombinedOutput() //nolint:gosec // README's own line
+	res, err := exec.Command("bash", "-c", curl+" -sS --max-time 10").CombinedOutput()
 	if err != nil || !strings.Contains(string(res), `"email":"root@example.com"`) {
 		t.Fatalf("%s: %v\n%s", curl, err, res)
 	}

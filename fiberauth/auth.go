@@ -5,10 +5,11 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/gofiber/fiber/v2"
+
 	"github.com/cognitoauth/cognito-auth-go/core"
 	"github.com/cognitoauth/cognito-auth-go/core/adapterkit"
 	"github.com/cognitoauth/cognito-auth-go/core/hostedui"
-	"github.com/gofiber/fiber/v2"
 )
 
 // userKey is the unexported key of the user in c.Locals.

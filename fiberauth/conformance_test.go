@@ -6,10 +6,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
+
 	"github.com/cognitoauth/cognito-auth-go/core"
 	"github.com/cognitoauth/cognito-auth-go/core/conformance"
 	"github.com/cognitoauth/cognito-auth-go/fiberauth"
-	"github.com/gofiber/fiber/v2"
 )
 
 // newDriver builds the conformance app on a real fiber server on loopback;

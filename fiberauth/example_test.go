@@ -7,10 +7,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 
+	"github.com/gofiber/fiber/v2"
+
 	"github.com/cognitoauth/cognito-auth-go/core"
 	"github.com/cognitoauth/cognito-auth-go/core/cognitotest"
 	"github.com/cognitoauth/cognito-auth-go/fiberauth"
-	"github.com/gofiber/fiber/v2"
 )
 
 // Protect a fiber app, leave /health open and require a group on /admin.

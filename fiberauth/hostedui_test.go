@@ -5,9 +5,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
+
 	"github.com/cognitoauth/cognito-auth-go/core/conformance"
 	"github.com/cognitoauth/cognito-auth-go/fiberauth"
-	"github.com/gofiber/fiber/v2"
 )
 
 func TestHostedUIFlow(t *testing.T) {

@@ -102,8 +102,10 @@ func (r request) RequestURI() string { return string(r.c.Request().RequestURI())
 // SetCookie sets a response cookie with fiber's own call (session refreshes
 // and the hosted-UI routes use it).
 func (r request) SetCookie(c *http.Cookie) {
-	fc := &fiber.Cookie{Name: c.Name, Value: c.Value, Path: c.Path, Domain: c.Domain,
-		Secure: c.Secure, HTTPOnly: c.HttpOnly, SameSite: sameSite(c.SameSite)}
+	fc := &fiber.Cookie{
+		Name: c.Name, Value: c.Value, Path: c.Path, Domain: c.Domain,
+		Secure: c.Secure, HTTPOnly: c.HttpOnly, SameSite: sameSite(c.SameSite),
+	}
 	switch {
 	case c.MaxAge < 0:
 		fc.Expires = time.Unix(1, 0) // delete

@@ -1,10 +1,11 @@
 package ginauth
 
 import (
+	"github.com/gin-gonic/gin"
+
 	"github.com/cognitoauth/cognito-auth-go/core"
 	"github.com/cognitoauth/cognito-auth-go/core/adapterkit"
 	"github.com/cognitoauth/cognito-auth-go/core/hostedui"
-	"github.com/gin-gonic/gin"
 )
 
 // userKey is the unexported key of the user in gin's context.

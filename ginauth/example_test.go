@@ -7,10 +7,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 
+	"github.com/gin-gonic/gin"
+
 	"github.com/cognitoauth/cognito-auth-go/core"
 	"github.com/cognitoauth/cognito-auth-go/core/cognitotest"
 	"github.com/cognitoauth/cognito-auth-go/ginauth"
-	"github.com/gin-gonic/gin"
 )
 
 // Protect a gin engine, leave /health open and require a group on /admin.

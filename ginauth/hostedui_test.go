@@ -6,9 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gin-gonic/gin"
+
 	"github.com/cognitoauth/cognito-auth-go/core/conformance"
 	"github.com/cognitoauth/cognito-auth-go/ginauth"
-	"github.com/gin-gonic/gin"
 )
 
 func TestHostedUIFlow(t *testing.T) {

@@ -27,7 +27,8 @@ func albFront(t *testing.T, fn any, multi bool) string {
 		e := events.ALBTargetGroupRequest{
 			HTTPMethod: r.Method, Path: r.URL.Path, Body: string(body),
 			RequestContext: events.ALBTargetGroupRequestContext{ELB: events.ELBContext{
-				TargetGroupArn: "arn:aws:elasticloadbalancing:eu-west-2:123456789012:targetgroup/lambda/0123456789abcdef"}},
+				TargetGroupArn: "arn:aws:elasticloadbalancing:eu-west-2:123456789012:targetgroup/lambda/0123456789abcdef",
+			}},
 		}
 		r.Header.Set("Host", r.Host)
 		if multi {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/aws/aws-lambda-go/events"
+
 	"github.com/cognitoauth/cognito-auth-go/core"
 	"github.com/cognitoauth/cognito-auth-go/core/adapterkit"
 )

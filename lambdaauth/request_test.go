@@ -6,15 +6,18 @@ import (
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
+
 	"github.com/cognitoauth/cognito-auth-go/core"
 	"github.com/cognitoauth/cognito-auth-go/lambdaauth"
 )
 
 func TestRequestHeaderShapes(t *testing.T) {
 	single := &events.ALBTargetGroupRequest{Path: "/x", Headers: map[string]string{
-		"x-amzn-oidc-data": "a", "cookie": "s=1; other=2", "X-Custom": "c"}}
+		"x-amzn-oidc-data": "a", "cookie": "s=1; other=2", "X-Custom": "c",
+	}}
 	multi := &events.ALBTargetGroupRequest{Path: "/x", MultiValueHeaders: map[string][]string{
-		"x-amzn-oidc-data": {"a", "b"}, "cookie": {"s=1", "other=2"}, "X-Custom": {"c"}}}
+		"x-amzn-oidc-data": {"a", "b"}, "cookie": {"s=1", "other=2"}, "X-Custom": {"c"},
+	}}
 	if got := lambdaauth.Request(single).HeaderValues(core.HeaderData); !slices.Equal(got, []string{"a"}) {
 		t.Fatalf("single: %v", got)
 	}

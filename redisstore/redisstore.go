@@ -12,8 +12,9 @@ import (
 	"errors"
 	"time"
 
-	"github.com/cognitoauth/cognito-auth-go/core/hostedui"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/cognitoauth/cognito-auth-go/core/hostedui"
 )
 
 // DefaultPrefix namespaces the keys.

@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -256,9 +257,11 @@ func (h *HostedUI) login(w http.ResponseWriter, r *http.Request) {
 	}
 	code := randomToken()
 	h.mu.Lock()
-	h.codes[code] = &codeGrant{user: *user, clientID: f.Get("client_id"), redirectURI: f.Get("redirect_uri"),
+	h.codes[code] = &codeGrant{
+		user: *user, clientID: f.Get("client_id"), redirectURI: f.Get("redirect_uri"),
 		nonce: f.Get("nonce"), challenge: f.Get("code_challenge"), method: f.Get("code_challenge_method"),
-		scope: f.Get("scope"), expires: time.Now().Add(5 * time.Minute)}
+		scope: f.Get("scope"), expires: time.Now().Add(5 * time.Minute),
+	}
 	h.mu.Unlock()
 	to, _ := url.Parse(f.Get("redirect_uri"))
 	q := to.Query()
@@ -375,16 +378,9 @@ func (h *HostedUI) userInfo(w http.ResponseWriter, r *http.Request) {
 	u = withDefaults(u)
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(map[string]any{
-		"sub": u.Sub, "username": u.Username, "email": u.Email, "email_verified": boolString(!u.EmailUnverified),
+		"sub": u.Sub, "username": u.Username, "email": u.Email, "email_verified": strconv.FormatBool(!u.EmailUnverified),
 		"name": u.Name, "given_name": u.GivenName, "family_name": u.FamilyName,
 	})
-}
-
-func boolString(b bool) string {
-	if b {
-		return "true"
-	}
-	return "false"
 }
 
 func (h *HostedUI) revoke(w http.ResponseWriter, r *http.Request) {

@@ -28,8 +28,10 @@ type flow struct {
 
 func newFlow(t *testing.T, opts ...cognitotest.HostedUIOption) (*flow, *cognitotest.Issuer) {
 	iss := cognitotest.Start(t)
-	ui := iss.StartHostedUI(append([]cognitotest.HostedUIOption{cognitotest.WithRedirectURIs(callback),
-		cognitotest.WithLogoutURIs("https://app.example.com/"), cognitotest.WithClientSecret("s3cret")}, opts...)...)
+	ui := iss.StartHostedUI(append([]cognitotest.HostedUIOption{
+		cognitotest.WithRedirectURIs(callback),
+		cognitotest.WithLogoutURIs("https://app.example.com/"), cognitotest.WithClientSecret("s3cret"),
+	}, opts...)...)
 	t.Cleanup(ui.Close)
 	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	return &flow{t: t, ui: ui, client: c}, iss
@@ -60,9 +62,11 @@ func (f *flow) do(method, u string, form url.Values, basic bool) (*http.Response
 // code signs alice in and returns the authorization code and the verifier.
 func (f *flow) code(verifier string) string {
 	sum := sha256.Sum256([]byte(verifier))
-	q := url.Values{"response_type": {"code"}, "client_id": {cognitotest.DefaultClientID}, "redirect_uri": {callback},
+	q := url.Values{
+		"response_type": {"code"}, "client_id": {cognitotest.DefaultClientID}, "redirect_uri": {callback},
 		"state": {"st4te"}, "scope": {"openid email"}, "code_challenge": {base64.RawURLEncoding.EncodeToString(sum[:])},
-		"code_challenge_method": {"S256"}, "nonce": {"n0nce"}}
+		"code_challenge_method": {"S256"}, "nonce": {"n0nce"},
+	}
 	resp, page := f.do(http.MethodGet, f.ui.URL()+"/oauth2/authorize?"+q.Encode(), nil, false)
 	if resp.StatusCode != http.StatusOK || !strings.Contains(page, `name="password"`) {
 		f.t.Fatalf("authorize: %d %s", resp.StatusCode, page)
@@ -86,8 +90,10 @@ type tokens struct {
 }
 
 func (f *flow) exchange(code, verifier string) (int, tokens) {
-	resp, body := f.do(http.MethodPost, f.ui.URL()+"/oauth2/token", url.Values{"grant_type": {"authorization_code"},
-		"code": {code}, "redirect_uri": {callback}, "code_verifier": {verifier}}, true)
+	resp, body := f.do(http.MethodPost, f.ui.URL()+"/oauth2/token", url.Values{
+		"grant_type": {"authorization_code"},
+		"code":       {code}, "redirect_uri": {callback}, "code_verifier": {verifier},
+	}, true)
 	var tk tokens
 	_ = json.Unmarshal([]byte(body), &tk)
 	return resp.StatusCode, tk
@@ -156,8 +162,10 @@ func TestHostedUIRefusals(t *testing.T) {
 		t.Fatalf("wrong PKCE verifier: %d %+v", status, tk)
 	}
 	code := f.code(verifier)
-	resp, _ := f.do(http.MethodPost, f.ui.URL()+"/oauth2/token", url.Values{"grant_type": {"authorization_code"},
-		"code": {code}, "redirect_uri": {callback}, "code_verifier": {verifier}, "client_id": {cognitotest.DefaultClientID}, "client_secret": {"wrong"}}, false)
+	resp, _ := f.do(http.MethodPost, f.ui.URL()+"/oauth2/token", url.Values{
+		"grant_type": {"authorization_code"},
+		"code":       {code}, "redirect_uri": {callback}, "code_verifier": {verifier}, "client_id": {cognitotest.DefaultClientID}, "client_secret": {"wrong"},
+	}, false)
 	if resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("wrong client secret: %d", resp.StatusCode)
 	}
@@ -201,7 +209,7 @@ func TestHostedUIFormPostsUnderItsPrefix(t *testing.T) {
 	mux.Handle("/.cognito-local/ui/", http.StripPrefix("/.cognito-local/ui", ui.Handler()))
 	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	q := url.Values{"client_id": {iss.ClientID()}, "redirect_uri": {callback}, "response_type": {"code"}, "state": {"s1"}}
-	resp, err := c.Get(ui.URL() + "/oauth2/authorize?" + q.Encode()) //nolint:noctx // test
+	resp, err := c.Get(ui.URL() + "/oauth2/authorize?" + q.Encode())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +223,7 @@ func TestHostedUIFormPostsUnderItsPrefix(t *testing.T) {
 	for k, v := range q {
 		form[k] = v
 	}
-	resp, err = c.PostForm(srv.URL+string(m[1]), form) //nolint:noctx // test
+	resp, err = c.PostForm(srv.URL+string(m[1]), form)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,9 +15,9 @@ import (
 // Environment variables (in the style of core's contract).
 const (
 	EnvDomain         = "COGNITO_AUTH_DOMAIN"         // hosted UI domain: Cognito prefix, custom domain or URL
-	EnvClientSecret   = "COGNITO_AUTH_CLIENT_SECRET"  // app client secret (empty for a public client)
+	EnvClientSecret   = "COGNITO_AUTH_CLIENT_SECRET"  //nolint:gosec // G101: a variable name; the app client secret (empty for a public client)
 	EnvAppURL         = "COGNITO_AUTH_APP_URL"        // the app's external base URL (with any path prefix)
-	EnvSessionSecret  = "COGNITO_AUTH_SESSION_SECRET" // comma-separated, at least 32 bytes each; the first seals
+	EnvSessionSecret  = "COGNITO_AUTH_SESSION_SECRET" //nolint:gosec // G101: a variable name; comma-separated secrets, at least 32 bytes each, the first seals
 	EnvScopes         = "COGNITO_AUTH_SCOPES"         // extra scopes besides openid email profile
 	EnvCallbackPath   = "COGNITO_AUTH_CALLBACK_PATH"  // default /login/cognito/authorized
 	EnvLogoutURI      = "COGNITO_AUTH_LOGOUT_URI"     // where Cognito returns after logout (default the app URL)

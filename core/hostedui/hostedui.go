@@ -15,10 +15,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cognitoauth/cognito-auth-go/core"
-	"github.com/cognitoauth/cognito-auth-go/core/internal/tokencache"
 	"golang.org/x/oauth2"
 	"golang.org/x/sync/singleflight"
+
+	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/core/internal/tokencache"
 )
 
 // HostedUI runs the hosted-UI login for a BaseAuth. Build one per process

@@ -51,8 +51,10 @@ func newAppWithCore(t testing.TB, coreOpts []core.Option, uiOpts []cognitotest.H
 	mux := http.NewServeMux()
 	a.srv = httptest.NewServer(mux)
 	t.Cleanup(a.srv.Close)
-	a.ui = a.iss.StartHostedUI(append([]cognitotest.HostedUIOption{cognitotest.WithClientSecret("s3cret"),
-		cognitotest.WithRedirectURIs(a.srv.URL + hostedui.DefaultCallbackPath), cognitotest.WithLogoutURIs(a.srv.URL + "/")}, uiOpts...)...)
+	a.ui = a.iss.StartHostedUI(append([]cognitotest.HostedUIOption{
+		cognitotest.WithClientSecret("s3cret"),
+		cognitotest.WithRedirectURIs(a.srv.URL + hostedui.DefaultCallbackPath), cognitotest.WithLogoutURIs(a.srv.URL + "/"),
+	}, uiOpts...)...)
 	t.Cleanup(a.ui.Close)
 	a.coreOpts = append(append(a.iss.Options(), core.WithALBARNs(), core.WithBearer(true),
 		core.WithLogger(slog.New(slog.NewTextHandler(testLogSink, nil)))), coreOpts...)
@@ -62,8 +64,10 @@ func newAppWithCore(t testing.TB, coreOpts []core.Option, uiOpts []cognitotest.H
 	}
 	t.Cleanup(func() { _ = v.Close() })
 	a.v = v
-	a.h, err = hostedui.New(v, append([]hostedui.Option{hostedui.WithDomain(a.ui.URL()), hostedui.WithAppURL(a.srv.URL),
-		hostedui.WithClientSecret("s3cret"), hostedui.WithSessionSecrets(secret)}, opts...)...)
+	a.h, err = hostedui.New(v, append([]hostedui.Option{
+		hostedui.WithDomain(a.ui.URL()), hostedui.WithAppURL(a.srv.URL),
+		hostedui.WithClientSecret("s3cret"), hostedui.WithSessionSecrets(secret),
+	}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

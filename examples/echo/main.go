@@ -6,10 +6,11 @@ import (
 	"log"
 	"net/http"
 
+	"github.com/labstack/echo/v4"
+
 	"github.com/cognitoauth/cognito-auth-go/core"
 	"github.com/cognitoauth/cognito-auth-go/echoauth"
 	"github.com/cognitoauth/cognito-auth-go/examples/internal/demo"
-	"github.com/labstack/echo/v4"
 )
 
 func main() {

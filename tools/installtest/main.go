@@ -52,21 +52,29 @@ func main() {
 	keep := flag.Bool("keep", false, "keep the temporary directory (proxy, consumer module, module cache)")
 	version := flag.String("version", "", "publish the library modules at this version, whatever they require their siblings at: what a stranger would get if this tree were tagged so")
 	flag.Parse()
-	if err := runWithSignals(*keep, *version); err != nil {
+	if err := runWithSignals(settings{root: ".", keep: *keep, version: *version}); err != nil {
 		fmt.Fprintln(os.Stderr, "installtest: FAIL:", err)
 		os.Exit(1)
 	}
 }
 
-func runWithSignals(keep bool, version string) error {
+// settings are the command's flags.
+type settings struct {
+	root    string // the repository checkout
+	keep    bool   // keep the temporary directory
+	version string // publish the tree at this version ("": what the siblings require)
+}
+
+func runWithSignals(st settings) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Minute)
 	defer cancel()
-	return run(ctx, ".", keep, version, os.Stdout)
+	return run(ctx, st, os.Stdout)
 }
 
-func run(ctx context.Context, root string, keep bool, version string, out io.Writer) (err error) {
+func run(ctx context.Context, st settings, out io.Writer) (err error) {
+	root, keep, version := st.root, st.keep, st.version
 	start := time.Now()
 	golangciLint, err := exec.LookPath("golangci-lint")
 	if err != nil {
@@ -241,8 +249,10 @@ func consumerEnv(ctx context.Context, proxy, modcache string) ([]string, error) 
 	if upstream != "" && upstream != "off" {
 		proxies = append(proxies, upstream)
 	}
-	drop := map[string]bool{"GOWORK": true, "GOFLAGS": true, "GOPROXY": true, "GONOSUMDB": true, "GOPRIVATE": true,
-		"GONOPROXY": true, "GOMODCACHE": true, "GOINSECURE": true, "GOENV": true}
+	drop := map[string]bool{
+		"GOWORK": true, "GOFLAGS": true, "GOPROXY": true, "GONOSUMDB": true, "GOPRIVATE": true,
+		"GONOPROXY": true, "GOMODCACHE": true, "GOINSECURE": true, "GOENV": true,
+	}
 	var env []string
 	for _, kv := range os.Environ() {
 		if k, _, _ := strings.Cut(kv, "="); !drop[k] {

@@ -96,7 +96,7 @@ func loadApp(path, fw string, iss *ct.Issuer, warm http.Header, pool []http.Head
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	cmd := exec.CommandContext(ctx, path) //nolint:gosec // our own example binary
+	cmd := exec.CommandContext(ctx, path)
 	cmd.Env = append(os.Environ(), "HOST=127.0.0.1", "PORT="+port)
 	for k, v := range iss.Env() {
 		cmd.Env = append(cmd.Env, k+"="+v)

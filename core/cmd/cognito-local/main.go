@@ -100,8 +100,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 		h, e := newHostedUIMode(iss, users, base, upstream, *ttl)
 		handler, env = h, e
 	} else {
-		p := newProxy(iss, users, upstream, proxyConfig{ttl: *ttl, dataTTL: *dataTTL, resign: *resign,
-			updated: *format == "updated", public: public, pools: pools})
+		p := newProxy(iss, users, upstream, proxyConfig{
+			ttl: *ttl, dataTTL: *dataTTL, resign: *resign,
+			updated: *format == "updated", public: public, pools: pools,
+		})
 		handler, env = p, p.env(upstream.Port())
 	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}

@@ -110,8 +110,10 @@ func (p *proxy) forward(w http.ResponseWriter, r *http.Request) {
 	if email := r.Header.Get(userHeader); email != "" && !p.known(email) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusUnauthorized)
-		msg, _ := json.Marshal(map[string]string{"error": "unauthorized",
-			"message": "cognito-local: no mock user " + email + " (" + userHeader + "); known users: " + p.emails()})
+		msg, _ := json.Marshal(map[string]string{
+			"error":   "unauthorized",
+			"message": "cognito-local: no mock user " + email + " (" + userHeader + "); known users: " + p.emails(),
+		})
 		_, _ = w.Write(append(msg, '\n'))
 		return
 	}

@@ -56,9 +56,11 @@ func setupWith(t *testing.T, users []ct.User, cfg proxyConfig) (proxyURL string,
 			return
 		}
 		if r.URL.Path == "/whoami" {
-			_ = json.NewEncoder(w).Encode(whoami{Email: u.Email, Pool: u.UserPoolID, Issuer: u.Issuer, Groups: u.Groups,
+			_ = json.NewEncoder(w).Encode(whoami{
+				Email: u.Email, Pool: u.UserPoolID, Issuer: u.Issuer, Groups: u.Groups,
 				DataTTL: time.Until(u.ClaimsExpireAt).Round(time.Second).String(), AccessTTL: time.Until(u.ExpiresAt).Round(time.Minute).String(),
-				Data: r.Header.Get(core.HeaderData), Access: r.Header.Get(core.HeaderAccessToken)})
+				Data: r.Header.Get(core.HeaderData), Access: r.Header.Get(core.HeaderAccessToken),
+			})
 			return
 		}
 		_, _ = io.WriteString(w, "verified:"+u.Email+":"+strings.Join(u.Groups, ","))

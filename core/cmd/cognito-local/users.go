@@ -72,8 +72,10 @@ func loadUsers(path string) (users []ct.User, pools []string, err error) {
 			return nil, nil, fmt.Errorf("user %d: pool %q is not a user pool id like eu-west-2_AbCdEf123", i+1, f.Pool)
 		}
 		pools = append(pools, f.Pool)
-		u := ct.User{Sub: f.Sub, Username: f.Username, Email: f.Email, Name: f.Name, GivenName: f.GivenName,
-			FamilyName: f.FamilyName, Groups: f.Groups, EmailUnverified: f.EmailVerified != nil && !*f.EmailVerified}
+		u := ct.User{
+			Sub: f.Sub, Username: f.Username, Email: f.Email, Name: f.Name, GivenName: f.GivenName,
+			FamilyName: f.FamilyName, Groups: f.Groups, EmailUnverified: f.EmailVerified != nil && !*f.EmailVerified,
+		}
 		if u.Sub == "" {
 			u.Sub = core.MockUser(f.Email).Sub
 		}

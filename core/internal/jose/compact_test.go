@@ -44,8 +44,10 @@ func TestSplit(t *testing.T) {
 }
 
 func TestNumericDate(t *testing.T) {
-	for in, want := range map[string]error{"1700000000": nil, "1700000000.5": nil, `"1700000000"`: ErrDateType, "null": ErrDateType,
-		"true": ErrDateType, "-1": ErrDateType, "1e300": ErrDateType, "{}": ErrDateType, "[1]": ErrDateType} {
+	for in, want := range map[string]error{
+		"1700000000": nil, "1700000000.5": nil, `"1700000000"`: ErrDateType, "null": ErrDateType,
+		"true": ErrDateType, "-1": ErrDateType, "1e300": ErrDateType, "{}": ErrDateType, "[1]": ErrDateType,
+	} {
 		var got Date
 		if err := DecodeObject([]byte(`{"exp":`+in+`}`), func(_ string, v *Value) error { got = NumericDate(v); return nil }); err != nil {
 			t.Fatalf("%s: %v", in, err)

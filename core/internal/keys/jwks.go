@@ -11,8 +11,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/cognitoauth/cognito-auth-go/core/internal/jose"
 	"golang.org/x/sync/singleflight"
+
+	"github.com/cognitoauth/cognito-auth-go/core/internal/jose"
 )
 
 // JWKSConfig configures a JWKS key source.
@@ -66,7 +67,7 @@ func (j *JWKS) Key(ctx context.Context, kid string) (*rsa.PublicKey, error) {
 			return k, nil
 		}
 	}
-	ch := j.sf.DoChan("refresh", func() (any, error) { return nil, j.refresh(j.cfg.Lifetime, false) })
+	ch := j.sf.DoChan("refresh", func() (any, error) { return nil, j.refreshIfDue(j.cfg.Lifetime) })
 	var refreshErr error
 	select {
 	case r := <-ch:
@@ -99,12 +100,14 @@ var errTooSoon = fmt.Errorf("%w: refresh interval not elapsed", ErrUnavailable)
 // Refresh fetches the set now, ignoring the interval. A failure keeps the
 // last good set. It is used by the background refresher.
 func (j *JWKS) Refresh(ctx context.Context) error {
-	_, err, _ := j.sf.Do("refresh", func() (any, error) { return nil, j.refresh(ctx, true) })
+	_, err, _ := j.sf.Do("refresh", func() (any, error) { return nil, j.fetch(ctx) })
 	return err
 }
 
-func (j *JWKS) refresh(ctx context.Context, force bool) error {
-	now := j.cfg.Now()
+// refreshIfDue fetches the set unless the last attempt was less than the
+// minimum interval ago (errTooSoon): unknown kids cannot make this source
+// fetch more often than that.
+func (j *JWKS) refreshIfDue(ctx context.Context) error {
 	j.mu.Lock()
 	// Until a set has loaded once, retry sooner (still at most once a
 	// second), so a failure at start-up does not block for a whole interval.
@@ -112,11 +115,18 @@ func (j *JWKS) refresh(ctx context.Context, force bool) error {
 	if j.set.Load() == nil {
 		interval = min(interval, neverLoadedRetry)
 	}
-	if !force && !j.lastAttempt.IsZero() && now.Sub(j.lastAttempt) < interval {
-		j.mu.Unlock()
+	due := j.lastAttempt.IsZero() || j.cfg.Now().Sub(j.lastAttempt) >= interval
+	j.mu.Unlock()
+	if !due {
 		return errTooSoon
 	}
-	j.lastAttempt = now
+	return j.fetch(ctx)
+}
+
+// fetch loads the set now; a failure keeps the last good one.
+func (j *JWKS) fetch(ctx context.Context) error {
+	j.mu.Lock()
+	j.lastAttempt = j.cfg.Now()
 	j.mu.Unlock()
 
 	j.fetches.Add(1)

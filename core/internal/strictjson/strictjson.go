@@ -1,3 +1,6 @@
+// Package strictjson decodes configuration JSON strictly: unknown keys are
+// errors (a typo in an access rule must not pass silently), keys starting
+// with "_" are comments.
 package strictjson
 
 import (
@@ -29,8 +32,5 @@ func Decode(data []byte, dst any) error {
 	}
 	dec := json.NewDecoder(bytes.NewReader(clean))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
-		return err
-	}
-	return nil
+	return dec.Decode(dst)
 }

@@ -66,8 +66,10 @@ func NewMe(u *core.User) Me {
 	if groups == nil {
 		groups = []string{}
 	}
-	return Me{Sub: u.Sub, Username: u.Username, Email: u.Email, EmailVerified: u.EmailVerified, Groups: groups,
-		IsAdmin: u.IsAdmin(), IsAppAdmin: u.IsAppAdmin(), ExpiresAt: u.ExpiresAt.UTC().Format(time.RFC3339)}
+	return Me{
+		Sub: u.Sub, Username: u.Username, Email: u.Email, EmailVerified: u.EmailVerified, Groups: groups,
+		IsAdmin: u.IsAdmin(), IsAppAdmin: u.IsAppAdmin(), ExpiresAt: u.ExpiresAt.UTC().Format(time.RFC3339),
+	}
 }
 
 var page = template.Must(template.New("page").Parse(`<!doctype html>
