@@ -54,6 +54,13 @@ func startREADMECommand(t *testing.T, command string) *syncWriter {
 	out := &syncWriter{}
 	cmd := exec.Command("bash", "-c", command)
 	cmd.Dir = ".."
+	// As a person runs it from a checkout: with the repository's go.work,
+	// whatever GOWORK the test itself runs under.
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "GOWORK=") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
