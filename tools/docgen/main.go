@@ -33,7 +33,7 @@ import (
 
 // packages documented, as directories relative to the repository root.
 var packages = []string{
-	"core", "core/cognitotest", "core/scope", "core/conformance", "core/hostedui",
+	"core", "core/cognitotest", "core/scope", "core/conformance", "core/hostedui", "core/adapterkit",
 	"ginauth", "echoauth", "fiberauth", "nethttpauth", "lambdaauth", "secretspolicy", "redisstore", "awscognito",
 }
 
@@ -124,6 +124,20 @@ func generate() (map[string][]byte, error) {
 		out[readme] = []byte(synced)
 	}
 	for _, ap := range adapterPages {
+		readme := ap.module + "/README.md"
+		md, ok := out[readme]
+		if !ok {
+			return nil, fmt.Errorf("%s was not read", readme)
+		}
+		sig, err := signatures(ap.module)
+		if err != nil {
+			return nil, err
+		}
+		synced, err := syncSignature(readme, string(md), sig)
+		if err != nil {
+			return nil, err
+		}
+		out[readme] = []byte(synced)
 		page, err := adapterPage(ap.module, ap.app, ap.extra, out)
 		if err != nil {
 			return nil, err
@@ -352,6 +366,22 @@ func snippetReadmes() []string {
 		out = append(out, ap.module+"/README.md")
 	}
 	return out
+}
+
+// syncSignature replaces the code block of a README's "## Signature"
+// section with sig, generated from the package, so it cannot drift.
+func syncSignature(name, md, sig string) (string, error) {
+	const head = "## Signature\n\n```go\n"
+	i := strings.Index(md, head)
+	if i < 0 {
+		return "", fmt.Errorf("%s has no \"## Signature\" section with a Go code block", name)
+	}
+	start := i + len(head)
+	end := strings.Index(md[start:], "```\n")
+	if end < 0 {
+		return "", fmt.Errorf("%s: unterminated Signature code block", name)
+	}
+	return md[:start] + sig + md[start+end:], nil
 }
 
 const snippetMarker = "<!-- snippet: "
