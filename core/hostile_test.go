@@ -83,7 +83,7 @@ func hostileCases() []hostileCase {
 			`","iss":"` + issuer.IssuerURL() + `","client":"` + issuer.ClientID() + `","exp":` + itoa(future) + extra + `}`
 	}
 	return []hostileCase{
-		// Presence, duplicates and size (rule 1).
+		// Presence, duplicates and size.
 		{"no headers", func() http.Header { return http.Header{} }, core.CodeMissingToken},
 		{"only data", edit(func(h http.Header) { h.Del(core.HeaderAccessToken); h.Del(core.HeaderIdentity) }), core.CodeMissingAccess},
 		{"no identity", edit(func(h http.Header) { h.Del(core.HeaderIdentity) }), core.CodeMissingIdentity},
@@ -95,7 +95,7 @@ func hostileCases() []hostileCase {
 		{"data over 16 KiB", withData(func(t string) string { return t + strings.Repeat("A", 16<<10) }), core.CodeHeaderTooLarge},
 		{"access over 16 KiB", withAccess(func(t string) string { return t + strings.Repeat("A", 16<<10) }), core.CodeHeaderTooLarge},
 		{"identity over 256 bytes", edit(func(h http.Header) { h.Set(core.HeaderIdentity, strings.Repeat("a", 300)) }), core.CodeHeaderTooLarge},
-		// Form (rule 1).
+		// Form.
 		{"two segments", withData(func(t string) string { p := segs(t); return p[0] + "." + p[1] }), core.CodeMalformedToken},
 		{"four segments", withData(func(t string) string { return t + ".AAAA" }), core.CodeMalformedToken},
 		{"empty payload segment", withData(func(t string) string { p := segs(t); return p[0] + ".." + p[2] }), core.CodeMalformedToken},
@@ -108,7 +108,7 @@ func hostileCases() []hostileCase {
 		{"padding mid-segment", withData(func(t string) string { p := segs(t); return "ey=J" + p[0] + "." + p[1] + "." + p[2] }), core.CodeMalformedToken},
 		{"padding on wrong length", withData(func(t string) string { p := segs(t); return p[0] + "." + p[1] + ".AAAAAA=" }), core.CodeMalformedToken},
 		{"access as JWE (5 segments)", withAccess(func(t string) string { return t + ".AAAA.AAAA" }), core.CodeMalformedToken},
-		// Header shape and algorithm (rules 1, 3, 6).
+		// Header shape and algorithm.
 		{"header not JSON", withData(func(t string) string { return reheader(t, "not json", true) }), core.CodeMalformedHeader},
 		{"header a JSON array", withData(func(t string) string { return reheader(t, `["ES256"]`, true) }), core.CodeMalformedHeader},
 		{"repeated alg in a signed header", func() http.Header {
@@ -124,7 +124,7 @@ func hostileCases() []hostileCase {
 		{"access alg ES256", withAccess(func(t string) string { return reheader(t, `{"alg":"ES256","kid":"abc"}`, false) }), core.CodeUnsupportedAlg},
 		{"access alg none", withAccess(func(t string) string { p := segs(t); return reheader(p[0]+"."+p[1]+".AAAA", `{"alg":"none"}`, false) }), core.CodeUnsupportedAlg},
 		{"access HS256 keyed with the JWKS", withAccess(func(string) string { return hmacAccessToken() }), core.CodeUnsupportedAlg},
-		// kid (rules 3, 4, 6).
+		// kid.
 		{"kid path traversal", withData(func(t string) string {
 			return reheader(t, strings.Replace(albHdr(""), `"kid":"`, `"kid":"../../etc/passwd`, 1), true)
 		}), core.CodeInvalidKid},
@@ -135,7 +135,7 @@ func hostileCases() []hostileCase {
 		{"kid missing", withData(func(t string) string { return reheader(t, `{"alg":"ES256"}`, true) }), core.CodeInvalidKid},
 		{"access kid traversal", withAccess(func(t string) string { return reheader(t, `{"alg":"RS256","kid":"../x?y"}`, false) }), core.CodeInvalidKid},
 		{"access kid missing", withAccess(func(t string) string { return reheader(t, `{"alg":"RS256"}`, false) }), core.CodeInvalidKid},
-		// Key-material header parameters (rule 3).
+		// Key-material header parameters.
 		{"jku header", withData(func(t string) string { return reheader(t, albHdr(`,"jku":"https://evil.example/jwks"`), true) }), core.CodeForbiddenParam},
 		{"x5u header", withData(func(t string) string { return reheader(t, albHdr(`,"x5u":"https://evil.example/cert"`), true) }), core.CodeForbiddenParam},
 		{"embedded jwk", withData(func(t string) string {
@@ -147,7 +147,7 @@ func hostileCases() []hostileCase {
 		{"access jku", withAccess(func(t string) string {
 			return reheader(t, `{"alg":"RS256","kid":"abc","jku":"https://evil.example"}`, false)
 		}), core.CodeForbiddenParam},
-		// Signer, issuer, client (rules 3, 5, 6).
+		// Signer, issuer, client.
 		{"other signer", func() http.Header {
 			return mint(ct.WithSigner("arn:aws:elasticloadbalancing:eu-west-2:999999999999:loadbalancer/app/evil/0123456789abcdef"))
 		}, core.CodeSignerMismatch},
@@ -165,7 +165,7 @@ func hostileCases() []hostileCase {
 		{"access client_id missing", func() http.Header { return mint(ct.WithAccessClaim("client_id", ct.Without)) }, core.CodeClientMismatch},
 		{"id token as access", func() http.Header { return mint(ct.WithTokenUse("id")) }, core.CodeTokenUse},
 		{"token_use missing", func() http.Header { return mint(ct.WithAccessClaim("token_use", ct.Without)) }, core.CodeTokenUse},
-		// Time (rules 5, 6).
+		// Time.
 		{"expired", func() http.Header { return mint(ct.Expired()) }, core.CodeTokenExpired},
 		{"data header exp past", func() http.Header { return mint(ct.WithDataHeader("exp", time.Now().Add(-time.Hour).Unix())) }, core.CodeTokenExpired},
 		{"data payload exp past", func() http.Header { return mint(ct.WithDataClaim("exp", time.Now().Add(-time.Hour).Unix())) }, core.CodeTokenExpired},
@@ -178,7 +178,7 @@ func hostileCases() []hostileCase {
 		{"access exp null", func() http.Header { return mint(ct.WithAccessClaim("exp", json.RawMessage("null"))) }, core.CodeInvalidExp},
 		{"iat in the future", func() http.Header { return mint(ct.WithAccessClaim("iat", time.Now().Add(time.Hour).Unix())) }, core.CodeIssuedInFuture},
 		{"iat a string", func() http.Header { return mint(ct.WithAccessClaim("iat", "yesterday")) }, core.CodeInvalidIat},
-		// Cross-token identity (rule 7).
+		// Cross-token identity.
 		{"identity of someone else", func() http.Header { return mint(ct.WithIdentity(ct.NewUUID())) }, core.CodeSubMismatch},
 		{"identity non-UTF-8", func() http.Header { return mint(ct.WithIdentity("\xff\xfe")) }, core.CodeSubMismatch},
 		{"access token of another user", edit(func(h http.Header) {
@@ -188,12 +188,12 @@ func hostileCases() []hostileCase {
 		}), core.CodeSubMismatch},
 		{"data sub missing", func() http.Header { return mint(ct.WithDataClaim("sub", ct.Without)) }, core.CodeMissingSub},
 		{"access sub missing", func() http.Header { return mint(ct.WithAccessClaim("sub", ct.Without)) }, core.CodeMissingSub},
-		// Groups (rule 8).
+		// Groups.
 		{"groups a string", func() http.Header { return mint(ct.WithAccessClaim("cognito:groups", "admins")) }, core.CodeInvalidGroups},
 		{"groups with a number", func() http.Header { return mint(ct.WithAccessClaim("cognito:groups", []any{"staff", 1})) }, core.CodeInvalidGroups},
 		{"groups an object", func() http.Header { return mint(ct.WithAccessClaim("cognito:groups", map[string]any{"admins": true})) }, core.CodeInvalidGroups},
 		{"groups with empty name", func() http.Header { return mint(ct.WithAccessClaim("cognito:groups", []string{""})) }, core.CodeInvalidGroups},
-		// email_verified (rule 9).
+		// email_verified.
 		{"email_verified string false", func() http.Header { return mint(ct.WithDataClaim("email_verified", "false")) }, core.CodeEmailUnverified},
 		{"email_verified JSON false", func() http.Header { return mint(ct.WithDataClaim("email_verified", false)) }, core.CodeEmailUnverified},
 		{"email_verified TRUE upper-case", func() http.Header { return mint(ct.WithDataClaim("email_verified", "TRUE")) }, core.CodeEmailUnverified},
@@ -202,7 +202,7 @@ func hostileCases() []hostileCase {
 		// Claim shapes.
 		{"data email a number", func() http.Header { return mint(ct.WithDataClaim("email", 5)) }, core.CodeMalformedClaims},
 		{"access client_id a number", func() http.Header { return mint(ct.WithAccessClaim("client_id", 5)) }, core.CodeMalformedClaims},
-		// Signatures (rules 2, 4, 6).
+		// Signatures.
 		{"unpadded ALB token", func() http.Header { return mint(ct.Unpadded()) }, core.CodeInvalidSignature},
 		{"tampered data", func() http.Header { return mint(ct.TamperedData()) }, core.CodeInvalidSignature},
 		{"tampered access", func() http.Header { return mint(ct.TamperedAccess()) }, core.CodeInvalidSignature},
