@@ -14,13 +14,14 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/cognitoauth/cognito-auth-go/awscognito"
 	"github.com/cognitoauth/cognito-auth-go/core"
 	"github.com/cognitoauth/cognito-auth-go/core/hostedui"
 	"github.com/cognitoauth/cognito-auth-go/nethttpauth"
 	"github.com/cognitoauth/cognito-auth-go/redisstore"
 	"github.com/cognitoauth/cognito-auth-go/secretspolicy"
-	"github.com/redis/go-redis/v9"
 )
 
 func main() {

@@ -6,9 +6,10 @@ import (
 	"log"
 	"net/http"
 
+	"github.com/labstack/echo/v4"
+
 	"github.com/cognitoauth/cognito-auth-go/core"
 	"github.com/cognitoauth/cognito-auth-go/echoauth"
-	"github.com/labstack/echo/v4"
 )
 
 func main() {

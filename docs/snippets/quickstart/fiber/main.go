@@ -5,9 +5,10 @@ package main
 import (
 	"log"
 
+	"github.com/gofiber/fiber/v2"
+
 	"github.com/cognitoauth/cognito-auth-go/core"
 	"github.com/cognitoauth/cognito-auth-go/fiberauth"
-	"github.com/gofiber/fiber/v2"
 )
 
 func main() {

@@ -6,9 +6,10 @@ import (
 	"log"
 	"net/http"
 
+	"github.com/gin-gonic/gin"
+
 	"github.com/cognitoauth/cognito-auth-go/core"
 	"github.com/cognitoauth/cognito-auth-go/ginauth"
-	"github.com/gin-gonic/gin"
 )
 
 func main() {
