@@ -6,7 +6,6 @@ import (
 	"crypto/elliptic"
 	"crypto/rsa"
 	"crypto/sha256"
-	"math/big"
 )
 
 // Signatures are checked with the standard library alone (crypto/ecdsa,
@@ -26,12 +25,36 @@ func VerifyES256(key *ecdsa.PublicKey, c *Compact) error {
 		return ErrSigLength
 	}
 	digest := sha256.Sum256([]byte(c.SigningInput))
-	r := new(big.Int).SetBytes(c.Signature[:32])
-	s := new(big.Int).SetBytes(c.Signature[32:])
-	if !ecdsa.Verify(key, digest[:], r, s) {
+	var der [72]byte
+	if !ecdsa.VerifyASN1(key, digest[:], asn1Signature(der[:0], c.Signature[:32], c.Signature[32:])) {
 		return ErrSignature
 	}
 	return nil
+}
+
+// asn1Signature appends the DER SEQUENCE of the two INTEGERs r and s (the
+// form ecdsa.VerifyASN1 takes) to dst, from their 32-byte big-endian forms,
+// without going through math/big.
+func asn1Signature(dst, r, s []byte) []byte {
+	ri, si := asn1Int(r), asn1Int(s)
+	dst = append(dst, 0x30, byte(len(ri)+len(si)))
+	return append(append(dst, ri...), si...)
+}
+
+// asn1Int is the DER INTEGER of an unsigned big-endian number of at most
+// 32 bytes: leading zeros dropped, a zero byte added when the high bit is set.
+func asn1Int(b []byte) []byte {
+	for len(b) > 1 && b[0] == 0 {
+		b = b[1:]
+	}
+	out := make([]byte, 0, 35)
+	out = append(out, 0x02, 0)
+	if b[0]&0x80 != 0 {
+		out = append(out, 0)
+	}
+	out = append(out, b...)
+	out[1] = byte(len(out) - 2)
+	return out
 }
 
 // VerifyRS256 checks an RSASSA-PKCS1-v1_5 SHA-256 signature over the signing
