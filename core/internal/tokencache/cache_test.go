@@ -127,3 +127,24 @@ func BenchmarkGetHit(b *testing.B) {
 		}
 	}
 }
+
+// TestSameTailDifferentToken: keys whose strings share length and tail hash
+// alike, but a hit compares the whole strings, so one never returns the
+// other's value.
+func TestSameTailDifferentToken(t *testing.T) {
+	c := New[string](100, 1<<20)
+	now := time.Now()
+	tail := strings.Repeat("s", 100)
+	a := Key{A: "header-one." + tail, B: "access", C: "id"}
+	b := Key{A: "header-two." + tail, B: "access", C: "id"}
+	if c.Hash(&a) != c.Hash(&b) {
+		t.Fatal("expected equal hashes for equal lengths and tails")
+	}
+	c.Put(&a, "alice", now.Add(time.Hour))
+	if v, ok := c.Get(&b, now); ok {
+		t.Fatalf("a different token with the same tail returned %q", v)
+	}
+	if v, ok := c.Get(&a, now); !ok || v != "alice" {
+		t.Fatalf("own entry: %q %v", v, ok)
+	}
+}
