@@ -97,3 +97,18 @@ func TestNewlinesAreRejected(t *testing.T) {
 		}
 	}
 }
+
+func TestValidStrings(t *testing.T) {
+	for in, want := range map[string]bool{
+		`{"a":"b"}`: true, `{"a":"\"\\\/\b\f\n\r\t\u00e9"}`: true, `{"a":1,"b":[true,null]}`: true,
+		`{"a":"\q"}`: false, `{"a":"\u12"}`: false, `{"a":"\u12g4"}`: false, "{\"a\":\"x\ty\"}": false,
+		"{\"a\":\"x\x01\"}": false, `{"a":"unterminated}`: false, `{"a\x":1}`: false,
+		`{"a":-1.5e+10,"b":0,"c":0.25,"d":1E3}`: true, `{"exp":1703027067}`: true,
+		`{"a":nan}`: false, `{"a":NaN}`: false, `{"a":inf}`: false, `{"a":01}`: false, `{"a":1.}`: false,
+		`{"a":.5}`: false, `{"a":1e}`: false, `{"a":+1}`: false, `{"a":1.2.3}`: false, `{"a":truex}`: false,
+	} {
+		if got := validStrings([]byte(in)); got != want {
+			t.Errorf("validStrings(%q) = %v, want %v", in, got, want)
+		}
+	}
+}

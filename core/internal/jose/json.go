@@ -2,7 +2,6 @@ package jose
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"math"
 	"unicode/utf8"
@@ -26,9 +25,11 @@ const maxKeys = 256
 // distinct, and calls field for each member in order. Rejecting repeated
 // keys means no other JSON parser can read a different value for a claim
 // than the one verified here. The bytes must be valid UTF-8 and strictly
-// valid JSON (fastjson alone keeps unknown escapes such as \q as text).
+// valid JSON: fastjson checks the structure, validStrings what fastjson
+// lets through inside strings (unknown escapes such as \q, which it keeps
+// as text, and raw control characters).
 func DecodeObject(b []byte, field func(key string, v *Value) error) error {
-	if !utf8.Valid(b) || !json.Valid(b) {
+	if !utf8.Valid(b) || !validStrings(b) {
 		return ErrJSON
 	}
 	p := parsers.Get()
@@ -138,4 +139,117 @@ func NumericDate(v *Value) Date {
 		return Date{Err: ErrDateType}
 	}
 	return Date{Unix: int64(f)}
+}
+
+// validStrings checks, in one pass much cheaper than a second full JSON
+// parse, what fastjson lets through: every string has only valid escapes
+// (\" \\ \/ \b \f \n \r \t and \u with four hex digits) and no raw control
+// characters; every number has JSON's grammar (no 01, 1., .5, +1, 1e); the
+// only bare words are true, false and null (no nan or inf).
+func validStrings(b []byte) bool {
+	in := false
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case !in && c == '"':
+			in = true
+		case !in:
+			n, ok := validBare(b[i:])
+			if !ok {
+				return false
+			}
+			i += n - 1
+		case c == '"':
+			in = false
+		case c < 0x20:
+			return false
+		case c == '\\':
+			if i+1 >= len(b) {
+				return false
+			}
+			i++
+			switch b[i] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if i+4 >= len(b) || !isHex4(b[i+1:i+5]) {
+					return false
+				}
+				i += 4
+			default:
+				return false
+			}
+		}
+	}
+	return !in
+}
+
+func isHex4(b []byte) bool {
+	for _, c := range b {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// validBare checks the token outside strings that starts b: structure and
+// whitespace pass one byte at a time; a number or a literal must be whole.
+// It returns how many bytes it covers.
+func validBare(b []byte) (int, bool) {
+	switch c := b[0]; {
+	case c == '-' || '0' <= c && c <= '9':
+		n := jsonNumber(b)
+		return n, n > 0
+	case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+		for _, lit := range [...]string{"true", "false", "null"} {
+			if len(b) >= len(lit) && string(b[:len(lit)]) == lit {
+				return len(lit), true
+			}
+		}
+		return 0, false
+	case c == '+' || c == '.':
+		return 0, false
+	}
+	return 1, true
+}
+
+// jsonNumber returns the length of the JSON number at the start of b, or 0
+// when b does not start with one: -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)?
+func jsonNumber(b []byte) int {
+	i := 0
+	digits := func() int {
+		start := i
+		for i < len(b) && '0' <= b[i] && b[i] <= '9' {
+			i++
+		}
+		return i - start
+	}
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case digits() == 0:
+		return 0
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		if digits() == 0 {
+			return 0
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return 0
+		}
+	}
+	if i < len(b) && ('0' <= b[i] && b[i] <= '9' || b[i] == '.') {
+		return 0 // 01, 1.2.3
+	}
+	return i
 }
