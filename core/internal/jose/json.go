@@ -185,12 +185,14 @@ func validStrings(b []byte) bool {
 
 func isHex4(b []byte) bool {
 	for _, c := range b {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+		if !isHexDigit(c) {
 			return false
 		}
 	}
 	return true
 }
+
+func isHexDigit(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
 
 // validBare checks the token outside strings that starts b: structure and
 // whitespace pass one byte at a time; a number or a literal must be whole.

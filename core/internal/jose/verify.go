@@ -37,7 +37,7 @@ func VerifyES256(key *ecdsa.PublicKey, c *Compact) error {
 // without going through math/big.
 func asn1Signature(dst, r, s []byte) []byte {
 	ri, si := asn1Int(r), asn1Int(s)
-	dst = append(dst, 0x30, byte(len(ri)+len(si)))
+	dst = append(dst, 0x30, byte(len(ri)+len(si))) //nolint:gosec // G115: at most 2×35 bytes, fits a byte
 	return append(append(dst, ri...), si...)
 }
 
@@ -53,7 +53,7 @@ func asn1Int(b []byte) []byte {
 		out = append(out, 0)
 	}
 	out = append(out, b...)
-	out[1] = byte(len(out) - 2)
+	out[1] = byte(len(out) - 2) //nolint:gosec // G115: at most 33, fits a byte
 	return out
 }
 
