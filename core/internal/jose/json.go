@@ -192,7 +192,9 @@ func isHex4(b []byte) bool {
 	return true
 }
 
-func isHexDigit(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
+func isHexDigit(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
 
 // validBare checks the token outside strings that starts b: structure and
 // whitespace pass one byte at a time; a number or a literal must be whole.
