@@ -31,7 +31,7 @@ func TestHostedUIInRealBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, fw := range []string{"nethttp", "gin", "echo", "fiber", "chi"} {
+	for _, fw := range []string{"nethttp", "gin", "echo", "fiber", "chi", "echov5", "fiberv3"} {
 		t.Run(fw, func(t *testing.T) { browserWalk(t, filepath.Join(dir, fw)) })
 	}
 }

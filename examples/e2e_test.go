@@ -27,7 +27,7 @@ var binaries = sync.OnceValues(func() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	for _, pkg := range []string{"github.com/cognitoauth/cognito-auth-go/core/cmd/cognito-local", "./nethttp", "./gin", "./echo", "./fiber", "./lambda", "./chi"} {
+	for _, pkg := range []string{"github.com/cognitoauth/cognito-auth-go/core/cmd/cognito-local", "./nethttp", "./gin", "./echo", "./fiber", "./lambda", "./chi", "./echov5", "./fiberv3"} {
 		out, err := exec.Command("go", "build", "-o", dir+"/", pkg).CombinedOutput()
 		if err != nil {
 			return "", fmt.Errorf("go build %s: %v\n%s", pkg, err, out)
@@ -115,7 +115,7 @@ func TestDemoEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, fw := range []string{"nethttp", "gin", "echo", "fiber", "chi"} {
+	for _, fw := range []string{"nethttp", "gin", "echo", "fiber", "chi", "echov5", "fiberv3"} {
 		t.Run(fw, func(t *testing.T) {
 			proxyPort, appPort := freePort(t), freePort(t)
 			out := &syncWriter{}

@@ -14,7 +14,16 @@ require (
 	github.com/gin-gonic/gin v1.12.0
 	github.com/go-chi/chi/v5 v5.5.0
 	github.com/gofiber/fiber/v2 v2.52.15
+	github.com/gofiber/fiber/v3 v3.1.0
 	github.com/labstack/echo/v4 v4.16.0
+	github.com/labstack/echo/v5 v5.4.4
+)
+
+require (
+	github.com/gofiber/schema v1.7.0 // indirect
+	github.com/gofiber/utils/v2 v2.0.2 // indirect
+	github.com/philhofer/fwd v1.2.0 // indirect
+	github.com/tinylib/msgp v1.6.3 // indirect
 )
 
 require (
@@ -24,6 +33,8 @@ require (
 	github.com/bytedance/sonic/loader v0.5.0 // indirect
 	github.com/chromedp/cdproto v0.159.0 // indirect
 	github.com/cloudwego/base64x v0.1.6 // indirect
+	github.com/cognitoauth/cognito-auth-go/echov5auth v0.1.0
+	github.com/cognitoauth/cognito-auth-go/fiberv3auth v0.1.0
 	github.com/gabriel-vasile/mimetype v1.4.12 // indirect
 	github.com/gin-contrib/sse v1.1.0 // indirect
 	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
@@ -74,3 +85,7 @@ replace (
 	github.com/cognitoauth/cognito-auth-go/lambdaauth => ../lambdaauth
 	github.com/cognitoauth/cognito-auth-go/nethttpauth => ../nethttpauth
 )
+
+replace github.com/cognitoauth/cognito-auth-go/echov5auth => ../echov5auth
+
+replace github.com/cognitoauth/cognito-auth-go/fiberv3auth => ../fiberv3auth

@@ -22,7 +22,7 @@ func TestCognitoLocalHostedUI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, fw := range []string{"nethttp", "gin", "echo", "fiber", "chi"} {
+	for _, fw := range []string{"nethttp", "gin", "echo", "fiber", "chi", "echov5", "fiberv3"} {
 		t.Run(fw, func(t *testing.T) {
 			localPort, appPort := freePort(t), freePort(t)
 			out := &syncWriter{}

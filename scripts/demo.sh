@@ -3,7 +3,7 @@
 # cognito-local, the local stand-in for the AWS load balancer. Real token
 # verification, no AWS account.
 #
-#   ./scripts/demo.sh [nethttp|gin|echo|fiber|chi] [hosted-ui]    (default: nethttp, ALB mode)
+#   ./scripts/demo.sh [nethttp|gin|echo|fiber|chi|echov5|fiberv3] [hosted-ui]    (default: nethttp, ALB mode)
 #   LISTEN=127.0.0.1:9000 APP_PORT=8080           (defaults)
 #
 # Open the printed URL, pick a user, see who you are; /admin needs the
@@ -14,8 +14,8 @@ cd "$(dirname "$0")/.."
 fw=${1:-nethttp}
 mode=${2:-alb}
 case "$fw" in
-  nethttp|gin|echo|fiber|chi) ;;
-  *) echo "usage: $0 [nethttp|gin|echo|fiber|chi]" >&2; exit 2 ;;
+  nethttp|gin|echo|fiber|chi|echov5|fiberv3) ;;
+  *) echo "usage: $0 [nethttp|gin|echo|fiber|chi|echov5|fiberv3]" >&2; exit 2 ;;
 esac
 listen=${LISTEN:-127.0.0.1:9000}
 app_port=${APP_PORT:-8080}
@@ -31,5 +31,5 @@ case "$mode" in
   # The app runs the OAuth2 login itself against cognito-local's hosted UI:
   # open http://127.0.0.1:$app_port/ (not the cognito-local address).
   hosted-ui) "$bin/cognito-local" -hosted-ui -listen "$listen" -upstream "http://127.0.0.1:$app_port" -- "$bin/$fw" ;;
-  *) echo "usage: $0 [nethttp|gin|echo|fiber|chi] [alb|hosted-ui]" >&2; exit 2 ;;
+  *) echo "usage: $0 [nethttp|gin|echo|fiber|chi|echov5|fiberv3] [alb|hosted-ui]" >&2; exit 2 ;;
 esac

@@ -15,7 +15,7 @@ duration=${LOAD_DURATION:-3s}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 echo "==> building the example apps"
-go build -o "$work/bin/" ./examples/nethttp ./examples/gin ./examples/echo ./examples/fiber ./examples/chi
+go build -o "$work/bin/" ./examples/nethttp ./examples/gin ./examples/echo ./examples/fiber ./examples/chi ./examples/echov5 ./examples/fiberv3
 
 echo "==> benchmarks (benchtime $benchtime)"
 {

@@ -34,7 +34,7 @@ import (
 // packages documented, as directories relative to the repository root.
 var packages = []string{
 	"core", "core/cognitotest", "core/scope", "core/conformance", "core/hostedui", "core/adapterkit",
-	"ginauth", "echoauth", "fiberauth", "nethttpauth", "lambdaauth", "secretspolicy", "redisstore", "awscognito",
+	"ginauth", "echoauth", "echov5auth", "fiberauth", "fiberv3auth", "nethttpauth", "lambdaauth", "secretspolicy", "redisstore", "awscognito",
 }
 
 const modulePrefix = "github.com/cognitoauth/cognito-auth-go/"
@@ -76,6 +76,8 @@ var adapterPages = []struct{ page, module, app, extra string }{
 	{"gin", "ginauth", "gin", ""},
 	{"echo", "echoauth", "echo", ""},
 	{"fiber", "fiberauth", "fiber", ""},
+	{"echov5", "echov5auth", "echov5", ""},
+	{"fiberv3", "fiberv3auth", "fiberv3", ""},
 	{"nethttp", "nethttpauth", "nethttp", "\n## chi\n\n`ProtectApp` and `RequireAuth` have chi's middleware shape (`r.Use(auth.ProtectApp)`, `r.With(auth.RequireAuth(...))`); the adapters' conformance suite runs against chi too. The chi example app:\n\n```go\n--8<-- \"examples/chi/main.go\"\n```\n"},
 	{"lambda", "lambdaauth", "lambda", ""},
 }

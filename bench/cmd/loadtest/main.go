@@ -53,7 +53,7 @@ func main() {
 	maxReq := flag.Int("requests", 200000, "request limit per phase")
 	conc := flag.Int("concurrency", 16, "closed-loop workers")
 	unique := flag.Int("unique", 3000, "unique header sets for the unique-token phase (each used once)")
-	fws := flag.String("frameworks", "nethttp,gin,echo,fiber,chi", "apps to test")
+	fws := flag.String("frameworks", "nethttp,gin,echo,fiber,chi,echov5,fiberv3", "apps to test")
 	flag.Parse()
 	if err := run(*bin, *out, *dur, *maxReq, *conc, *unique, *fws); err != nil {
 		fmt.Fprintln(os.Stderr, "loadtest:", err)

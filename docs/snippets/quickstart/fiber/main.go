@@ -17,8 +17,8 @@ func main() {
 		log.Fatal(err) // every configuration problem at once
 	}
 
-	app := fiber.New()
-	app.Use(auth.ProtectApp()) // the whole app, in one line
+	app := fiber.New(fiber.Config{ReadBufferSize: 64 << 10}) // behind an ALB: ~4 KB session cookie shards and large token headers
+	app.Use(auth.ProtectApp())                               // the whole app, in one line
 	app.Get("/", func(c *fiber.Ctx) error {
 		user, _ := auth.GetAuthUser(c)
 		return c.SendString("hello " + user.Email)

@@ -1,0 +1,31 @@
+// Command app: a fiber v3 app behind an ALB with Cognito login, protected by
+// fiberv3auth. Configure it with the COGNITO_AUTH_* environment.
+package main
+
+import (
+	"log"
+
+	"github.com/gofiber/fiber/v3"
+
+	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/fiberv3auth"
+)
+
+func main() {
+	auth, err := fiberv3auth.New(fiberv3auth.WithBypass("/health")) // reads COGNITO_AUTH_*
+	if err != nil {
+		log.Fatal(err) // every configuration problem at once
+	}
+
+	app := fiber.New(fiber.Config{ReadBufferSize: 64 << 10}) // behind an ALB: ~4 KB session cookie shards and large token headers
+	app.Use(auth.ProtectApp())                               // the whole app, in one line
+	app.Get("/", func(c fiber.Ctx) error {
+		user, _ := auth.GetAuthUser(c)
+		return c.SendString("hello " + user.Email)
+	})
+	app.Get("/admin", auth.RequireAuth(core.RequireGroups("admins")), func(c fiber.Ctx) error { // a per-route rule
+		return c.SendString("hello admin " + fiberv3auth.User(c).Email)
+	})
+	app.Get("/health", func(c fiber.Ctx) error { return c.SendString("ok") }) // bypassed: no login
+	log.Fatal(app.Listen(":8080"))
+}
