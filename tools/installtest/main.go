@@ -251,7 +251,7 @@ func consumerEnv(ctx context.Context, proxy, modcache string) ([]string, error) 
 	}
 	drop := map[string]bool{
 		"GOWORK": true, "GOFLAGS": true, "GOPROXY": true, "GONOSUMDB": true, "GOPRIVATE": true,
-		"GONOPROXY": true, "GOMODCACHE": true, "GOINSECURE": true, "GOENV": true,
+		"GONOPROXY": true, "GOMODCACHE": true, "GOINSECURE": true, "GOENV": true, "GODEBUG": true,
 	}
 	var env []string
 	for _, kv := range os.Environ() {
@@ -263,6 +263,10 @@ func consumerEnv(ctx context.Context, proxy, modcache string) ([]string, error) 
 		"GOWORK=off",
 		"GOFLAGS=-mod=mod -trimpath", // -trimpath: the build cache is reused although the module cache is new
 		"GOENV=off",
+		// The build cache is shared, and its module index assumes a module
+		// version never changes; the proxy republishes this checkout at the
+		// same version after every edit, so the index is turned off.
+		"GODEBUG=goindex=0",
 		"GOPROXY="+strings.Join(proxies, ","),
 		"GONOSUMDB="+strings.TrimSuffix(modulePrefix, "/"),
 		"GOMODCACHE="+modcache,
