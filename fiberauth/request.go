@@ -1,12 +1,13 @@
 package fiberauth
 
 import (
-	"bytes"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/cognitoauth/cognito-auth-go/core/adapterkit"
 )
 
 // request adapts *fiber.Ctx to core.Request. Every string is copied out of
@@ -20,79 +21,13 @@ import (
 // has no header block and so no credentials: it fails closed.
 type request struct{ c *fiber.Ctx }
 
-func (r request) HeaderValues(name string) []string {
-	var out []string
-	eachHeader(r.c.Request().Header.RawHeaders(), func(k, v []byte) {
-		if equalFoldASCII(k, name) {
-			out = append(out, string(v)) // copies
-		}
-	})
-	return out
+func (r request) block() adapterkit.HeaderBlock {
+	return adapterkit.HeaderBlock(r.c.Request().Header.RawHeaders())
 }
 
-func (r request) Cookie(name string) (string, bool) {
-	value, found := "", false
-	eachHeader(r.c.Request().Header.RawHeaders(), func(k, v []byte) {
-		if found || !equalFoldASCII(k, "Cookie") {
-			return
-		}
-		value, found = cookieValue(v, name)
-	})
-	return value, found
-}
+func (r request) HeaderValues(name string) []string { return r.block().Values(name) }
 
-// eachHeader calls fn with each field of a raw header block ("Name: value"
-// lines), the value trimmed of surrounding spaces and tabs.
-func eachHeader(block []byte, fn func(name, value []byte)) {
-	for len(block) > 0 {
-		line := block
-		if i := bytes.IndexByte(block, '\n'); i >= 0 {
-			line, block = block[:i], block[i+1:]
-		} else {
-			block = nil
-		}
-		line = bytes.TrimSuffix(line, []byte{'\r'})
-		k, v, ok := bytes.Cut(line, []byte{':'})
-		if !ok || len(k) == 0 {
-			continue
-		}
-		fn(k, bytes.Trim(v, " \t"))
-	}
-}
-
-// cookieValue finds name in one Cookie header value ("a=1; b=2"); the
-// value is copied.
-func cookieValue(header []byte, name string) (string, bool) {
-	for len(header) > 0 {
-		var pair []byte
-		pair, header, _ = bytes.Cut(header, []byte{';'})
-		k, v, ok := bytes.Cut(bytes.TrimSpace(pair), []byte{'='})
-		if ok && string(k) == name {
-			return string(v), true
-		}
-	}
-	return "", false
-}
-
-// equalFoldASCII compares a header name case-insensitively.
-func equalFoldASCII(b []byte, s string) bool {
-	if len(b) != len(s) {
-		return false
-	}
-	for i := range len(b) {
-		if lower(b[i]) != lower(s[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-func lower(c byte) byte {
-	if 'A' <= c && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
-}
+func (r request) Cookie(name string) (string, bool) { return r.block().Cookie(name) }
 
 func (r request) Path() string { return strings.Clone(r.c.Path()) }
 
