@@ -14,51 +14,11 @@ const (
 	maxGroupBytes = 256
 )
 
-// dataClaims is the payload of x-amzn-oidc-data (the ALB's user claims).
-type dataClaims struct {
-	Sub, Username, Email        string
-	Name, GivenName, FamilyName string
-	Iss                         string
-	EmailVerified               bool
-	Exp, Nbf                    jose.Date
-}
-
-// decodeDataClaims reads the claims core uses; other claims are kept only in
-// the raw payload.
-func decodeDataClaims(b []byte) (dataClaims, error) {
-	c := dataClaims{Exp: jose.MissingDate, Nbf: jose.MissingDate}
-	err := jose.DecodeObject(b, func(k string, v *jose.Value) error {
-		var err error
-		switch k {
-		case "sub":
-			c.Sub, err = jose.String(v)
-		case "username":
-			c.Username, err = jose.String(v)
-		case "email":
-			c.Email, err = jose.String(v)
-		case "name":
-			c.Name, err = jose.String(v)
-		case "given_name":
-			c.GivenName, err = jose.String(v)
-		case "family_name":
-			c.FamilyName, err = jose.String(v)
-		case "iss":
-			c.Iss, err = jose.String(v)
-		case "email_verified":
-			c.EmailVerified = jose.IsTrue(v)
-		case "exp":
-			c.Exp = jose.NumericDate(v)
-		case "nbf":
-			c.Nbf = jose.NumericDate(v)
-		}
-		return err
-	})
-	return c, err
-}
-
-// tokenClaims are the claims of a Cognito-signed token: the access token
-// (from the ALB header or a bearer) and the ID token share one decoder and
-// one check of the registered claims (checkRegistered).
+// tokenClaims are the claims of a token: the ALB's data token, the access
+// token (from the ALB header or a bearer) and the ID token share one
+// decoder; the Cognito-signed ones also share one check of the registered
+// claims (checkRegistered). Claims not listed here are kept only in the raw
+// payload.
 type tokenClaims struct {
 	Iss, TokenUse, ClientID     string
 	Sub, Username, Scope        string

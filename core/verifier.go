@@ -325,7 +325,7 @@ type albToken struct {
 
 // verifiedData is a fully verified x-amzn-oidc-data token.
 type verifiedData struct {
-	claims   dataClaims
+	claims   tokenClaims
 	payload  string
 	verified bool
 	exp      int64 // the earlier of the header and payload exp
@@ -407,7 +407,7 @@ func (v *Verifier) finishALB(ctx context.Context, t *albToken, sub string, now t
 		return verifiedData{}, invalid(CodeInvalidSignature, "x-amzn-oidc-data: "+err.Error())
 	}
 	d := verifiedData{payload: string(t.compact.Payload), pool: t.iss.pool}
-	if d.claims, err = decodeDataClaims(t.compact.Payload); err != nil {
+	if d.claims, err = decodeTokenClaims(t.compact.Payload); err != nil {
 		return verifiedData{}, invalid(CodeMalformedClaims, "x-amzn-oidc-data payload is not a claims object of the right shape")
 	}
 	exp, e := v.checkExp(d.claims.Exp, now, "x-amzn-oidc-data")
