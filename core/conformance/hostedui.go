@@ -73,8 +73,10 @@ func StartHostedUI(t *testing.T, driver HostedUIDriver, tokenTTL time.Duration) 
 // RunHostedUI walks the hosted-UI login through the driver's app: protected
 // page -> login route -> hosted UI form -> back to the page first asked for
 // -> silent refresh after the access token expires -> CSRF-checked logout
-// -> the protected page asks to log in again.
+// -> the protected page asks to log in again; and, in a second app, that a
+// session cookie sent only as a trailer field is refused.
 func RunHostedUI(t *testing.T, driver HostedUIDriver) {
+	t.Run("session cookie in a trailer is refused", func(t *testing.T) { sessionTrailers(t, driver) })
 	env := StartHostedUI(t, driver, 2*time.Second)
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}

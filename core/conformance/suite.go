@@ -301,7 +301,9 @@ func (c *calls) get(route string) int {
 	return c.n[route]
 }
 
-// Run runs every scenario against apps built by driver.
+// Run runs every scenario against apps built by driver, then checks that
+// parallel users keep their own identity and that credentials sent only as
+// trailer fields of a chunked body are refused.
 func Run(t *testing.T, driver Driver) {
 	e := newEnv(t)
 	urls := map[variant]string{}
@@ -376,6 +378,7 @@ func Run(t *testing.T, driver Driver) {
 	t.Run("parallel users keep their own identity", func(t *testing.T) {
 		parallelUsers(t, e, client, urls[plain])
 	})
+	t.Run("credentials in trailers are refused", func(t *testing.T) { trailers(t, e.iss, urls[plain]) })
 }
 
 // parallelUsers sends many concurrent requests for different users and
