@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
@@ -17,13 +18,20 @@ import (
 // redirect followed, its keys would verify the ID token; the callback must
 // instead fail closed with 503 and no session.
 func TestIDTokenKeyFetchNeverFollowsRedirects(t *testing.T) {
-	var target string
+	// The target is known only once the app (and its issuer) exists, and the
+	// app may fetch keys in the background as soon as it is built.
+	var target atomic.Pointer[string]
 	redirect := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, target, http.StatusFound)
+		to := "http://127.0.0.1:1/unset"
+		if p := target.Load(); p != nil {
+			to = *p
+		}
+		http.Redirect(w, r, to, http.StatusFound)
 	}))
 	t.Cleanup(redirect.Close)
 	a := newAppWithCore(t, []core.Option{core.WithJWKSURL(redirect.URL + "/.well-known/jwks.json")}, nil)
-	target = a.iss.JWKSURL()
+	jwks := a.iss.JWKSURL()
+	target.Store(&jwks)
 	before := a.iss.JWKSFetches()
 	b := newBrowser(t)
 	resp, _ := b.do(http.MethodGet, a.srv.URL+"/", nil, nil)
