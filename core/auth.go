@@ -10,8 +10,8 @@ import (
 )
 
 // BaseAuth is the guard: it authenticates a request with its credential
-// sources (tried in order: ALB headers, a bearer token, the sources given
-// with WithSources, dev mode), then authorises the user against the
+// sources (tried in order: an API Gateway authorizer's claims when trusted,
+// ALB headers, a bearer token, the sources given with WithSources, dev mode), then authorises the user against the
 // app-wide policy and per-route rules, and decides how a refusal is
 // answered. Build one per process with New; it is safe for concurrent use.
 // Call Close when done to stop its background work.
@@ -49,6 +49,9 @@ func New(opts ...Option) (*BaseAuth, error) {
 	}
 	if a.verifier == nil {
 		a.verifier, a.ownVerifier = newVerifier(cfg), true
+	}
+	if cfg.trustAuthorizer {
+		a.sources = append(a.sources, authorizerSource{a.verifier})
 	}
 	a.sources = append(a.sources, albSource{a.verifier})
 	if cfg.bearer {

@@ -37,6 +37,9 @@ const (
 	// (users federated from SAML or OIDC providers often carry no
 	// email_verified).
 	EnvAllowUnverifiedEmail = "COGNITO_AUTH_ALLOW_UNVERIFIED_EMAIL"
+	// EnvTrustAPIGatewayAuthorizer reads the user from the claims an API
+	// Gateway authorizer verified (Lambda behind API Gateway only).
+	EnvTrustAPIGatewayAuthorizer = "COGNITO_AUTH_TRUST_APIGATEWAY_AUTHORIZER"
 )
 
 // Defaults.
@@ -75,6 +78,7 @@ type config struct {
 	lookupEnv            func(string) (string, bool)
 	now                  func() time.Time
 	bearer               bool
+	trustAuthorizer      bool
 	decider              Decider
 	policySource         PolicySource
 	policyReload         time.Duration
@@ -178,6 +182,7 @@ func (c *config) readEnv(e envReader) []error {
 	e.flag(EnvDevMode, &c.devMode)
 	e.flag(EnvDevModeForce, &c.devForce)
 	e.flag(EnvBearer, &c.bearer)
+	e.flag(EnvTrustAPIGatewayAuthorizer, &c.trustAuthorizer)
 	e.flag(EnvAllowUnverifiedEmail, &c.allowUnverified)
 	e.duration(EnvPolicyReload, &c.policyReload, time.Second, "5m")
 	return e.errs
@@ -337,8 +342,17 @@ func (c *config) validateSources() []error {
 	if c.verifier != nil {
 		albARNs = c.verifier.cfg.albARNs
 	}
-	if len(albARNs) == 0 && !c.devMode && !c.bearer && len(c.sources) == 0 {
-		return []error{configError("at least one ALB ARN is required (%s), unless bearer tokens (%s), another credential source (core.WithSources, e.g. the hosted-UI login) or dev mode are used", EnvALBARN, EnvBearer)}
+	if len(albARNs) == 0 && !c.devMode && !c.bearer && !c.trustAuthorizer && len(c.sources) == 0 {
+		return []error{configError("at least one ALB ARN is required (%s), unless bearer tokens (%s), an API Gateway authorizer (%s), another credential source (core.WithSources, e.g. the hosted-UI login) or dev mode are used", EnvALBARN, EnvBearer, EnvTrustAPIGatewayAuthorizer)}
+	}
+	if c.trustAuthorizer {
+		pools, clients := c.userPoolIDs, c.clientIDs
+		if c.verifier != nil {
+			pools, clients = c.verifier.cfg.userPoolIDs, c.verifier.cfg.clientIDs
+		}
+		if len(pools) == 0 || len(clients) == 0 {
+			return []error{configError("trusting an API Gateway authorizer (%s) needs the user pool (%s) and the app client ids (%s) its claims must name", EnvTrustAPIGatewayAuthorizer, EnvUserPoolID, EnvClientID)}
+		}
 	}
 	return nil
 }

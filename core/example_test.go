@@ -37,7 +37,7 @@ func ExampleNew_configErrors() {
 	// Output:
 	// true
 	// cognito-auth: invalid configuration (invalid_config): user pool id is required (COGNITO_AUTH_USER_POOL_ID, comma-separated for several pools, e.g. eu-west-2_AbCdEf123)
-	// cognito-auth: invalid configuration (invalid_config): at least one ALB ARN is required (COGNITO_AUTH_ALB_ARN), unless bearer tokens (COGNITO_AUTH_BEARER), another credential source (core.WithSources, e.g. the hosted-UI login) or dev mode are used
+	// cognito-auth: invalid configuration (invalid_config): at least one ALB ARN is required (COGNITO_AUTH_ALB_ARN), unless bearer tokens (COGNITO_AUTH_BEARER), an API Gateway authorizer (COGNITO_AUTH_TRUST_APIGATEWAY_AUTHORIZER), another credential source (core.WithSources, e.g. the hosted-UI login) or dev mode are used
 }
 
 // Authenticate verifies the ALB headers of a request. cognitotest plays the

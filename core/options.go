@@ -204,6 +204,17 @@ func WithBearer(on bool) Option {
 	return func(c *config) { c.bearer = on }
 }
 
+// WithAPIGatewayAuthorizer reads the user from the claims an Amazon API
+// Gateway authorizer already verified — the REST API's Cognito user-pool
+// authorizer or the HTTP API's JWT authorizer — which lambdaauth puts in
+// the request's context (COGNITO_AUTH_TRUST_APIGATEWAY_AUTHORIZER). The
+// claims must name a configured pool and client; the app policy applies as
+// for any user. Off by default: turn it on only for a function that nothing
+// but API Gateway can invoke, on routes that all have the authorizer.
+func WithAPIGatewayAuthorizer(on bool) Option {
+	return func(c *config) { c.trustAuthorizer = on }
+}
+
 // WithVerifier makes New use v (shared, for example with hostedui.New)
 // instead of building its own Verifier from the same configuration. The
 // caller keeps ownership: Close v after the BaseAuth.

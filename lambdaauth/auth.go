@@ -3,30 +3,26 @@ package lambdaauth
 import (
 	"context"
 	"net/http"
-	"strconv"
-
-	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
 	"github.com/cognitoauth/cognito-auth-go/core/adapterkit"
+	"github.com/cognitoauth/cognito-auth-go/core/hostedui"
 )
 
-// Handler is an ALB target-group Lambda handler.
-type Handler func(ctx context.Context, e events.ALBTargetGroupRequest) (events.ALBTargetGroupResponse, error)
-
-// ErrorHandler answers a refused request.
-type ErrorHandler func(ctx context.Context, e events.ALBTargetGroupRequest, err error) (events.ALBTargetGroupResponse, error)
-
-// Auth is the Lambda adapter. Build one per process (outside the handler) with
-// New; it is safe for concurrent use and keeps its key caches warm across
-// invocations.
+// Auth is the Lambda adapter for the three HTTP event shapes: ALB
+// target-group events, API Gateway REST API events (payload 1.0) and HTTP
+// API events (payload 2.0). Build one per execution environment (outside
+// the handler) with New; it is safe for concurrent use and keeps its key
+// caches warm across invocations.
 type Auth struct {
 	kit     *adapterkit.Kit
+	ui      *hostedui.HostedUI
 	onError ErrorHandler
 }
 
 type options struct {
 	adapterkit.Config
+	ui      *hostedui.HostedUI
 	onError ErrorHandler
 }
 
@@ -47,27 +43,36 @@ func WithBypass(paths ...string) Option {
 	return func(o *options) { o.Bypass = append(o.Bypass, paths...) }
 }
 
-// WithErrorHandler replaces the default response for refusals.
+// WithErrorHandler replaces the default response for refused ALB events.
 func WithErrorHandler(h ErrorHandler) Option { return func(o *options) { o.onError = h } }
+
+// WithHostedUI runs the hosted-UI login: the Protect handlers answer its
+// login, callback and logout routes (with or without the API Gateway stage
+// in the path), its session is a credential source, and browsers without
+// one are sent to log in. When Auth builds its BaseAuth it shares ui's
+// Verifier; with WithBaseAuth, build that BaseAuth with
+// core.WithVerifier(ui.Verifier()) and core.WithSources(ui).
+func WithHostedUI(ui *hostedui.HostedUI) Option {
+	return func(o *options) { o.ui = ui }
+}
 
 // New builds an Auth. Without WithBaseAuth it builds a BaseAuth from the
 // environment (plus WithCoreOptions).
 func New(opts ...Option) (*Auth, error) {
 	var o options
 	for _, fn := range opts {
-		fn(&o)
+		if fn != nil {
+			fn(&o)
+		}
+	}
+	if o.ui != nil && o.Auth == nil {
+		o.CoreOptions = append(o.CoreOptions, core.WithVerifier(o.ui.Verifier()), core.WithSources(o.ui))
 	}
 	kit, err := adapterkit.New(o.Config)
 	if err != nil {
 		return nil, err
 	}
-	a := &Auth{kit: kit, onError: o.onError}
-	if a.onError == nil {
-		a.onError = func(_ context.Context, e events.ALBTargetGroupRequest, err error) (events.ALBTargetGroupResponse, error) {
-			return a.FailureResponse(&e, err), nil
-		}
-	}
-	return a, nil
+	return &Auth{kit: kit, ui: o.ui, onError: o.onError}, nil
 }
 
 // Base returns the BaseAuth in use.
@@ -76,73 +81,57 @@ func (a *Auth) Base() *core.BaseAuth { return a.kit.Auth() }
 // Close closes the BaseAuth if Auth built it.
 func (a *Auth) Close() error { return a.kit.Close() }
 
-// Protect wraps a whole handler: every request except bypass paths is
-// authenticated and authorised first, and the user is put in the context.
-func (a *Auth) Protect(h Handler) Handler {
-	return func(ctx context.Context, e events.ALBTargetGroupRequest) (events.ALBTargetGroupResponse, error) {
-		if a.kit.Bypassed(e.Path) {
-			return h(ctx, e)
-		}
-		return a.serve(ctx, e, h, nil)
-	}
-}
-
-// RequireAuth wraps one route's handler with the app policy plus rules,
-// reusing the user Protect stored when there is one.
-func (a *Auth) RequireAuth(h Handler, rules ...core.Rule) Handler {
-	return func(ctx context.Context, e events.ALBTargetGroupRequest) (events.ALBTargetGroupResponse, error) {
-		return a.serve(ctx, e, h, rules)
-	}
-}
-
-func (a *Auth) serve(ctx context.Context, e events.ALBTargetGroupRequest, h Handler, rules []core.Rule) (events.ALBTargetGroupResponse, error) {
-	u, fresh, err := a.kit.Check(ctx, Request(&e), rules)
-	if err != nil {
-		return a.onError(ctx, e, err)
-	}
-	if fresh {
-		ctx = a.kit.StoreUser(ctx, u)
-	}
-	return h(ctx, e)
-}
-
-// GetAuthUser returns the user Protect stored in ctx, or authenticates the
-// event now (app policy applied). Errors match core's sentinels.
-func (a *Auth) GetAuthUser(ctx context.Context, e events.ALBTargetGroupRequest) (*core.User, error) {
-	u, _, err := a.kit.Check(ctx, Request(&e), nil)
-	return u, err
-}
-
 // User returns the user Protect verified and stored in ctx, or nil (never a
 // user put in ctx with core.ContextWithUser).
 func User(ctx context.Context) *core.User { return adapterkit.VerifiedUser(ctx) }
 
-// FailureResponse is core's decision for a refused event as an ALB
-// response, with multi-value headers when the request used them.
-func (a *Auth) FailureResponse(e *events.ALBTargetGroupRequest, err error) events.ALBTargetGroupResponse {
-	f := a.kit.Failure(Request(e), err)
-	return Response(e, f.Status, f.Header, string(f.Body))
+// guard is the one decision for every event shape. With protect (the
+// Protect handlers) a hosted-UI route is answered here and bypass paths
+// pass; then the user is authenticated (or a stored one authorised with
+// rules). It returns the context for the handler, or the response that
+// ends the request (and the refusal, when it is one).
+func (a *Auth) guard(ctx context.Context, x *exchange, rules []core.Rule, protect bool) (context.Context, *response, error) {
+	ctx = core.ContextWithAuthorizerClaims(ctx, x.claims)
+	if protect {
+		if a.ui != nil {
+			if r, ok := a.ui.Serve(ctx, x); ok {
+				return ctx, uiResponse(r), nil
+			}
+		}
+		if a.kit.Bypassed(x.path) {
+			return ctx, nil, nil
+		}
+	}
+	u, fresh, err := a.kit.Check(ctx, x, rules)
+	if err != nil {
+		return ctx, a.failure(x, err), err
+	}
+	if fresh {
+		ctx = a.kit.StoreUser(ctx, u)
+	}
+	return ctx, nil, nil
 }
 
-// Response builds an ALB response in the header shape the request used.
-func Response(e *events.ALBTargetGroupRequest, status int, h http.Header, body string) events.ALBTargetGroupResponse {
-	r := events.ALBTargetGroupResponse{
-		StatusCode:        status,
-		StatusDescription: strconv.Itoa(status) + " " + http.StatusText(status),
-		Body:              body,
+// user is GetAuthUser for any shape.
+func (a *Auth) user(ctx context.Context, x *exchange) (*core.User, error) {
+	u, _, err := a.kit.Check(core.ContextWithAuthorizerClaims(ctx, x.claims), x, nil)
+	return u, err
+}
+
+// failure is core's decision for a refused request.
+func (a *Auth) failure(x *exchange, err error) *response {
+	f := a.kit.Failure(x, err)
+	return &response{status: f.Status, header: f.Header, body: f.Body}
+}
+
+// uiResponse renders a hosted-UI route's answer.
+func uiResponse(r hostedui.Response) *response {
+	h := http.Header{"Cache-Control": {"no-store"}}
+	if r.Location != "" {
+		h.Set("Location", r.Location)
 	}
-	if multiValue(e) {
-		r.MultiValueHeaders = map[string][]string{}
-		for k, v := range h {
-			r.MultiValueHeaders[k] = append([]string(nil), v...)
-		}
-		return r
+	if r.ContentType != "" {
+		h.Set("Content-Type", r.ContentType)
 	}
-	r.Headers = map[string]string{}
-	for k, v := range h {
-		if len(v) > 0 {
-			r.Headers[k] = v[len(v)-1]
-		}
-	}
-	return r
+	return &response{status: r.Status, header: h, body: r.Body}
 }

@@ -40,11 +40,19 @@ type HostedUIEnv struct {
 // StartHostedUI starts the local hosted UI, a BaseAuth and a hostedui
 // login for an app at a fresh loopback address, and the driver's app there.
 func StartHostedUI(t *testing.T, driver HostedUIDriver, tokenTTL time.Duration) *HostedUIEnv {
+	return StartHostedUIAt(t, driver, tokenTTL, "")
+}
+
+// StartHostedUIAt is StartHostedUI for an app whose external URL has a path
+// prefix, such as an API Gateway stage ("/Prod"): the driver serves ln with
+// that prefix in front of every route (the app itself sees paths without
+// it), and env.URL includes it.
+func StartHostedUIAt(t *testing.T, driver HostedUIDriver, tokenTTL time.Duration, prefix string) *HostedUIEnv {
 	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	base := "http://" + ln.Addr().String()
+	base := "http://" + ln.Addr().String() + prefix
 	iss := ct.Start(t)
 	ui := iss.StartHostedUI(ct.WithClientSecret("s3cret"), ct.WithRedirectURIs(base+hostedui.DefaultCallbackPath),
 		ct.WithLogoutURIs(base+"/"), ct.WithTokenTTL(tokenTTL))
@@ -75,9 +83,17 @@ func StartHostedUI(t *testing.T, driver HostedUIDriver, tokenTTL time.Duration) 
 // -> silent refresh after the access token expires -> CSRF-checked logout
 // -> the protected page asks to log in again; and, in a second app, that a
 // session cookie sent only as a trailer field is refused.
-func RunHostedUI(t *testing.T, driver HostedUIDriver) {
-	t.Run("session cookie in a trailer is refused", func(t *testing.T) { sessionTrailers(t, driver) })
-	env := StartHostedUI(t, driver, 2*time.Second)
+func RunHostedUI(t *testing.T, driver HostedUIDriver) { RunHostedUIAt(t, driver, "") }
+
+// RunHostedUIAt runs RunHostedUI's walk for an app served under prefix
+// (see StartHostedUIAt): every redirect must keep the prefix. The trailer
+// check runs only without a prefix.
+func RunHostedUIAt(t *testing.T, driver HostedUIDriver, prefix string) {
+	if prefix == "" {
+		t.Run("session cookie in a trailer is refused", func(t *testing.T) { sessionTrailers(t, driver) })
+	}
+	env := StartHostedUIAt(t, driver, 2*time.Second, prefix)
+	origin := strings.TrimSuffix(env.URL, prefix)
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	t.Cleanup(c.CloseIdleConnections)
@@ -109,7 +125,7 @@ func RunHostedUI(t *testing.T, driver HostedUIDriver) {
 		return l.String()
 	}
 	resp, _ := do(http.MethodGet, env.URL+"/reports?month=11", nil, nil)
-	if resp.StatusCode != http.StatusFound || !strings.Contains(resp.Header.Get("Location"), hostedui.DefaultLoginPath) {
+	if resp.StatusCode != http.StatusFound || !strings.HasPrefix(resp.Header.Get("Location"), prefix+hostedui.DefaultLoginPath+"?") {
 		t.Fatalf("protected page without a session: %d %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	resp, _ = do(http.MethodGet, abs(resp.Header.Get("Location")), nil, nil)
@@ -122,7 +138,7 @@ func RunHostedUI(t *testing.T, driver HostedUIDriver) {
 	f.Set("password", ct.DefaultPassword)
 	resp, _ = do(http.MethodPost, env.UI.URL()+"/login", f, nil)
 	resp, _ = do(http.MethodGet, resp.Header.Get("Location"), nil, nil)
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/reports?month=11" {
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != prefix+"/reports?month=11" {
 		t.Fatalf("callback: %d %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	if resp, body := do(http.MethodGet, abs(resp.Header.Get("Location")), nil, nil); resp.StatusCode != http.StatusOK || body != "reports for alice@example.com" {
@@ -143,7 +159,7 @@ func RunHostedUI(t *testing.T, driver HostedUIDriver) {
 	if resp, _ := do(http.MethodPost, env.URL+hostedui.DefaultLogoutPath, url.Values{"csrf": {csrf}}, map[string]string{"Sec-Fetch-Site": "cross-site"}); resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("cross-site logout: %d", resp.StatusCode)
 	}
-	resp, _ = do(http.MethodPost, env.URL+hostedui.DefaultLogoutPath, url.Values{"csrf": {csrf}}, map[string]string{"Origin": env.URL})
+	resp, _ = do(http.MethodPost, env.URL+hostedui.DefaultLogoutPath, url.Values{"csrf": {csrf}}, map[string]string{"Origin": origin})
 	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), env.UI.URL()+"/logout") {
 		t.Fatalf("logout: %d %q", resp.StatusCode, resp.Header.Get("Location"))
 	}

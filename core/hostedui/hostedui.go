@@ -63,6 +63,10 @@ func New(v *core.Verifier, opts ...Option) (*HostedUI, error) {
 	return h, nil
 }
 
+// Verifier returns the Verifier the HostedUI verifies tokens with, for
+// core.WithVerifier.
+func (h *HostedUI) Verifier() *core.Verifier { return h.v }
+
 // Paths returns the routes to mount: login, callback and logout (relative
 // to the app's mount prefix).
 func (h *HostedUI) Paths() (login, callback, logout string) {

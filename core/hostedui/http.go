@@ -1,6 +1,7 @@
 package hostedui
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -11,21 +12,28 @@ import (
 // routers built on it). Mount it on each of Paths(), or use Mount.
 func (h *HostedUI) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		x := HTTPExchange(w, r)
-		var resp Response
-		switch strings.TrimPrefix(r.URL.Path, h.cfg.prefix) {
-		case h.cfg.loginPath:
-			resp = h.Login(r.Context(), x)
-		case h.cfg.callbackPath:
-			resp = h.Callback(r.Context(), x)
-		case h.cfg.logoutPath:
-			resp = h.Logout(r.Context(), x)
-		default:
+		resp, ok := h.Serve(r.Context(), HTTPExchange(w, r))
+		if !ok {
 			http.NotFound(w, r)
 			return
 		}
 		WriteResponse(w, resp)
 	})
+}
+
+// Serve answers x when its path (with or without the mount prefix) is the
+// login, callback or logout route; ok is false for any other path. For
+// adapters without a router of their own, such as lambdaauth.
+func (h *HostedUI) Serve(ctx context.Context, x Exchange) (resp Response, ok bool) {
+	switch strings.TrimPrefix(x.Path(), h.cfg.prefix) {
+	case h.cfg.loginPath:
+		return h.Login(ctx, x), true
+	case h.cfg.callbackPath:
+		return h.Callback(ctx, x), true
+	case h.cfg.logoutPath:
+		return h.Logout(ctx, x), true
+	}
+	return Response{}, false
 }
 
 // Mount registers the three routes on a ServeMux.

@@ -1,0 +1,196 @@
+package lambdaauth
+
+import (
+	"encoding/base64"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/core/hostedui"
+)
+
+// maxFormBytes caps the form body read for the hosted-UI logout (its one
+// field is a CSRF token).
+const maxFormBytes = 64 << 10
+
+// exchange is one event of any shape as core and the hosted UI need it: the
+// request's method, path (without the API Gateway stage), query, headers
+// (canonical names, every value, the cookies of payload 2.0 as Cookie
+// lines) and body, and the cookies a source or route sets on the response.
+type exchange struct {
+	method, path, rawQuery string
+	header                 http.Header
+	body                   string
+	base64Body             bool
+	claims                 core.AuthorizerClaims
+	setCookies             []string
+}
+
+var (
+	_ hostedui.Exchange = (*exchange)(nil)
+	_ core.CookieWriter = (*exchange)(nil)
+)
+
+// HeaderValues returns every value of the header, matched case-insensitively.
+func (x *exchange) HeaderValues(name string) []string { return x.header.Values(name) }
+
+// Cookie returns the named cookie from the request's Cookie lines.
+func (x *exchange) Cookie(name string) (string, bool) {
+	for _, line := range x.header.Values("Cookie") {
+		cookies, err := http.ParseCookie(line)
+		if err != nil {
+			continue
+		}
+		for _, c := range cookies {
+			if c.Name == name {
+				return c.Value, true
+			}
+		}
+	}
+	return "", false
+}
+
+// Path returns the request path without the API Gateway stage.
+func (x *exchange) Path() string { return x.path }
+
+// RequestURI returns the path and query, for post-login return addresses.
+func (x *exchange) RequestURI() string {
+	if x.rawQuery == "" {
+		return x.path
+	}
+	return x.path + "?" + x.rawQuery
+}
+
+// SetCookie records a cookie for the response.
+func (x *exchange) SetCookie(c *http.Cookie) {
+	if v := c.String(); v != "" {
+		x.setCookies = append(x.setCookies, v)
+	}
+}
+
+// Method returns the HTTP method.
+func (x *exchange) Method() string { return x.method }
+
+// Query returns the first value of a query parameter.
+func (x *exchange) Query(name string) string {
+	q, err := url.ParseQuery(x.rawQuery)
+	if err != nil {
+		return ""
+	}
+	return q.Get(name)
+}
+
+// FormValue returns a field of a POSTed urlencoded form.
+func (x *exchange) FormValue(name string) string {
+	if x.method != http.MethodPost {
+		return ""
+	}
+	mt, _, _ := mime.ParseMediaType(x.header.Get("Content-Type"))
+	if mt != "application/x-www-form-urlencoded" {
+		return ""
+	}
+	body := x.bodyBytes()
+	if len(body) > maxFormBytes {
+		return ""
+	}
+	f, err := url.ParseQuery(string(body))
+	if err != nil {
+		return ""
+	}
+	return f.Get(name)
+}
+
+// bodyBytes is the request body, base64-decoded when the event says so.
+func (x *exchange) bodyBytes() []byte {
+	if !x.base64Body {
+		return []byte(x.body)
+	}
+	b, err := base64.StdEncoding.DecodeString(x.body)
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+// headerFrom builds canonical headers from an event's multi-value and
+// single-value maps (multi-value wins when present, as API Gateway and the
+// ALB send the same headers in both).
+func headerFrom(multi map[string][]string, single map[string]string) http.Header {
+	h := make(http.Header, max(len(multi), len(single)))
+	if multi != nil {
+		for k, vs := range multi {
+			ck := http.CanonicalHeaderKey(k)
+			h[ck] = append(h[ck], vs...)
+		}
+		return h
+	}
+	for k, v := range single {
+		ck := http.CanonicalHeaderKey(k)
+		h[ck] = append(h[ck], v)
+	}
+	return h
+}
+
+// rawQueryFrom encodes an event's decoded query parameters (multi-value
+// wins when present).
+func rawQueryFrom(multi map[string][]string, single map[string]string) string {
+	q := url.Values{}
+	if multi != nil {
+		for k, vs := range multi {
+			q[k] = append(q[k], vs...)
+		}
+	} else {
+		for k, v := range single {
+			q.Set(k, v)
+		}
+	}
+	return q.Encode()
+}
+
+// stripStage removes the "/STAGE" prefix API Gateway keeps in an HTTP API's
+// rawPath for a named stage; "$default" has none.
+func stripStage(path, stage string) string {
+	if stage == "" || stage == "$default" {
+		return path
+	}
+	p := "/" + stage
+	switch {
+	case path == p:
+		return "/"
+	case strings.HasPrefix(path, p+"/"):
+		return path[len(p):]
+	}
+	return path
+}
+
+// response is what an event handler answers, before it takes the shape of
+// the event it answers.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// textual reports whether a body of this content type can travel as a plain
+// string (else it is base64-encoded).
+func textual(contentType string) bool {
+	mt, _, _ := mime.ParseMediaType(contentType)
+	switch {
+	case mt == "", strings.HasPrefix(mt, "text/"):
+		return true
+	case strings.HasSuffix(mt, "json"), strings.HasSuffix(mt, "xml"), strings.Contains(mt, "javascript"),
+		mt == "application/x-www-form-urlencoded":
+		return true
+	}
+	return false
+}
+
+// encodeBody returns the body as the event response carries it.
+func encodeBody(h http.Header, body []byte) (string, bool) {
+	if textual(h.Get("Content-Type")) {
+		return string(body), false
+	}
+	return base64.StdEncoding.EncodeToString(body), true
+}
