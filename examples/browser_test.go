@@ -63,7 +63,13 @@ func browserWalk(t *testing.T, bin string) {
 	}
 	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
 	waitFor(t, app+"/health", out)
+	walkInChromium(t, app, ui, out)
+}
 
+// walkInChromium signs in through the hosted UI in headless Chromium at the
+// app's URL app (with any path prefix), waits for the 3 s tokens to need a
+// refresh, reloads, and signs out.
+func walkInChromium(t *testing.T, app string, ui *ct.HostedUI, out *syncWriter) {
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium), chromedp.NoSandbox,
 		chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()))

@@ -4,7 +4,11 @@ go 1.25.0
 
 require (
 	github.com/aws/aws-lambda-go v1.54.0
+	github.com/aws/aws-sdk-go-v2 v1.48.0
+	github.com/aws/aws-sdk-go-v2/config v1.33.16
+	github.com/aws/aws-sdk-go-v2/service/ssm v1.82.0
 	github.com/chromedp/chromedp v0.22.1
+	github.com/cognitoauth/cognito-auth-go/awscognito v0.1.0
 	github.com/cognitoauth/cognito-auth-go/core v0.1.0
 	github.com/cognitoauth/cognito-auth-go/echoauth v0.1.0
 	github.com/cognitoauth/cognito-auth-go/fiberauth v0.1.0
@@ -20,6 +24,19 @@ require (
 )
 
 require (
+	github.com/aws/aws-sdk-go-v2/credentials v1.20.16 // indirect
+	github.com/aws/aws-sdk-go-v2/feature/ec2/imds v1.20.8 // indirect
+	github.com/aws/aws-sdk-go-v2/internal/configsources v1.5.11 // indirect
+	github.com/aws/aws-sdk-go-v2/internal/endpoints/v2 v2.8.11 // indirect
+	github.com/aws/aws-sdk-go-v2/internal/v4a v1.5.11 // indirect
+	github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider v1.61.0 // indirect
+	github.com/aws/aws-sdk-go-v2/service/internal/accept-encoding v1.13.24 // indirect
+	github.com/aws/aws-sdk-go-v2/service/internal/presigned-url v1.14.11 // indirect
+	github.com/aws/aws-sdk-go-v2/service/signin v1.12.4 // indirect
+	github.com/aws/aws-sdk-go-v2/service/sso v1.39.4 // indirect
+	github.com/aws/aws-sdk-go-v2/service/ssooidc v1.44.4 // indirect
+	github.com/aws/aws-sdk-go-v2/service/sts v1.51.9 // indirect
+	github.com/aws/smithy-go v1.28.9 // indirect
 	github.com/gofiber/schema v1.7.0 // indirect
 	github.com/gofiber/utils/v2 v2.0.2 // indirect
 	github.com/philhofer/fwd v1.2.0 // indirect
@@ -78,6 +95,7 @@ require (
 )
 
 replace (
+	github.com/cognitoauth/cognito-auth-go/awscognito => ../awscognito
 	github.com/cognitoauth/cognito-auth-go/core => ../core
 	github.com/cognitoauth/cognito-auth-go/echoauth => ../echoauth
 	github.com/cognitoauth/cognito-auth-go/fiberauth => ../fiberauth

@@ -10,8 +10,10 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -29,9 +31,19 @@ func logoutURL() string {
 		return u
 	}
 	if HostedUIMode() {
-		return "/logout/cognito"
+		return BasePath() + "/logout/cognito"
 	}
 	return ""
+}
+
+// BasePath is the path of the app's external URL (COGNITO_AUTH_APP_URL),
+// such as an API Gateway stage "/Prod"; the pages' links start with it.
+func BasePath() string {
+	u, err := url.Parse(os.Getenv("COGNITO_AUTH_APP_URL"))
+	if err != nil {
+		return ""
+	}
+	return strings.TrimRight(u.Path, "/")
 }
 
 // HostedUIMode reports whether the app runs the hosted-UI login itself
@@ -82,16 +94,16 @@ dt{font-weight:600}dd{margin:0 0 .5rem}code{background:#f3f3f3;padding:0 .2rem}<
 <dl><dt>Groups</dt><dd id="groups">{{range $i, $g := .User.Groups}}{{if $i}}, {{end}}{{$g}}{{else}}none{{end}}</dd>
 <dt>Subject</dt><dd><code>{{.User.Sub}}</code></dd>
 <dt>Session expires</dt><dd>{{.User.ExpiresAt.UTC.Format "2006-01-02 15:04:05 MST"}}</dd></dl>
-<p><a href="/api/me">/api/me</a> · <a href="/admin">/admin</a> (group <code>admins</code> only){{if .Logout}} · <a id="signout-link" href="{{.Logout}}">Sign out</a>{{end}}</p>
+<p><a href="{{.Base}}/api/me">/api/me</a> · <a href="{{.Base}}/admin">/admin</a> (group <code>admins</code> only){{if .Logout}} · <a id="signout-link" href="{{.Logout}}">Sign out</a>{{end}}</p>
 </body></html>
 `))
 
 func render(title, framework string, u *core.User) []byte {
 	var b bytes.Buffer
 	_ = page.Execute(&b, struct {
-		Title, Framework, Logout string
-		User                     *core.User
-	}{title, framework, logoutURL(), u})
+		Title, Framework, Logout, Base string
+		User                           *core.User
+	}{title, framework, logoutURL(), BasePath(), u})
 	return b.Bytes()
 }
 
