@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	ct "github.com/cognitoauth/cognito-auth-go/core/cognitotest"
 )
 
@@ -124,5 +126,41 @@ func TestServerlessExampleInRealBrowser(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestServerlessREADMELocalRun does what examples/serverless/README.md tells
+// a person to do to run it locally: its command from the repository root,
+// the URL it names opened in Chromium, the user and password it gives typed
+// into the hosted UI's form; the app under /Prod shows who signed in.
+func TestServerlessREADMELocalRun(t *testing.T) {
+	b, err := os.ReadFile("serverless/README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	local := section(t, string(b), "## Run it locally")
+	command := find(t, local, "```sh\\n(\\./scripts/demo\\.sh serverless)\\n```", "the local-run command")
+	open := find(t, local, "open <(http://127\\.0\\.0\\.1:\\d+/Prod/)>", "the URL to open")
+	user := find(t, local, "sign in as `([^`]+)`", "the user")
+	password := find(t, local, "with password `([^`]+)`", "the password")
+
+	out := startREADMECommand(t, command)
+	waitReady(t, open+"health", out)
+	bctx := newChromium(t)
+	if err := chromedp.Do(bctx, chromedp.Navigate(open), chromedp.WaitVisible(chromedp.ID("username"))); err != nil {
+		t.Fatalf("opening %s: no sign-in form: %v\n%s", open, err, out)
+	}
+	if err := chromedp.Do(bctx,
+		chromedp.SendKeys(chromedp.ID("username"), user),
+		chromedp.SendKeys(chromedp.ID("password"), password),
+		chromedp.Click(chromedp.ID("signin")),
+		chromedp.WaitVisible(chromedp.ID("email")),
+	); err != nil {
+		t.Fatalf("signing in on the form: %v\n%s", err, out)
+	}
+	shown, err := chromedp.Run(bctx, chromedp.Text(chromedp.ID("email")))
+	loc, lerr := chromedp.Run(bctx, chromedp.Location())
+	if err != nil || lerr != nil || shown != user || loc != open {
+		t.Fatalf("after signing in: %q at %s; want %s at %s\n%s", shown, loc, user, open, out)
 	}
 }

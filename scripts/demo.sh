@@ -5,6 +5,9 @@
 #
 #   ./scripts/demo.sh [nethttp|gin|echo|fiber|chi|echov5|fiberv3] [hosted-ui]    (default: nethttp, ALB mode)
 #   LISTEN=127.0.0.1:9000 APP_PORT=8080           (defaults)
+#   ./scripts/demo.sh serverless                  (examples/serverless on Lambda behind
+#                                                  the API Gateway stand-in, stage Prod;
+#                                                  PAYLOAD=1.0 REST API (default), 2.0 HTTP API)
 #
 # Open the printed URL, pick a user, see who you are; /admin needs the
 # "admins" group (root@example.com has it, alice@example.com does not).
@@ -13,11 +16,23 @@ cd "$(dirname "$0")/.."
 
 fw=${1:-nethttp}
 mode=${2:-alb}
+listen=${LISTEN:-127.0.0.1:9000}
+if [ "$fw" = serverless ]; then
+  # The function is a real Lambda process behind apigateway-local (API
+  # Gateway, stage Prod) on port 3000; cognito-local serves the hosted UI.
+  # Open http://127.0.0.1:3000/Prod/.
+  bin=$(mktemp -d)
+  trap 'rm -rf "$bin"' EXIT
+  echo "Building cognito-local, apigateway-local and the serverless example..."
+  go build -o "$bin/" ./core/cmd/cognito-local ./lambdaauth/cmd/apigateway-local ./examples/serverless
+  "$bin/cognito-local" -hosted-ui -listen "$listen" -upstream "http://127.0.0.1:3000/Prod" -- \
+    "$bin/apigateway-local" -listen 127.0.0.1:3000 -payload "${PAYLOAD:-1.0}" -stage Prod -- "$bin/serverless"
+  exit
+fi
 case "$fw" in
   nethttp|gin|echo|fiber|chi|echov5|fiberv3) ;;
   *) echo "usage: $0 [nethttp|gin|echo|fiber|chi|echov5|fiberv3]" >&2; exit 2 ;;
 esac
-listen=${LISTEN:-127.0.0.1:9000}
 app_port=${APP_PORT:-8080}
 
 bin=$(mktemp -d)
