@@ -1,6 +1,12 @@
-// Package lambdaauth protects AWS Lambda functions that are targets of an
-// Application Load Balancer with Cognito authentication (the Python
-// package's LambdaAuth).
+// Package lambdaauth protects AWS Lambda functions with Cognito
+// authentication: targets of an Application Load Balancer (the Python
+// package's LambdaAuth, Protect), and functions behind Amazon API Gateway —
+// REST API events, payload 1.0 (ProtectREST), and HTTP API events, payload
+// 2.0 (ProtectHTTPAPI) — with the hosted-UI login (WithHostedUI) under the
+// stage prefix, or the claims of API Gateway's own authorizer when the app
+// trusts it (core.WithAPIGatewayAuthorizer). Proxy, ProxyREST, ProxyHTTPAPI
+// and ProxyALB run any http.Handler (a gin, echo, chi or net/http app
+// protected by its own adapter) on Lambda.
 //
 //	auth, err := lambdaauth.New(lambdaauth.WithBypass("/health"))
 //	if err != nil { log.Fatal(err) }
