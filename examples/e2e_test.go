@@ -27,8 +27,10 @@ var binaries = sync.OnceValues(func() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	for _, pkg := range []string{"github.com/cognitoauth/cognito-auth-go/core/cmd/cognito-local", "./nethttp", "./gin", "./echo", "./fiber", "./lambda", "./chi", "./echov5", "./fiberv3",
-		"./serverless", "github.com/cognitoauth/cognito-auth-go/lambdaauth/cmd/apigateway-local"} {
+	for _, pkg := range []string{
+		"github.com/cognitoauth/cognito-auth-go/core/cmd/cognito-local", "./nethttp", "./gin", "./echo", "./fiber", "./lambda", "./chi", "./echov5", "./fiberv3",
+		"./serverless", "github.com/cognitoauth/cognito-auth-go/lambdaauth/cmd/apigateway-local",
+	} {
 		out, err := exec.Command("go", "build", "-o", dir+"/", pkg).CombinedOutput()
 		if err != nil {
 			return "", fmt.Errorf("go build %s: %v\n%s", pkg, err, out)

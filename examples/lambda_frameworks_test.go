@@ -69,7 +69,9 @@ var frameworkApps = map[string]func(t *testing.T, auth *core.BaseAuth, ui *confo
 				r.Handle(p, ui.UI.Handler())
 			}
 		}
-		r.Get("/", func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, "hello "+nethttpauth.User(r).Email) })
+		r.Get("/", func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.WriteString(w, "hello "+nethttpauth.User(r).Email)
+		})
 		r.Get("/reports", func(w http.ResponseWriter, r *http.Request) {
 			_, _ = io.WriteString(w, "reports for "+nethttpauth.User(r).Email)
 		})
@@ -84,7 +86,9 @@ var frameworkApps = map[string]func(t *testing.T, auth *core.BaseAuth, ui *confo
 		if ui != nil {
 			ui.UI.Mount(mux)
 		}
-		mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, "hello "+nethttpauth.User(r).Email) })
+		mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.WriteString(w, "hello "+nethttpauth.User(r).Email)
+		})
 		mux.HandleFunc("GET /reports", func(w http.ResponseWriter, r *http.Request) {
 			_, _ = io.WriteString(w, "reports for "+nethttpauth.User(r).Email)
 		})
@@ -142,19 +146,25 @@ func TestFrameworkAppsTrustTheAuthorizer(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = base.Close() })
 	claims := map[string]map[string]string{
-		"good": {"iss": iss.IssuerURL(), "token_use": "id", "aud": iss.ClientID(), "sub": "11111111-2222-3333-4444-555555555555",
-			"email": "ada@example.com", "email_verified": "true", "exp": time.Now().Add(time.Hour).UTC().Format("Mon Jan 02 15:04:05 MST 2006")},
-		"other-pool": {"iss": core.OriginalIssuer("eu-west-2", "eu-west-2_Elsewhere"), "token_use": "id", "aud": iss.ClientID(),
-			"sub": "11111111-2222-3333-4444-555555555555", "exp": "4102444800"},
+		"good": {
+			"iss": iss.IssuerURL(), "token_use": "id", "aud": iss.ClientID(), "sub": "11111111-2222-3333-4444-555555555555",
+			"email": "ada@example.com", "email_verified": "true", "exp": time.Now().Add(time.Hour).UTC().Format("Mon Jan 02 15:04:05 MST 2006"),
+		},
+		"other-pool": {
+			"iss": core.OriginalIssuer("eu-west-2", "eu-west-2_Elsewhere"), "token_use": "id", "aud": iss.ClientID(),
+			"sub": "11111111-2222-3333-4444-555555555555", "exp": "4102444800",
+		},
 	}
 	for name, build := range frameworkApps {
 		for _, payload := range []string{lambdalocal.PayloadREST, lambdalocal.PayloadHTTPAPI} {
 			t.Run(name+"/payload "+payload, func(t *testing.T) {
-				gw := &lambdalocal.Gateway{Payload: payload, Stage: "Prod", Invoke: lambdalocal.Handler(lambdaauth.Proxy(build(t, base, nil))),
+				gw := &lambdalocal.Gateway{
+					Payload: payload, Stage: "Prod", Invoke: lambdalocal.Handler(lambdaauth.Proxy(build(t, base, nil))),
 					Authorizer: func(r *http.Request) (map[string]string, bool) {
 						c, ok := claims[r.Header.Get("X-Test-Claims")]
 						return c, ok
-					}}
+					},
+				}
 				srv := httptestServer(t, gw)
 				for _, tc := range []struct {
 					claims string

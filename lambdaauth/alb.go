@@ -23,7 +23,7 @@ type ErrorHandler func(ctx context.Context, e events.ALBTargetGroupRequest, err 
 // first, and the user is put in the context.
 func (a *Auth) Protect(h Handler) Handler {
 	return func(ctx context.Context, e events.ALBTargetGroupRequest) (events.ALBTargetGroupResponse, error) {
-		return a.serveALB(ctx, &e, h, nil, true)
+		return a.serveALB(ctx, &e, h, nil, wholeApp)
 	}
 }
 
@@ -31,13 +31,13 @@ func (a *Auth) Protect(h Handler) Handler {
 // reusing the user Protect stored when there is one.
 func (a *Auth) RequireAuth(h Handler, rules ...core.Rule) Handler {
 	return func(ctx context.Context, e events.ALBTargetGroupRequest) (events.ALBTargetGroupResponse, error) {
-		return a.serveALB(ctx, &e, h, rules, false)
+		return a.serveALB(ctx, &e, h, rules, oneRoute)
 	}
 }
 
-func (a *Auth) serveALB(ctx context.Context, e *events.ALBTargetGroupRequest, h Handler, rules []core.Rule, protect bool) (events.ALBTargetGroupResponse, error) {
+func (a *Auth) serveALB(ctx context.Context, e *events.ALBTargetGroupRequest, h Handler, rules []core.Rule, scope guardScope) (events.ALBTargetGroupResponse, error) {
 	x := albExchange(e)
-	ctx, stop, refusal := a.guard(ctx, x, rules, protect)
+	ctx, stop, refusal := a.guard(ctx, x, rules, scope)
 	if refusal != nil && a.onError != nil {
 		return a.onError(ctx, *e, refusal)
 	}

@@ -52,7 +52,7 @@ func nativeHTTPAPI(t *testing.T, app conformance.HostedUIApp) lambdaauth.HTTPAPI
 		h := http.Header{"Content-Type": {"text/plain; charset=utf-8"}}
 		req, err := auth.GetAuthUserHTTPAPI(ctx, &e) // the stored user, as a handler would ask
 		if err != nil {
-			return lambdaauth.HTTPAPIResponse(http.StatusInternalServerError, h, "no stored user"), nil
+			return events.APIGatewayV2HTTPResponse{}, err
 		}
 		switch e.RawPath {
 		case "/Prod/", "/":

@@ -85,14 +85,23 @@ func (a *Auth) Close() error { return a.kit.Close() }
 // user put in ctx with core.ContextWithUser).
 func User(ctx context.Context) *core.User { return adapterkit.VerifiedUser(ctx) }
 
-// guard is the one decision for every event shape. With protect (the
-// Protect handlers) a hosted-UI route is answered here and bypass paths
-// pass; then the user is authenticated (or a stored one authorised with
-// rules). It returns the context for the handler, or the response that
-// ends the request (and the refusal, when it is one).
-func (a *Auth) guard(ctx context.Context, x *exchange, rules []core.Rule, protect bool) (context.Context, *response, error) {
+// guardScope is what a guard covers: the whole app (the Protect handlers)
+// or one route (the RequireAuth handlers).
+type guardScope int
+
+const (
+	wholeApp guardScope = iota
+	oneRoute
+)
+
+// guard is the one decision for every event shape. For the whole app a
+// hosted-UI route is answered here and bypass paths pass; then the user is
+// authenticated (or a stored one authorised with rules). It returns the
+// context for the handler, or the response that ends the request (and the
+// refusal, when it is one).
+func (a *Auth) guard(ctx context.Context, x *exchange, rules []core.Rule, scope guardScope) (context.Context, *response, error) {
 	ctx = core.ContextWithAuthorizerClaims(ctx, x.claims)
-	if protect {
+	if scope == wholeApp {
 		if a.ui != nil {
 			if r, ok := a.ui.Serve(ctx, x); ok {
 				return ctx, uiResponse(r), nil

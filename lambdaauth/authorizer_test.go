@@ -112,18 +112,22 @@ func TestAPIGatewayAuthorizerClaims(t *testing.T) {
 	pool, client, issuer := probe.UserPoolID(), probe.ClientID(), probe.IssuerURL()
 	exp := time.Now().Add(time.Hour)
 	access := func(mod func(core.AuthorizerClaims)) core.AuthorizerClaims {
-		c := core.AuthorizerClaims{"sub": "11111111-2222-3333-4444-555555555555", "iss": issuer, "token_use": "access",
+		c := core.AuthorizerClaims{
+			"sub": "11111111-2222-3333-4444-555555555555", "iss": issuer, "token_use": "access",
 			"client_id": client, "username": "alice", "scope": "openid email", "cognito:groups": "[admins staff]",
-			"exp": jsonNumber(exp.Unix()), "iat": "1"}
+			"exp": jsonNumber(exp.Unix()), "iat": "1",
+		}
 		if mod != nil {
 			mod(c)
 		}
 		return c
 	}
 	id := func(mod func(core.AuthorizerClaims)) core.AuthorizerClaims {
-		c := core.AuthorizerClaims{"sub": "11111111-2222-3333-4444-555555555555", "iss": issuer, "token_use": "id",
+		c := core.AuthorizerClaims{
+			"sub": "11111111-2222-3333-4444-555555555555", "iss": issuer, "token_use": "id",
 			"aud": client, "cognito:username": "alice", "email": "alice@example.com", "email_verified": "true",
-			"cognito:groups": "staff,admins", "exp": exp.UTC().Format("Mon Jan 02 15:04:05 MST 2006")}
+			"cognito:groups": "staff,admins", "exp": exp.UTC().Format("Mon Jan 02 15:04:05 MST 2006"),
+		}
 		if mod != nil {
 			mod(c)
 		}

@@ -63,8 +63,10 @@ func ExampleAuth_ProtectREST() {
 	})
 
 	token := iss.Mint(cognitotest.User{Username: "ada"}).AccessToken
-	resp, _ := handler(context.Background(), events.APIGatewayProxyRequest{HTTPMethod: "GET", Path: "/",
-		MultiValueHeaders: map[string][]string{"Authorization": {"Bearer " + token}}})
+	resp, _ := handler(context.Background(), events.APIGatewayProxyRequest{
+		HTTPMethod: "GET", Path: "/",
+		MultiValueHeaders: map[string][]string{"Authorization": {"Bearer " + token}},
+	})
 	fmt.Println(resp.StatusCode, resp.Body)
 	resp, _ = handler(context.Background(), events.APIGatewayProxyRequest{HTTPMethod: "GET", Path: "/"})
 	fmt.Println(resp.StatusCode)

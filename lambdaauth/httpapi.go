@@ -20,7 +20,7 @@ type HTTPAPIHandler func(ctx context.Context, e events.APIGatewayV2HTTPRequest) 
 // authenticated and authorised first, with the user put in the context.
 func (a *Auth) ProtectHTTPAPI(h HTTPAPIHandler) HTTPAPIHandler {
 	return func(ctx context.Context, e events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
-		return a.serveHTTPAPI(ctx, &e, h, nil, true)
+		return a.serveHTTPAPI(ctx, &e, h, nil, wholeApp)
 	}
 }
 
@@ -28,7 +28,7 @@ func (a *Auth) ProtectHTTPAPI(h HTTPAPIHandler) HTTPAPIHandler {
 // plus rules, reusing the user ProtectHTTPAPI stored when there is one.
 func (a *Auth) RequireAuthHTTPAPI(h HTTPAPIHandler, rules ...core.Rule) HTTPAPIHandler {
 	return func(ctx context.Context, e events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
-		return a.serveHTTPAPI(ctx, &e, h, rules, false)
+		return a.serveHTTPAPI(ctx, &e, h, rules, oneRoute)
 	}
 }
 
@@ -38,9 +38,9 @@ func (a *Auth) GetAuthUserHTTPAPI(ctx context.Context, e *events.APIGatewayV2HTT
 	return a.user(ctx, httpAPIExchange(e))
 }
 
-func (a *Auth) serveHTTPAPI(ctx context.Context, e *events.APIGatewayV2HTTPRequest, h HTTPAPIHandler, rules []core.Rule, protect bool) (events.APIGatewayV2HTTPResponse, error) {
+func (a *Auth) serveHTTPAPI(ctx context.Context, e *events.APIGatewayV2HTTPRequest, h HTTPAPIHandler, rules []core.Rule, scope guardScope) (events.APIGatewayV2HTTPResponse, error) {
 	x := httpAPIExchange(e)
-	ctx, stop, _ := a.guard(ctx, x, rules, protect)
+	ctx, stop, _ := a.guard(ctx, x, rules, scope)
 	if stop != nil {
 		return httpAPIResponse(stop, x.setCookies), nil
 	}
@@ -80,8 +80,10 @@ func httpAPIExchange(e *events.APIGatewayV2HTTPRequest) *exchange {
 // httpAPIResponse shapes r as an HTTP API response.
 func httpAPIResponse(r *response, cookies []string) events.APIGatewayV2HTTPResponse {
 	body, b64 := encodeBody(r.header, r.body)
-	out := events.APIGatewayV2HTTPResponse{StatusCode: r.status, Body: body, IsBase64Encoded: b64,
-		Headers: make(map[string]string, len(r.header))}
+	out := events.APIGatewayV2HTTPResponse{
+		StatusCode: r.status, Body: body, IsBase64Encoded: b64,
+		Headers: make(map[string]string, len(r.header)),
+	}
 	for k, v := range r.header {
 		if http.CanonicalHeaderKey(k) == "Set-Cookie" {
 			out.Cookies = append(out.Cookies, v...)

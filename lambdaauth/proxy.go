@@ -22,11 +22,7 @@ import (
 func ProxyREST(h http.Handler) RESTHandler {
 	return func(ctx context.Context, e events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
 		x := restExchange(&e)
-		r, err := proxyRequest(ctx, x, e.Headers["Host"], e.RequestContext.Identity.SourceIP)
-		if err != nil {
-			return restResponse(badRequest(), nil), nil
-		}
-		return restResponse(serveHTTP(h, r), nil), nil
+		return restResponse(serveHTTP(ctx, h, x, x.header.Get("Host"), e.RequestContext.Identity.SourceIP), nil), nil
 	}
 }
 
@@ -37,11 +33,7 @@ func ProxyREST(h http.Handler) RESTHandler {
 func ProxyHTTPAPI(h http.Handler) HTTPAPIHandler {
 	return func(ctx context.Context, e events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
 		x := httpAPIExchange(&e)
-		r, err := proxyRequest(ctx, x, e.RequestContext.DomainName, e.RequestContext.HTTP.SourceIP)
-		if err != nil {
-			return httpAPIResponse(badRequest(), nil), nil
-		}
-		return httpAPIResponse(serveHTTP(h, r), nil), nil
+		return httpAPIResponse(serveHTTP(ctx, h, x, e.RequestContext.DomainName, e.RequestContext.HTTP.SourceIP), nil), nil
 	}
 }
 
@@ -49,11 +41,7 @@ func ProxyHTTPAPI(h http.Handler) HTTPAPIHandler {
 func ProxyALB(h http.Handler) Handler {
 	return func(ctx context.Context, e events.ALBTargetGroupRequest) (events.ALBTargetGroupResponse, error) {
 		x := albExchange(&e)
-		r, err := proxyRequest(ctx, x, x.header.Get("Host"), "")
-		if err != nil {
-			return albResponse(&e, badRequest(), nil), nil
-		}
-		return albResponse(&e, serveHTTP(h, r), nil), nil
+		return albResponse(&e, serveHTTP(ctx, h, x, x.header.Get("Host"), ""), nil), nil
 	}
 }
 
@@ -115,8 +103,13 @@ func proxyRequest(ctx context.Context, x *exchange, host, sourceIP string) (*htt
 	return r, nil
 }
 
-// serveHTTP runs h on r and captures its response.
-func serveHTTP(h http.Handler, r *http.Request) *response {
+// serveHTTP runs h on the request x describes and captures its response
+// (400 when x cannot be a request).
+func serveHTTP(ctx context.Context, h http.Handler, x *exchange, host, sourceIP string) *response {
+	r, err := proxyRequest(ctx, x, host, sourceIP)
+	if err != nil {
+		return &response{status: http.StatusBadRequest, header: http.Header{"Content-Type": {"text/plain; charset=utf-8"}}, body: []byte("bad request\n")}
+	}
 	w := &responseWriter{header: http.Header{}}
 	h.ServeHTTP(w, r)
 	if w.status == 0 {
@@ -126,10 +119,6 @@ func serveHTTP(h http.Handler, r *http.Request) *response {
 		w.header.Set("Content-Type", http.DetectContentType(w.body.Bytes()))
 	}
 	return &response{status: w.status, header: w.header, body: w.body.Bytes()}
-}
-
-func badRequest() *response {
-	return &response{status: http.StatusBadRequest, header: http.Header{"Content-Type": {"text/plain; charset=utf-8"}}, body: []byte("bad request\n")}
 }
 
 // responseWriter collects a response in memory (Lambda answers with one

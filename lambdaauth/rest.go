@@ -20,7 +20,7 @@ type RESTHandler func(ctx context.Context, e events.APIGatewayProxyRequest) (eve
 // authenticated and authorised first, with the user put in the context.
 func (a *Auth) ProtectREST(h RESTHandler) RESTHandler {
 	return func(ctx context.Context, e events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
-		return a.serveREST(ctx, &e, h, nil, true)
+		return a.serveREST(ctx, &e, h, nil, wholeApp)
 	}
 }
 
@@ -28,7 +28,7 @@ func (a *Auth) ProtectREST(h RESTHandler) RESTHandler {
 // plus rules, reusing the user ProtectREST stored when there is one.
 func (a *Auth) RequireAuthREST(h RESTHandler, rules ...core.Rule) RESTHandler {
 	return func(ctx context.Context, e events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
-		return a.serveREST(ctx, &e, h, rules, false)
+		return a.serveREST(ctx, &e, h, rules, oneRoute)
 	}
 }
 
@@ -38,9 +38,9 @@ func (a *Auth) GetAuthUserREST(ctx context.Context, e *events.APIGatewayProxyReq
 	return a.user(ctx, restExchange(e))
 }
 
-func (a *Auth) serveREST(ctx context.Context, e *events.APIGatewayProxyRequest, h RESTHandler, rules []core.Rule, protect bool) (events.APIGatewayProxyResponse, error) {
+func (a *Auth) serveREST(ctx context.Context, e *events.APIGatewayProxyRequest, h RESTHandler, rules []core.Rule, scope guardScope) (events.APIGatewayProxyResponse, error) {
 	x := restExchange(e)
-	ctx, stop, _ := a.guard(ctx, x, rules, protect)
+	ctx, stop, _ := a.guard(ctx, x, rules, scope)
 	if stop != nil {
 		return restResponse(stop, x.setCookies), nil
 	}
@@ -97,8 +97,10 @@ func restClaims(authorizer map[string]any) core.AuthorizerClaims {
 // restResponse shapes r as a REST API proxy response.
 func restResponse(r *response, cookies []string) events.APIGatewayProxyResponse {
 	body, b64 := encodeBody(r.header, r.body)
-	out := events.APIGatewayProxyResponse{StatusCode: r.status, Body: body, IsBase64Encoded: b64,
-		MultiValueHeaders: make(map[string][]string, len(r.header))}
+	out := events.APIGatewayProxyResponse{
+		StatusCode: r.status, Body: body, IsBase64Encoded: b64,
+		MultiValueHeaders: make(map[string][]string, len(r.header)),
+	}
 	for k, v := range r.header {
 		out.MultiValueHeaders[k] = append([]string(nil), v...)
 	}

@@ -229,11 +229,18 @@ func writeMessage(w http.ResponseWriter, status int, msg string) {
 	_ = json.NewEncoder(w).Encode(map[string]string{"message": msg})
 }
 
-func decodeBody(body string, b64 bool) ([]byte, bool) {
-	if !b64 {
-		return []byte(body), true
+// payloadBody is a response body as a function returns it.
+type payloadBody struct {
+	text   string
+	base64 bool // text is base64-encoded bytes
+}
+
+// bytes decodes the body; ok is false for bad base64.
+func (p payloadBody) bytes() ([]byte, bool) {
+	if !p.base64 {
+		return []byte(p.text), true
 	}
-	b, err := base64.StdEncoding.DecodeString(body)
+	b, err := base64.StdEncoding.DecodeString(p.text)
 	return b, err == nil
 }
 
@@ -246,7 +253,7 @@ func writeREST(w http.ResponseWriter, out []byte) {
 		writeMessage(w, http.StatusBadGateway, "Internal server error")
 		return
 	}
-	body, ok := decodeBody(resp.Body, resp.IsBase64Encoded)
+	body, ok := payloadBody{resp.Body, resp.IsBase64Encoded}.bytes()
 	if !ok {
 		writeMessage(w, http.StatusBadGateway, "Internal server error")
 		return
@@ -279,7 +286,7 @@ func writeHTTPAPI(w http.ResponseWriter, out []byte) {
 		writeMessage(w, http.StatusInternalServerError, "Internal Server Error")
 		return
 	}
-	body, ok := decodeBody(resp.Body, resp.IsBase64Encoded)
+	body, ok := payloadBody{resp.Body, resp.IsBase64Encoded}.bytes()
 	if !ok {
 		writeMessage(w, http.StatusInternalServerError, "Internal Server Error")
 		return

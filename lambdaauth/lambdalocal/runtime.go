@@ -45,7 +45,7 @@ type result struct {
 
 // NewRuntime starts a Runtime API on addr (such as "127.0.0.1:0").
 func NewRuntime(addr string) (*Runtime, error) {
-	ln, err := net.Listen("tcp", addr)
+	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("lambdalocal: listening for the Runtime API: %w", err)
 	}

@@ -79,11 +79,10 @@ func run(args []string, stderr io.Writer) error {
 	exited := make(chan error, 1)
 	go func() { exited <- fn.Wait() }()
 
-	ln, err := net.Listen("tcp", *listen)
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", *listen)
 	if err != nil {
 		stop()
-		<-exited
-		return err
+		return errors.Join(err, <-exited)
 	}
 	gw := &lambdalocal.Gateway{Payload: *payload, Stage: *stage, Invoke: rt.Invoke}
 	srv := &http.Server{Handler: gw, ReadHeaderTimeout: 10 * time.Second}
@@ -94,11 +93,13 @@ func run(args []string, stderr io.Writer) error {
 	case <-ctx.Done():
 	case err := <-exited:
 		_ = srv.Close()
-		return fmt.Errorf("the function exited: %v", err)
+		return fmt.Errorf("the function exited: %w", err)
 	}
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_ = srv.Shutdown(shutdown)
-	<-exited
+	if err := <-exited; err != nil {
+		log.Printf("apigateway-local: the function stopped: %v", err)
+	}
 	return nil
 }
