@@ -18,13 +18,17 @@ import (
 // Gateway's own responses; a good answer passes through with every cookie.
 func TestGatewayAnswersLikeAPIGateway(t *testing.T) {
 	ok := func(_ context.Context, e events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
-		return events.APIGatewayProxyResponse{StatusCode: 201, Body: e.Path,
-			MultiValueHeaders: map[string][]string{"Set-Cookie": {"a=1", "b=2"}}}, nil
+		return events.APIGatewayProxyResponse{
+			StatusCode: 201, Body: e.Path,
+			MultiValueHeaders: map[string][]string{"Set-Cookie": {"a=1", "b=2"}},
+		}, nil
 	}
 	failing := func(context.Context, events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
 		return events.APIGatewayProxyResponse{}, errors.New("boom")
 	}
-	malformed := func(context.Context, events.APIGatewayProxyRequest) (string, error) { return "not a proxy response", nil }
+	malformed := func(context.Context, events.APIGatewayProxyRequest) (string, error) {
+		return "not a proxy response", nil
+	}
 	for _, tc := range []struct {
 		name    string
 		gw      *lambdalocal.Gateway
@@ -36,8 +40,10 @@ func TestGatewayAnswersLikeAPIGateway(t *testing.T) {
 		{"in the stage", &lambdalocal.Gateway{Payload: lambdalocal.PayloadREST, Stage: "Prod", Invoke: lambdalocal.Handler(ok)}, "/Prod/x", 201, "/x", 2},
 		{"stage root", &lambdalocal.Gateway{Payload: lambdalocal.PayloadREST, Stage: "Prod", Invoke: lambdalocal.Handler(ok)}, "/Prod", 201, "/", 2},
 		{"outside the stage", &lambdalocal.Gateway{Payload: lambdalocal.PayloadREST, Stage: "Prod", Invoke: lambdalocal.Handler(ok)}, "/Production/x", 403, `{"message":"Forbidden"}` + "\n", 0},
-		{"authorizer refuses", &lambdalocal.Gateway{Payload: lambdalocal.PayloadREST, Stage: "Prod", Invoke: lambdalocal.Handler(ok),
-			Authorizer: func(*http.Request) (map[string]string, bool) { return nil, false }}, "/Prod/x", 401, `{"message":"Unauthorized"}` + "\n", 0},
+		{"authorizer refuses", &lambdalocal.Gateway{
+			Payload: lambdalocal.PayloadREST, Stage: "Prod", Invoke: lambdalocal.Handler(ok),
+			Authorizer: func(*http.Request) (map[string]string, bool) { return nil, false },
+		}, "/Prod/x", 401, `{"message":"Unauthorized"}` + "\n", 0},
 		{"function error", &lambdalocal.Gateway{Payload: lambdalocal.PayloadREST, Stage: "Prod", Invoke: lambdalocal.Handler(failing)}, "/Prod/x", 502, `{"message":"Internal server error"}` + "\n", 0},
 		{"malformed answer", &lambdalocal.Gateway{Payload: lambdalocal.PayloadREST, Stage: "Prod", Invoke: lambdalocal.Handler(malformed)}, "/Prod/x", 502, `{"message":"Internal server error"}` + "\n", 0},
 	} {
