@@ -47,8 +47,8 @@ func WithBypass(paths ...string) Option {
 func WithErrorHandler(h ErrorHandler) Option { return func(o *options) { o.onError = h } }
 
 // WithHostedUI runs the hosted-UI login: the Protect handlers answer its
-// login, callback and logout routes (with or without the API Gateway stage
-// in the path), its session is a credential source, and browsers without
+// login, callback and logout routes (at the paths the app sees, without the
+// API Gateway stage), its session is a credential source, and browsers without
 // one are sent to log in. When Auth builds its BaseAuth it shares ui's
 // Verifier; with WithBaseAuth, build that BaseAuth with
 // core.WithVerifier(ui.Verifier()) and core.WithSources(ui).

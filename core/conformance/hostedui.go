@@ -124,6 +124,17 @@ func RunHostedUIAt(t *testing.T, driver HostedUIDriver, prefix string) {
 		l, _ := b.Parse(loc)
 		return l.String()
 	}
+	if prefix != "" {
+		// The hosted-UI routes are let through only at the paths the app
+		// sees. Asking for the prefix twice reaches the app with it once
+		// ("/Prod/login/cognito"): no route of the login, so refused like
+		// any other path, never let through to a catch-all route.
+		for _, p := range []string{hostedui.DefaultLoginPath, hostedui.DefaultCallbackPath, hostedui.DefaultLogoutPath} {
+			if resp, body := do(http.MethodGet, env.URL+prefix+p, nil, map[string]string{"Accept": "application/json"}); resp.StatusCode != http.StatusUnauthorized {
+				t.Fatalf("%s%s%s without a session: %d %q; want 401", env.URL, prefix, p, resp.StatusCode, body)
+			}
+		}
+	}
 	resp, _ := do(http.MethodGet, env.URL+"/reports?month=11", nil, nil)
 	if resp.StatusCode != http.StatusFound || !strings.HasPrefix(resp.Header.Get("Location"), prefix+hostedui.DefaultLoginPath+"?") {
 		t.Fatalf("protected page without a session: %d %q", resp.StatusCode, resp.Header.Get("Location"))

@@ -79,11 +79,14 @@ func (h *HostedUI) LoginURL(returnPath string) string {
 	return h.cfg.prefix + h.cfg.loginPath + "?rd=" + url.QueryEscape(core.SafeReturnPath(returnPath))
 }
 
-// OwnsPath implements core.PathOwner: the login, callback and logout routes
-// (with or without the mount prefix).
+// OwnsPath implements core.PathOwner: the login, callback and logout routes,
+// exactly as the app sees them — without the mount prefix, which a proxy
+// (http.StripPrefix, API Gateway's stage) removes before the app. A path
+// that still starts with the prefix ("/Prod/login/cognito", reached by
+// asking for "/Prod/Prod/login/cognito") is not one of them: letting it
+// through would open whatever route serves it.
 func (h *HostedUI) OwnsPath(path string) bool {
-	p := strings.TrimPrefix(path, h.cfg.prefix)
-	return p == h.cfg.loginPath || p == h.cfg.callbackPath || p == h.cfg.logoutPath
+	return path == h.cfg.loginPath || path == h.cfg.callbackPath || path == h.cfg.logoutPath
 }
 
 // Exchange is one request as the hosted-UI routes need it. Adapters

@@ -3,7 +3,6 @@ package hostedui
 import (
 	"context"
 	"net/http"
-	"strings"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
 )
@@ -21,11 +20,12 @@ func (h *HostedUI) Handler() http.Handler {
 	})
 }
 
-// Serve answers x when its path (with or without the mount prefix) is the
-// login, callback or logout route; ok is false for any other path. For
-// adapters without a router of their own, such as lambdaauth.
+// Serve answers x when its path is the login, callback or logout route (as
+// the app sees it, without the mount prefix: see OwnsPath); ok is false for
+// any other path. For adapters without a router of their own, such as
+// lambdaauth.
 func (h *HostedUI) Serve(ctx context.Context, x Exchange) (resp Response, ok bool) {
-	switch strings.TrimPrefix(x.Path(), h.cfg.prefix) {
+	switch x.Path() {
 	case h.cfg.loginPath:
 		return h.Login(ctx, x), true
 	case h.cfg.callbackPath:

@@ -1,0 +1,42 @@
+// Command app: a chi app on AWS Lambda behind API Gateway, protected by
+// nethttpauth with the Cognito hosted-UI login; COGNITO_AUTH_APP_URL is the
+// stage URL (https://ID.execute-api.REGION.amazonaws.com/Prod).
+package main
+
+import (
+	"io"
+	"log"
+	"net/http"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/go-chi/chi/v5"
+
+	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/core/hostedui"
+	"github.com/cognitoauth/cognito-auth-go/lambdaauth"
+	"github.com/cognitoauth/cognito-auth-go/nethttpauth"
+)
+
+func main() {
+	v, err := core.NewVerifier()
+	if err != nil {
+		log.Fatal(err)
+	}
+	ui, err := hostedui.New(v)
+	if err != nil {
+		log.Fatal(err)
+	}
+	auth, err := nethttpauth.New(nethttpauth.WithCoreOptions(core.WithVerifier(v), core.WithSources(ui)))
+	if err != nil {
+		log.Fatal(err)
+	}
+	r := chi.NewRouter()
+	r.Use(auth.ProtectApp)
+	login, callback, logout := ui.Paths()
+	for _, p := range []string{login, callback, logout} {
+		r.Handle(p, ui.Handler())
+	}
+	r.Get("/", func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, "hello "+nethttpauth.User(r).Email) })
+
+	lambda.Start(lambdaauth.Proxy(r))
+}

@@ -1,0 +1,39 @@
+// Command app: a net/http app on AWS Lambda behind API Gateway, protected
+// by nethttpauth with the Cognito hosted-UI login; COGNITO_AUTH_APP_URL is
+// the stage URL (https://ID.execute-api.REGION.amazonaws.com/Prod).
+package main
+
+import (
+	"io"
+	"log"
+	"net/http"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/core/hostedui"
+	"github.com/cognitoauth/cognito-auth-go/lambdaauth"
+	"github.com/cognitoauth/cognito-auth-go/nethttpauth"
+)
+
+func main() {
+	v, err := core.NewVerifier()
+	if err != nil {
+		log.Fatal(err)
+	}
+	ui, err := hostedui.New(v)
+	if err != nil {
+		log.Fatal(err)
+	}
+	auth, err := nethttpauth.New(nethttpauth.WithCoreOptions(core.WithVerifier(v), core.WithSources(ui)))
+	if err != nil {
+		log.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	ui.Mount(mux)
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, "hello "+nethttpauth.User(r).Email)
+	})
+
+	lambda.Start(lambdaauth.Proxy(auth.ProtectApp(mux)))
+}
