@@ -50,6 +50,9 @@ func (a *Auth) serveALB(ctx context.Context, e *events.ALBTargetGroupRequest, h 
 
 // GetAuthUser returns the user Protect stored in ctx, or authenticates the
 // event now (app policy applied). Errors match core's sentinels.
+// Called in a handler wrapped by Protect or RequireAuth, the cookies a
+// session refresh sets are added to that handler's response; outside one
+// they cannot be sent, so call it there.
 func (a *Auth) GetAuthUser(ctx context.Context, e events.ALBTargetGroupRequest) (*core.User, error) {
 	return a.user(ctx, albExchange(&e))
 }

@@ -54,10 +54,10 @@ func nativeHTTPAPI(t *testing.T, app conformance.HostedUIApp) lambdaauth.HTTPAPI
 		if err != nil {
 			return events.APIGatewayV2HTTPResponse{}, err
 		}
-		switch e.RawPath {
-		case "/Prod/", "/":
+		switch lambdaauth.HTTPAPIPath(&e) { // without the stage
+		case "/":
 			return lambdaauth.HTTPAPIResponse(http.StatusOK, h, "hello "+req.Email), nil
-		case "/Prod/reports", "/reports":
+		case "/reports":
 			return lambdaauth.HTTPAPIResponse(http.StatusOK, h, "reports for "+req.Email), nil
 		}
 		return lambdaauth.HTTPAPIResponse(http.StatusNotFound, h, "not found"), nil

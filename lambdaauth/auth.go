@@ -100,7 +100,7 @@ const (
 // context for the handler, or the response that ends the request (and the
 // refusal, when it is one).
 func (a *Auth) guard(ctx context.Context, x *exchange, rules []core.Rule, scope guardScope) (context.Context, *response, error) {
-	ctx = core.ContextWithAuthorizerClaims(ctx, x.claims)
+	ctx = context.WithValue(core.ContextWithAuthorizerClaims(ctx, x.claims), exchangeKey{}, x)
 	if scope == wholeApp {
 		if a.ui != nil {
 			if r, ok := a.ui.Serve(ctx, x); ok {
@@ -121,8 +121,17 @@ func (a *Auth) guard(ctx context.Context, x *exchange, rules []core.Rule, scope 
 	return ctx, nil, nil
 }
 
-// user is GetAuthUser for any shape.
+// exchangeKey is the context key of the exchange a Protect or RequireAuth
+// handler is serving.
+type exchangeKey struct{}
+
+// user is GetAuthUser for any shape. Inside a Protect or RequireAuth
+// handler it authenticates the exchange being served, so cookies a session
+// refresh sets reach that handler's response (on bypass paths too).
 func (a *Auth) user(ctx context.Context, x *exchange) (*core.User, error) {
+	if served, ok := ctx.Value(exchangeKey{}).(*exchange); ok {
+		x = served
+	}
 	u, _, err := a.kit.Check(core.ContextWithAuthorizerClaims(ctx, x.claims), x, nil)
 	return u, err
 }

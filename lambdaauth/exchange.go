@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
 	"github.com/cognitoauth/cognito-auth-go/core/hostedui"
@@ -21,6 +22,7 @@ const maxFormBytes = 64 << 10
 // lines) and body, and the cookies a source or route sets on the response.
 type exchange struct {
 	method, path, rawQuery string
+	escapedPath            string // the path as sent, when the event has it (HTTP API rawPath)
 	header                 http.Header
 	body                   string
 	base64Body             bool
@@ -36,16 +38,18 @@ var (
 // HeaderValues returns every value of the header, matched case-insensitively.
 func (x *exchange) HeaderValues(name string) []string { return x.header.Values(name) }
 
-// Cookie returns the named cookie from the request's Cookie lines.
+// Cookie returns the named cookie from the request's Cookie lines. Each
+// pair is parsed on its own, as net/http does: a malformed cookie of some
+// other app on the domain does not hide the others.
 func (x *exchange) Cookie(name string) (string, bool) {
 	for _, line := range x.header.Values("Cookie") {
-		cookies, err := http.ParseCookie(line)
-		if err != nil {
-			continue
-		}
-		for _, c := range cookies {
-			if c.Name == name {
-				return c.Value, true
+		for pair := range strings.SplitSeq(line, ";") {
+			cookies, err := http.ParseCookie(strings.TrimSpace(pair))
+			if err != nil || len(cookies) != 1 {
+				continue
+			}
+			if cookies[0].Name == name {
+				return cookies[0].Value, true
 			}
 		}
 	}
@@ -187,9 +191,12 @@ func textual(contentType string) bool {
 	return false
 }
 
-// encodeBody returns the body as the event response carries it.
+// encodeBody returns the body as the event response carries it: as is
+// when it is UTF-8 text, else base64 (binary types, compressed bodies, text
+// in another charset: a JSON string would mangle their bytes).
 func encodeBody(h http.Header, body []byte) (string, bool) {
-	if textual(h.Get("Content-Type")) {
+	enc := strings.TrimSpace(h.Get("Content-Encoding"))
+	if textual(h.Get("Content-Type")) && (enc == "" || strings.EqualFold(enc, "identity")) && utf8.Valid(body) {
 		return string(body), false
 	}
 	return base64.StdEncoding.EncodeToString(body), true

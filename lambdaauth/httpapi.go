@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -34,6 +35,9 @@ func (a *Auth) RequireAuthHTTPAPI(h HTTPAPIHandler, rules ...core.Rule) HTTPAPIH
 
 // GetAuthUserHTTPAPI returns the user ProtectHTTPAPI stored in ctx, or
 // authenticates the event now (app policy applied).
+// Called in a handler wrapped by Protect or RequireAuth, the cookies a
+// session refresh sets are added to that handler's response; outside one
+// they cannot be sent, so call it there.
 func (a *Auth) GetAuthUserHTTPAPI(ctx context.Context, e *events.APIGatewayV2HTTPRequest) (*core.User, error) {
 	return a.user(ctx, httpAPIExchange(e))
 }
@@ -66,15 +70,28 @@ func httpAPIExchange(e *events.APIGatewayV2HTTPRequest) *exchange {
 	if a := e.RequestContext.Authorizer; a != nil && a.JWT != nil && len(a.JWT.Claims) > 0 {
 		claims = core.AuthorizerClaims(maps.Clone(a.JWT.Claims))
 	}
-	method := e.RequestContext.HTTP.Method
-	path := e.RawPath
-	if path == "" {
-		path = e.RequestContext.HTTP.Path
+	path, escaped := HTTPAPIPath(e), ""
+	if e.RawPath != "" {
+		escaped = stripStage(e.RawPath, e.RequestContext.Stage)
 	}
 	return &exchange{
-		method: method, path: stripStage(path, e.RequestContext.Stage), rawQuery: e.RawQueryString,
+		method: e.RequestContext.HTTP.Method, path: path, escapedPath: escaped, rawQuery: e.RawQueryString,
 		header: h, body: e.Body, base64Body: e.IsBase64Encoded, claims: claims,
 	}
+}
+
+// HTTPAPIPath is an HTTP API event's path as the app sees it — decoded and
+// without a named stage ("/Prod/a%20b" on stage Prod is "/a b") — the same
+// path a REST API event carries. Route a ProtectHTTPAPI handler on it.
+func HTTPAPIPath(e *events.APIGatewayV2HTTPRequest) string {
+	p := e.RawPath
+	if p == "" {
+		return stripStage(e.RequestContext.HTTP.Path, e.RequestContext.Stage)
+	}
+	if d, err := url.PathUnescape(p); err == nil {
+		p = d
+	}
+	return stripStage(p, e.RequestContext.Stage)
 }
 
 // httpAPIResponse shapes r as an HTTP API response.

@@ -86,6 +86,11 @@ func Proxy(h http.Handler) func(ctx context.Context, event json.RawMessage) (any
 // proxyRequest builds the *http.Request an http.Handler serves.
 func proxyRequest(ctx context.Context, x *exchange, host, sourceIP string) (*http.Request, error) {
 	u := &url.URL{Path: x.path, RawQuery: x.rawQuery}
+	if x.escapedPath != "" && u.EscapedPath() != x.escapedPath {
+		if p, err := url.PathUnescape(x.escapedPath); err == nil && p == x.path {
+			u.RawPath = x.escapedPath // keep "%2F" and friends as sent
+		}
+	}
 	if host == "" {
 		host = "localhost"
 	}

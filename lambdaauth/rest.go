@@ -34,6 +34,9 @@ func (a *Auth) RequireAuthREST(h RESTHandler, rules ...core.Rule) RESTHandler {
 
 // GetAuthUserREST returns the user ProtectREST stored in ctx, or
 // authenticates the event now (app policy applied).
+// Called in a handler wrapped by Protect or RequireAuth, the cookies a
+// session refresh sets are added to that handler's response; outside one
+// they cannot be sent, so call it there.
 func (a *Auth) GetAuthUserREST(ctx context.Context, e *events.APIGatewayProxyRequest) (*core.User, error) {
 	return a.user(ctx, restExchange(e))
 }
@@ -116,6 +119,20 @@ func withRESTCookies(out events.APIGatewayProxyResponse, cookies []string) event
 	if out.MultiValueHeaders == nil {
 		out.MultiValueHeaders = map[string][]string{}
 	}
-	out.MultiValueHeaders["Set-Cookie"] = append(out.MultiValueHeaders["Set-Cookie"], cookies...)
+	// API Gateway drops a single-value header that multiValueHeaders also
+	// names: move the handler's own Set-Cookie values there first.
+	key := "Set-Cookie"
+	for k := range out.MultiValueHeaders {
+		if strings.EqualFold(k, key) {
+			key = k
+		}
+	}
+	for k, v := range out.Headers {
+		if strings.EqualFold(k, "Set-Cookie") {
+			out.MultiValueHeaders[key] = append(out.MultiValueHeaders[key], v)
+			delete(out.Headers, k)
+		}
+	}
+	out.MultiValueHeaders[key] = append(out.MultiValueHeaders[key], cookies...)
 	return out
 }

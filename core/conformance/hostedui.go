@@ -94,46 +94,14 @@ func RunHostedUIAt(t *testing.T, driver HostedUIDriver, prefix string) {
 	}
 	env := StartHostedUIAt(t, driver, 2*time.Second, prefix)
 	origin := strings.TrimSuffix(env.URL, prefix)
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	t.Cleanup(c.CloseIdleConnections)
-	do := func(method, u string, form url.Values, hdr map[string]string) (reply, string) {
-		t.Helper()
-		var body io.Reader
-		if form != nil {
-			body = strings.NewReader(form.Encode())
-		}
-		req, _ := http.NewRequestWithContext(t.Context(), method, u, body)
-		req.Header.Set("Accept", "text/html")
-		if form != nil {
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		}
-		for k, v := range hdr {
-			req.Header.Set(k, v)
-		}
-		resp, err := c.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		_ = resp.Body.Close()
-		return reply{StatusCode: resp.StatusCode, Header: resp.Header}, string(b)
-	}
+	do := browserClient(t)
 	abs := func(loc string) string {
 		b, _ := url.Parse(env.URL)
 		l, _ := b.Parse(loc)
 		return l.String()
 	}
 	if prefix != "" {
-		// The hosted-UI routes are let through only at the paths the app
-		// sees. Asking for the prefix twice reaches the app with it once
-		// ("/Prod/login/cognito"): no route of the login, so refused like
-		// any other path, never let through to a catch-all route.
-		for _, p := range []string{hostedui.DefaultLoginPath, hostedui.DefaultCallbackPath, hostedui.DefaultLogoutPath} {
-			if resp, body := do(http.MethodGet, env.URL+prefix+p, nil, map[string]string{"Accept": "application/json"}); resp.StatusCode != http.StatusUnauthorized {
-				t.Fatalf("%s%s%s without a session: %d %q; want 401", env.URL, prefix, p, resp.StatusCode, body)
-			}
-		}
+		doubledPrefixRefused(t, env.URL, prefix, do)
 	}
 	resp, _ := do(http.MethodGet, env.URL+"/reports?month=11", nil, nil)
 	if resp.StatusCode != http.StatusFound || !strings.HasPrefix(resp.Header.Get("Location"), prefix+hostedui.DefaultLoginPath+"?") {
@@ -181,6 +149,50 @@ func RunHostedUIAt(t *testing.T, driver HostedUIDriver, prefix string) {
 	// API clients without a session get 401 JSON, not a redirect.
 	if resp, _ = do(http.MethodGet, env.URL+"/", nil, map[string]string{"Accept": "application/json"}); resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("API client without a session: %d", resp.StatusCode)
+	}
+}
+
+// browserClient returns a request function with a cookie jar that does not
+// follow redirects, as the walk needs: it sends Accept: text/html (unless
+// hdr overrides it), posts forms, and returns the status, headers and body.
+func browserClient(t *testing.T) func(method, u string, form url.Values, hdr map[string]string) (reply, string) {
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	t.Cleanup(c.CloseIdleConnections)
+	return func(method, u string, form url.Values, hdr map[string]string) (reply, string) {
+		t.Helper()
+		var body io.Reader
+		if form != nil {
+			body = strings.NewReader(form.Encode())
+		}
+		req, _ := http.NewRequestWithContext(t.Context(), method, u, body)
+		req.Header.Set("Accept", "text/html")
+		if form != nil {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		for k, v := range hdr {
+			req.Header.Set(k, v)
+		}
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		return reply{StatusCode: resp.StatusCode, Header: resp.Header}, string(b)
+	}
+}
+
+// doubledPrefixRefused checks that the hosted-UI routes are let through
+// only at the paths the app sees. Asking for the prefix twice reaches the
+// app with it once ("/Prod/login/cognito"): no route of the login, so
+// refused like any other path, never let through to a catch-all route.
+func doubledPrefixRefused(t *testing.T, base, prefix string, do func(method, u string, form url.Values, hdr map[string]string) (reply, string)) {
+	t.Helper()
+	for _, p := range []string{hostedui.DefaultLoginPath, hostedui.DefaultCallbackPath, hostedui.DefaultLogoutPath} {
+		if resp, body := do(http.MethodGet, base+prefix+p, nil, map[string]string{"Accept": "application/json"}); resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("%s%s%s without a session: %d %q; want 401", base, prefix, p, resp.StatusCode, body)
+		}
 	}
 }
 

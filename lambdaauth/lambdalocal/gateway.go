@@ -188,7 +188,7 @@ func (g *Gateway) httpAPIEvent(r *http.Request, body []byte, claims map[string]s
 		stage = "$default"
 	}
 	e := events.APIGatewayV2HTTPRequest{
-		Version: "2.0", RouteKey: "$default", RawPath: r.URL.Path, RawQueryString: r.URL.RawQuery,
+		Version: "2.0", RouteKey: "$default", RawPath: r.URL.EscapedPath(), RawQueryString: r.URL.RawQuery,
 		Headers: map[string]string{"host": r.Host}, QueryStringParameters: map[string]string{},
 		RequestContext: events.APIGatewayV2HTTPRequestContext{
 			RouteKey: "$default", AccountID: "123456789012", Stage: stage, RequestID: g.requestID(), APIID: "local",
