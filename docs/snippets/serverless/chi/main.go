@@ -36,7 +36,9 @@ func main() {
 	for _, p := range []string{login, callback, logout} {
 		r.Handle(p, ui.Handler())
 	}
-	r.Get("/", func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, "hello "+nethttpauth.User(r).Email) })
+	r.Get("/", func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, "hello "+nethttpauth.User(r).Email)
+	})
 
 	lambda.Start(lambdaauth.Proxy(r))
 }
