@@ -39,7 +39,10 @@ func (c *config) timeStep(what, check string, d jose.Date, e *Error) *Error {
 			check += " (JWS header)"
 		}
 		s := trace.Step{Token: tok, Check: check, Unix: d.Unix, HasTime: d.Err == nil}
-		if d.Err != nil {
+		switch {
+		case errors.Is(d.Err, jose.ErrDateMissing):
+			s.Value = "absent"
+		case d.Err != nil:
 			s.Value = d.Err.Error()
 		}
 		if e != nil {

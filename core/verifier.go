@@ -100,6 +100,9 @@ func (v *Verifier) ClientIDs() []string { return slices.Clone(v.cfg.clientIDs) }
 // UserPoolIDs returns the configured user pool ids.
 func (v *Verifier) UserPoolIDs() []string { return slices.Clone(v.cfg.userPoolIDs) }
 
+// ALBARNs returns the configured ALB ARNs accepted as signers.
+func (v *Verifier) ALBARNs() []string { return slices.Clone(v.cfg.albARNs) }
+
 // Region returns the configured AWS region.
 func (v *Verifier) Region() string { return v.cfg.region }
 
@@ -286,9 +289,9 @@ func (v *Verifier) verify(ctx context.Context, data, access, identity string, no
 		return nil, e
 	}
 	if acc.claims.Sub != identity {
-		return nil, v.cfg.fail(HeaderIdentity, "sub agreement", identity, invalid(CodeSubMismatch, "access token sub does not match "+HeaderIdentity))
+		return nil, v.cfg.fail(tokIdentity, "sub agreement", identity, invalid(CodeSubMismatch, "access token sub does not match "+HeaderIdentity))
 	}
-	v.cfg.pass(HeaderIdentity, "sub agreement", "equals the access token's sub")
+	v.cfg.pass(tokIdentity, "sub agreement", "equals the access token's sub")
 	if !known {
 		vd, e := v.finishALB(ctx, &alb, acc.claims.Sub, now)
 		if e != nil {
@@ -365,8 +368,9 @@ type verifiedAccess struct {
 
 // Token names in errors and explain steps.
 const (
-	tokData   = HeaderData
-	tokAccess = "access token"
+	tokData     = "x-amzn-oidc-data"
+	tokAccess   = "access token"
+	tokIdentity = "x-amzn-oidc-identity"
 )
 
 func invalid(code Code, detail string) *Error { return newError(ErrInvalidToken, code, detail) }
