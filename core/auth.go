@@ -179,7 +179,7 @@ func (a *BaseAuth) authorise(ctx context.Context, u *User, routeRules []Rule) er
 	d, err := a.decider.Decide(ctx, u)
 	if err != nil {
 		if a.cfg.tracer != nil {
-			a.cfg.fail("policy", "decision", "no decision", asError(err))
+			_ = a.cfg.fail("policy", "decision", "no decision", asError(err))
 		}
 		return err
 	}

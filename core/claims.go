@@ -137,7 +137,7 @@ func (v *Verifier) checkExp(d jose.Date, now time.Time, what string) (int64, *Er
 	if !now.Before(time.Unix(exp, 0).Add(v.cfg.leeway)) {
 		return 0, v.cfg.timeStep(what, "exp", d, newError(ErrExpiredToken, CodeTokenExpired, what+" has expired"))
 	}
-	v.cfg.timeStep(what, "exp", d, nil)
+	_ = v.cfg.timeStep(what, "exp", d, nil)
 	return exp, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"net/http"
 	"net/http/httptest"
 	"sync"
 
@@ -37,12 +38,13 @@ func ExampleWithObserver() {
 	counter := &outcomeCounter{counts: map[string]int{}}
 	auth, err := core.New(append(iss.Options(), core.WithObserver(counter))...)
 	if err != nil {
-		log.Fatal(err)
+		log.Print(err)
+		return
 	}
 	defer auth.Close()
 
 	for _, h := range []cognitotest.Headers{iss.Mint(cognitotest.User{}), iss.Mint(cognitotest.User{}, cognitotest.Expired())} {
-		r := httptest.NewRequest("GET", "/", nil)
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
 		h.Apply(r)
 		_, _ = auth.Authenticate(r.Context(), core.HTTPRequest(r))
 	}

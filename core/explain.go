@@ -82,7 +82,7 @@ func (a *BaseAuth) explainPolicy(ctx context.Context, u *User, routeRules []Rule
 		auth.explain(ctx, u, t)
 	}
 	for i, r := range routeRules {
-		t.Step(trace.Step{Token: "route rule", Check: fmt.Sprintf("#%d", i+1), Value: verdict(r.Allows(ctx, u))})
+		t.Step(trace.Step{Token: "route rule", Check: fmt.Sprintf("#%d", i+1), Value: match(r.Allows(ctx, u)).String()})
 	}
 }
 
@@ -103,27 +103,30 @@ func (a *Authoriser) explain(ctx context.Context, u *User, t trace.Recorder) {
 		email = "email not verified (email rules never match)"
 	}
 	if len(a.adminGroups) > 0 {
-		t.Step(trace.Step{Token: "policy", Check: "admin_groups", Value: fmt.Sprintf("%s %v; user groups %v", verdict(inAnyGroup(u, a.adminGroups)), sortedSet(a.adminGroups), u.Groups)})
+		t.Step(trace.Step{Token: "policy", Check: "admin_groups", Value: fmt.Sprintf("%s %v; user groups %v", match(inAnyGroup(u, a.adminGroups)).String(), sortedSet(a.adminGroups), u.Groups)})
 	}
 	if len(a.adminUsers) > 0 {
-		t.Step(trace.Step{Token: "policy", Check: "admin_users", Value: fmt.Sprintf("%s (%d addresses; %s)", verdict(emailIn(u, a.adminUsers)), len(a.adminUsers), email)})
+		t.Step(trace.Step{Token: "policy", Check: "admin_users", Value: fmt.Sprintf("%s (%d addresses; %s)", match(emailIn(u, a.adminUsers)).String(), len(a.adminUsers), email)})
 	}
 	if a.groups != nil {
-		t.Step(trace.Step{Token: "policy", Check: "allowed_groups", Value: fmt.Sprintf("%s %v; user groups %v", verdict(inAnyGroup(u, a.groups)), sortedSet(a.groups), u.Groups)})
+		t.Step(trace.Step{Token: "policy", Check: "allowed_groups", Value: fmt.Sprintf("%s %v; user groups %v", match(inAnyGroup(u, a.groups)).String(), sortedSet(a.groups), u.Groups)})
 	}
 	if a.users != nil {
-		t.Step(trace.Step{Token: "policy", Check: "allowed_users", Value: fmt.Sprintf("%s (%d addresses; %s)", verdict(emailIn(u, a.users)), len(a.users), email)})
+		t.Step(trace.Step{Token: "policy", Check: "allowed_users", Value: fmt.Sprintf("%s (%d addresses; %s)", match(emailIn(u, a.users)).String(), len(a.users), email)})
 	}
 	if a.domains != nil {
-		t.Step(trace.Step{Token: "policy", Check: "allowed_domains", Value: fmt.Sprintf("%s %v; %s", verdict(domainIn(u, a.domains)), sortedSet(a.domains), email)})
+		t.Step(trace.Step{Token: "policy", Check: "allowed_domains", Value: fmt.Sprintf("%s %v; %s", match(domainIn(u, a.domains)).String(), sortedSet(a.domains), email)})
 	}
 	for i, r := range a.rules {
-		t.Step(trace.Step{Token: "policy", Check: fmt.Sprintf("custom rule #%d", i+1), Value: verdict(r.Allows(ctx, u))})
+		t.Step(trace.Step{Token: "policy", Check: fmt.Sprintf("custom rule #%d", i+1), Value: match(r.Allows(ctx, u)).String()})
 	}
 }
 
-func verdict(ok bool) string {
-	if ok {
+// match is a rule's result, named for the explanation.
+type match bool
+
+func (m match) String() string {
+	if m {
 		return "matches"
 	}
 	return "does not match"

@@ -77,7 +77,7 @@ func (h *HostedUI) LoginURL(returnPath string) string {
 
 // SourceName implements core.NamedSource: decisions made from the session
 // cookie are reported as "session".
-func (h *HostedUI) SourceName() string { return "session" }
+func (*HostedUI) SourceName() string { return "session" }
 
 // OwnsPath implements core.PathOwner: the login, callback and logout routes
 // (with or without the mount prefix).

@@ -276,8 +276,12 @@ func kind(err error) string {
 		err  error
 		name string
 	}{
-		{core.ErrMissingToken, "ErrMissingToken"}, {core.ErrInvalidToken, "ErrInvalidToken"}, {core.ErrExpiredToken, "ErrExpiredToken"},
-		{core.ErrForbidden, "ErrForbidden"}, {core.ErrUnavailable, "ErrUnavailable"}, {core.ErrConfig, "ErrConfig"},
+		{core.ErrMissingToken, "ErrMissingToken"},
+		{core.ErrInvalidToken, "ErrInvalidToken"},
+		{core.ErrExpiredToken, "ErrExpiredToken"},
+		{core.ErrForbidden, "ErrForbidden"},
+		{core.ErrUnavailable, "ErrUnavailable"},
+		{core.ErrConfig, "ErrConfig"},
 	} {
 		if errors.Is(err, k.err) {
 			return k.name
