@@ -107,9 +107,12 @@ type printer struct {
 func (p *printer) printf(format string, args ...any) { fmt.Fprintf(p.w, format, args...) }
 
 func (p *printer) intro(o *options, auth *core.BaseAuth) {
-	if o.past {
+	switch {
+	case o.past && p.at.After(time.Now()):
+		p.printf("*** EVALUATED AT A FUTURE INSTANT: %s (not now; -at) ***\n", p.at.Format(time.RFC3339))
+	case o.past:
 		p.printf("*** EVALUATED AT A PAST INSTANT: %s (not now; -at) ***\n", p.at.Format(time.RFC3339))
-	} else {
+	default:
 		p.printf("evaluated at %s (now)\n", p.at.Format(time.RFC3339))
 	}
 	v := auth.Verifier()

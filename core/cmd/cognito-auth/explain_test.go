@@ -130,6 +130,10 @@ func TestExplainAtAPastInstant(t *testing.T) {
 	if code != exitRefused || !strings.Contains(out, "=> token_expired") || !strings.Contains(out, "ago)") {
 		t.Fatalf("now: exit %d:\n%s", code, out)
 	}
+	code, out, _ = explainRun(t, iss.Env(), plainHeaders(h), "-at", "2100-01-01T00:00:00Z")
+	if code != exitRefused || !strings.Contains(out, "EVALUATED AT A FUTURE INSTANT") || !strings.Contains(out, "=> token_expired") {
+		t.Fatalf("future: exit %d:\n%s", code, out)
+	}
 }
 
 // albKeyServer serves a P-384 key for every kid: a key of the wrong type.
