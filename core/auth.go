@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"sync"
+	"time"
 )
 
 // BaseAuth is the guard: it authenticates a request with its credential
@@ -112,28 +113,50 @@ func (a *BaseAuth) loginRedirector() LoginRedirector {
 // ErrInvalidToken, ErrExpiredToken, ErrForbidden, ErrUnavailable,
 // ErrConfig) and carries a Code; Failure turns it into the response to send.
 func (a *BaseAuth) Authenticate(ctx context.Context, req Request, routeRules ...Rule) (*User, error) {
-	u, err := a.identify(ctx, req)
-	if err != nil {
-		a.logRefusal(ctx, req.Path(), nil, err)
-		return nil, err
+	obs := a.cfg.observer
+	var start time.Time
+	if obs != nil {
+		start = time.Now()
 	}
-	if err := a.authorise(ctx, u, routeRules); err != nil {
-		a.logRefusal(ctx, req.Path(), u, err)
-		return nil, err
+	u, src, err := a.identify(ctx, req)
+	if err == nil {
+		if err = a.authorise(ctx, u, routeRules); err == nil {
+			if obs != nil {
+				a.observeDecision(ctx, start, src, u, nil)
+			}
+			return u, nil
+		}
 	}
-	return u, nil
+	if obs != nil {
+		a.observeDecision(ctx, start, src, u, err)
+	}
+	a.logRefusal(ctx, req.Path(), u, err)
+	return nil, err
 }
 
-// identify asks each source in order; the first with credentials decides.
-func (a *BaseAuth) identify(ctx context.Context, req Request) (*User, error) {
+// observeDecision tells the observer how a decision ended.
+func (a *BaseAuth) observeDecision(ctx context.Context, start time.Time, src Source, u *User, err error) {
+	e := DecisionEvent{Source: sourceName(src), Outcome: OutcomeOf(err), Code: CodeOf(err), Start: start, Duration: time.Since(start)}
+	if u != nil {
+		e.UserPoolID = u.UserPoolID
+	}
+	a.cfg.observer.ObserveDecision(ctx, e)
+}
+
+// identify asks each source in order; the first with credentials decides
+// (and is returned, nil when none had credentials).
+func (a *BaseAuth) identify(ctx context.Context, req Request) (*User, Source, error) {
 	for _, s := range a.sources {
 		u, err := s.Authenticate(ctx, req)
 		if errors.Is(err, ErrNoCredentials) {
 			continue
 		}
-		return u, err
+		if err != nil {
+			u = nil
+		}
+		return u, s, err
 	}
-	return nil, newError(ErrMissingToken, CodeMissingToken, "no credentials: no authentication headers, bearer token or session")
+	return nil, nil, newError(ErrMissingToken, CodeMissingToken, "no credentials: no authentication headers, bearer token or session")
 }
 
 // Authorise applies the app-wide policy and the given per-route rules to an
@@ -153,26 +176,37 @@ func (a *BaseAuth) Authorise(ctx context.Context, u *User, routeRules ...Rule) e
 }
 
 func (a *BaseAuth) authorise(ctx context.Context, u *User, routeRules []Rule) error {
+	if a.cfg.tracer != nil {
+		a.explainPolicy(ctx, u, routeRules)
+	}
 	d, err := a.decider.Decide(ctx, u)
 	if err != nil {
+		if a.cfg.tracer != nil {
+			_ = a.cfg.fail("policy", "decision", "no decision", asError(err))
+		}
 		return err
 	}
 	if !d.Allowed {
-		return a.deny(ctx, u, CodeForbidden, "the authorisation policy refused the user")
+		return a.cfg.fail("policy", "decision", "refused", a.deny(ctx, u, CodeForbidden, "the authorisation policy refused the user"))
 	}
 	u.appAdmin = d.AppAdmin
 	if d.AppAdmin {
+		a.cfg.pass("policy", "decision", "allowed as an app admin (per-route rules do not apply)")
 		return nil
 	}
+	a.cfg.pass("policy", "decision", "allowed")
 	for _, r := range routeRules {
 		if !r.Allows(ctx, u) {
-			return a.deny(ctx, u, CodeRouteForbidden, "a per-route rule refused the user")
+			return a.cfg.fail("route rules", "decision", "refused", a.deny(ctx, u, CodeRouteForbidden, "a per-route rule refused the user"))
 		}
+	}
+	if len(routeRules) > 0 {
+		a.cfg.pass("route rules", "decision", "allowed")
 	}
 	return nil
 }
 
-func (a *BaseAuth) deny(ctx context.Context, u *User, code Code, detail string) error {
+func (a *BaseAuth) deny(ctx context.Context, u *User, code Code, detail string) *Error {
 	if a.cfg.denialHook != nil {
 		a.cfg.denialHook(ctx, u, code)
 	}
@@ -198,7 +232,7 @@ func (a *BaseAuth) buildDecider() error {
 		a.decider = cfg.decider
 	case src != nil:
 		w, err := NewPolicyWatcher(context.Background(), src, PolicyWatcherConfig{
-			Interval: cfg.policyReload, Logger: cfg.logger, Rules: cfg.rules,
+			Interval: cfg.policyReload, Logger: cfg.logger, Rules: cfg.rules, Observer: cfg.observer,
 		})
 		if errors.Is(err, ErrInvalidPolicy) {
 			_ = w.Close()

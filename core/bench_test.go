@@ -46,8 +46,18 @@ func benchAuth(b *testing.B, opts ...core.Option) *core.BaseAuth {
 }
 
 // BenchmarkAuthenticateWarm: the same token again (verified-token cache hit).
-func BenchmarkAuthenticateWarm(b *testing.B) {
-	a := benchAuth(b)
+func BenchmarkAuthenticateWarm(b *testing.B) { benchWarm(b) }
+
+// BenchmarkAuthenticateWarmObserved: the warm path with an observer that
+// does nothing, the cost of the calls themselves (a decision and a cache
+// event, and the clock reads).
+func BenchmarkAuthenticateWarmObserved(b *testing.B) {
+	benchWarm(b, core.WithObserver(core.NopObserver{}))
+}
+
+func benchWarm(b *testing.B, opts ...core.Option) {
+	b.Helper()
+	a := benchAuth(b, opts...)
 	reqs, _ := benchRequests(b, 1)
 	ctx := context.Background()
 	if _, err := a.Authenticate(ctx, reqs[0]); err != nil {

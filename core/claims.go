@@ -2,6 +2,7 @@ package core
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/cognitoauth/cognito-auth-go/core/internal/jose"
@@ -110,11 +111,16 @@ func (v *Verifier) checkRegistered(c *tokenClaims, now time.Time, what string) (
 	if e := v.checkNotBefore(c.Nbf, now, what); e != nil {
 		return 0, e
 	}
+	cfg := v.cfg
 	if c.Sub == "" {
-		return 0, invalid(CodeMissingSub, what+" has no sub")
+		return 0, cfg.fail(what, "sub", "", invalid(CodeMissingSub, what+" has no sub"))
 	}
+	cfg.pass(what, "sub", c.Sub)
 	if !c.GroupsOK {
-		return 0, invalid(CodeInvalidGroups, "cognito:groups is not an array of strings")
+		return 0, cfg.fail(what, "cognito:groups", "", invalid(CodeInvalidGroups, "cognito:groups is not an array of strings"))
+	}
+	if cfg.tracer != nil {
+		cfg.pass(what, "cognito:groups", fmt.Sprint(c.Groups))
 	}
 	return exp, nil
 }
@@ -124,13 +130,14 @@ func (v *Verifier) checkExp(d jose.Date, now time.Time, what string) (int64, *Er
 	exp, err := d.Unix, d.Err
 	switch {
 	case errors.Is(err, jose.ErrDateMissing):
-		return 0, invalid(CodeMissingExp, what+" has no exp")
+		return 0, v.cfg.timeStep(what, "exp", d, invalid(CodeMissingExp, what+" has no exp"))
 	case err != nil:
-		return 0, invalid(CodeInvalidExp, what+" exp is not a number")
+		return 0, v.cfg.timeStep(what, "exp", d, invalid(CodeInvalidExp, what+" exp is not a number"))
 	}
 	if !now.Before(time.Unix(exp, 0).Add(v.cfg.leeway)) {
-		return 0, newError(ErrExpiredToken, CodeTokenExpired, what+" has expired")
+		return 0, v.cfg.timeStep(what, "exp", d, newError(ErrExpiredToken, CodeTokenExpired, what+" has expired"))
 	}
+	_ = v.cfg.timeStep(what, "exp", d, nil)
 	return exp, nil
 }
 
@@ -139,13 +146,13 @@ func (v *Verifier) checkExp(d jose.Date, now time.Time, what string) (int64, *Er
 func (v *Verifier) checkIssuedAt(d jose.Date, now time.Time, what string) *Error {
 	switch {
 	case errors.Is(d.Err, jose.ErrDateMissing):
-		return nil
+		return v.cfg.timeStep(what, "iat", d, nil)
 	case d.Err != nil:
-		return invalid(CodeInvalidIat, what+" iat is not a number")
+		return v.cfg.timeStep(what, "iat", d, invalid(CodeInvalidIat, what+" iat is not a number"))
 	case time.Unix(d.Unix, 0).After(now.Add(v.cfg.leeway)):
-		return invalid(CodeIssuedInFuture, what+" iat is in the future")
+		return v.cfg.timeStep(what, "iat", d, invalid(CodeIssuedInFuture, what+" iat is in the future"))
 	}
-	return nil
+	return v.cfg.timeStep(what, "iat", d, nil)
 }
 
 // checkNotBefore checks an optional nbf: a number, not later than now plus
@@ -153,11 +160,11 @@ func (v *Verifier) checkIssuedAt(d jose.Date, now time.Time, what string) *Error
 func (v *Verifier) checkNotBefore(d jose.Date, now time.Time, what string) *Error {
 	switch {
 	case errors.Is(d.Err, jose.ErrDateMissing):
-		return nil
+		return v.cfg.timeStep(what, "nbf", d, nil)
 	case d.Err != nil:
-		return invalid(CodeInvalidNbf, what+" nbf is not a number")
+		return v.cfg.timeStep(what, "nbf", d, invalid(CodeInvalidNbf, what+" nbf is not a number"))
 	case time.Unix(d.Unix, 0).After(now.Add(v.cfg.leeway)):
-		return invalid(CodeNotYetValid, what+" is not valid yet (nbf is in the future)")
+		return v.cfg.timeStep(what, "nbf", d, invalid(CodeNotYetValid, what+" is not valid yet (nbf is in the future)"))
 	}
-	return nil
+	return v.cfg.timeStep(what, "nbf", d, nil)
 }

@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/cognitoauth/cognito-auth-go/core/internal/trace"
 )
 
 // Environment variables read by New (see DESIGN.md's environment contract).
@@ -89,10 +91,13 @@ type config struct {
 	optErrs              []error
 	verifier             *Verifier // WithVerifier: shared, not built by New
 	sources              []Source  // WithSources, tried after ALB headers and bearer tokens
+	observers            []Observer
 	// Derived by derive, never set directly.
 	issuers         []issuerDef
 	explicitKeyURLs []string
 	productionSigns []string
+	observer        Observer       // the observers combined, or nil
+	tracer          trace.Recorder // set only by the explain command, through its observer
 }
 
 var (
@@ -271,6 +276,10 @@ func (c *config) derive() {
 	}
 	if c.now == nil {
 		c.now = time.Now
+	}
+	c.observer = combineObservers(c.observers)
+	if r, ok := c.observer.(trace.Recorder); ok {
+		c.tracer = r
 	}
 	if c.poolsValid() {
 		c.issuers = acceptedIssuers(c.userPoolIDs, c.replicaRegions, c.jwksURL)

@@ -66,6 +66,8 @@ type PolicyWatcherConfig struct {
 	Rules []Rule
 	// OnChange, when set, is called after each successful load.
 	OnChange func(*Policy)
+	// Observer, when set, is told about every load (see Observer).
+	Observer Observer
 }
 
 // PolicyWatcher keeps an Authoriser built from a PolicySource up to date: it
@@ -126,6 +128,15 @@ func (w *PolicyWatcher) loop(ctx context.Context) {
 // Reload re-reads the source now. On failure the last good policy stays in
 // force and the error is logged and returned.
 func (w *PolicyWatcher) Reload(ctx context.Context) error {
+	start := time.Now()
+	err := w.reload(ctx)
+	if o := w.cfg.Observer; o != nil {
+		o.ObservePolicy(ctx, PolicyEvent{Source: w.src.Name(), Start: start, Duration: time.Since(start), Err: err})
+	}
+	return err
+}
+
+func (w *PolicyWatcher) reload(ctx context.Context) error {
 	p, err := w.load(ctx)
 	w.mu.Lock()
 	defer w.mu.Unlock()

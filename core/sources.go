@@ -63,6 +63,7 @@ func (s albSource) Authenticate(ctx context.Context, req Request) (*User, error)
 	case identity == "":
 		return nil, newError(ErrMissingToken, CodeMissingIdentity, HeaderIdentity+" is missing")
 	}
+	s.v.cfg.pass("request", "ALB headers", "x-amzn-oidc-data, x-amzn-oidc-accesstoken and x-amzn-oidc-identity, once each")
 	return s.v.verifyALB(ctx, data, access, identity)
 }
 
@@ -101,5 +102,6 @@ func (s bearerSource) Authenticate(ctx context.Context, req Request) (*User, err
 	if !ok || !strings.EqualFold(scheme, bearerScheme) || tok == "" || strings.ContainsAny(tok, " \t,") {
 		return nil, invalid(CodeBadAuthorization, `Authorization is not "Bearer <token>"`)
 	}
+	s.v.cfg.pass("request", "Authorization", "one Bearer token")
 	return s.v.VerifyAccessToken(ctx, tok)
 }

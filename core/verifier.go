@@ -59,6 +59,7 @@ func newVerifier(cfg *config) *Verifier {
 	v.alb = keys.NewALB(keys.ALBConfig{
 		BaseURL:       cfg.albKeysURL,
 		Fetcher:       fetcher,
+		OnFetch:       fetchObserver(ctx, cfg.observer, KeySourceALB),
 		MaxKeys:       64,
 		MissBurst:     cfg.missBurst,
 		MissEvery:     cfg.missEvery,
@@ -69,7 +70,10 @@ func newVerifier(cfg *config) *Verifier {
 		Lifetime:      ctx,
 	})
 	v.issuers = newIssuerSet(cfg.issuers, func(url string) *keys.JWKS {
-		return keys.NewJWKS(keys.JWKSConfig{URL: url, Fetcher: fetcher, MinRefresh: cfg.jwksMin, Now: cfg.now, Lifetime: ctx})
+		return keys.NewJWKS(keys.JWKSConfig{
+			URL: url, Fetcher: fetcher, MinRefresh: cfg.jwksMin, Now: cfg.now, Lifetime: ctx,
+			OnFetch: fetchObserver(ctx, cfg.observer, KeySourceJWKS),
+		})
 	})
 	v.cache = newTokenCaches(cfg.cacheEntries, cfg.cacheBytes)
 	if v.issuers.configured() {
@@ -95,6 +99,9 @@ func (v *Verifier) ClientIDs() []string { return slices.Clone(v.cfg.clientIDs) }
 
 // UserPoolIDs returns the configured user pool ids.
 func (v *Verifier) UserPoolIDs() []string { return slices.Clone(v.cfg.userPoolIDs) }
+
+// ALBARNs returns the configured ALB ARNs accepted as signers.
+func (v *Verifier) ALBARNs() []string { return slices.Clone(v.cfg.albARNs) }
 
 // Region returns the configured AWS region.
 func (v *Verifier) Region() string { return v.cfg.region }
@@ -140,7 +147,11 @@ func (v *Verifier) verifyALB(ctx context.Context, data, access, identity string)
 	}
 	now := v.cfg.now()
 	key := tokencache.Key{A: data, B: access, C: identity}
-	if u, ok := v.cache.user(&key, now); ok {
+	u, ok := v.cache.user(&key, now)
+	if v.cfg.observer != nil {
+		v.observeCache(ctx, CacheRequest, ok)
+	}
+	if ok {
 		return u.Clone(), nil
 	}
 	u, verr := v.verify(ctx, data, access, identity, now)
@@ -170,7 +181,7 @@ func (v *Verifier) VerifyIDToken(ctx context.Context, raw, nonce string) (*IDCla
 		return nil, newError(ErrConfig, CodeNotConfigured, "ID tokens need the user pool id and the client id configured")
 	}
 	now := v.cfg.now()
-	c, kid, e := splitRS256(raw, "ID token")
+	c, kid, e := v.splitRS256(raw, "ID token")
 	if e != nil {
 		return nil, e
 	}
@@ -210,8 +221,12 @@ func (v *Verifier) VerifyAccessToken(ctx context.Context, tok string) (*User, er
 	}
 	now := v.cfg.now()
 	key := tokencache.Key{B: tok, C: bearerScheme}
-	if u, ok := v.cache.user(&key, now); ok {
-		return u.Clone(), nil
+	cached, ok := v.cache.user(&key, now)
+	if v.cfg.observer != nil {
+		v.observeCache(ctx, CacheRequest, ok)
+	}
+	if ok {
+		return cached.Clone(), nil
 	}
 	acc, e := v.accessToken(ctx, tok, now)
 	if e != nil {
@@ -235,7 +250,11 @@ func (v *Verifier) VerifyAccessToken(ctx context.Context, tok string) (*User, er
 // accessToken returns the verified access token, from the cache when this
 // exact string was verified before.
 func (v *Verifier) accessToken(ctx context.Context, tok string, now time.Time) (*verifiedAccess, *Error) {
-	if acc, ok := v.cache.accessToken(tok, now); ok {
+	acc, ok := v.cache.accessToken(tok, now)
+	if v.cfg.observer != nil {
+		v.observeCache(ctx, CacheAccessToken, ok)
+	}
+	if ok {
 		return acc, nil
 	}
 	acc, e := v.verifyAccess(ctx, tok, now)
@@ -255,6 +274,9 @@ func (v *Verifier) accessToken(ctx context.Context, tok string, now time.Time) (
 // ALB re-signed costs one ES256 verification plus the cross-checks.
 func (v *Verifier) verify(ctx context.Context, data, access, identity string, now time.Time) (*User, *Error) {
 	d, known := v.cache.dataToken(data, now)
+	if v.cfg.observer != nil {
+		v.observeCache(ctx, CacheDataToken, known)
+	}
 	var alb albToken
 	if !known {
 		var e *Error
@@ -267,8 +289,9 @@ func (v *Verifier) verify(ctx context.Context, data, access, identity string, no
 		return nil, e
 	}
 	if acc.claims.Sub != identity {
-		return nil, invalid(CodeSubMismatch, "access token sub does not match "+HeaderIdentity)
+		return nil, v.cfg.fail(tokIdentity, "sub agreement", identity, invalid(CodeSubMismatch, "access token sub does not match "+HeaderIdentity))
 	}
+	v.cfg.pass(tokIdentity, "sub agreement", "equals the access token's sub")
 	if !known {
 		vd, e := v.finishALB(ctx, &alb, acc.claims.Sub, now)
 		if e != nil {
@@ -278,11 +301,13 @@ func (v *Verifier) verify(ctx context.Context, data, access, identity string, no
 		v.cache.putDataToken(data, d)
 	}
 	if d.claims.Sub != acc.claims.Sub {
-		return nil, invalid(CodeSubMismatch, "x-amzn-oidc-data sub does not match the access token")
+		return nil, v.cfg.fail(tokData, "sub agreement", d.claims.Sub, invalid(CodeSubMismatch, "x-amzn-oidc-data sub does not match the access token"))
 	}
+	v.cfg.pass(tokData, "sub agreement", "equals the access token's sub")
 	if d.pool != acc.iss.pool {
-		return nil, invalid(CodeIssuerMismatch, "x-amzn-oidc-data and the access token come from different user pools")
+		return nil, v.cfg.fail(tokData, "pool agreement", d.pool, invalid(CodeIssuerMismatch, "x-amzn-oidc-data and the access token come from different user pools"))
 	}
+	v.cfg.pass(tokData, "pool agreement", d.pool)
 	username := d.claims.Username
 	if username == "" {
 		username = acc.claims.Username
@@ -341,50 +366,65 @@ type verifiedAccess struct {
 	iss     *issuerKeys
 }
 
+// Token names in errors and explain steps.
+const (
+	tokData     = "x-amzn-oidc-data"
+	tokAccess   = "access token"
+	tokIdentity = "x-amzn-oidc-identity"
+)
+
 func invalid(code Code, detail string) *Error { return newError(ErrInvalidToken, code, detail) }
 
 // splitToken checks the strict compact form and size of a token.
-func splitToken(raw, what string) (jose.Compact, *Error) {
+func (v *Verifier) splitToken(raw, what string) (jose.Compact, *Error) {
 	c, err := jose.Split(raw, maxHeaderBytes)
 	if err != nil {
 		if errors.Is(err, jose.ErrTooLarge) {
-			return c, invalid(CodeHeaderTooLarge, what+" is over the size cap")
+			return c, v.cfg.fail(what, "form", "", invalid(CodeHeaderTooLarge, what+" is over the size cap"))
 		}
-		return c, invalid(CodeMalformedToken, what+": "+err.Error())
+		return c, v.cfg.fail(what, "form", err.Error(), invalid(CodeMalformedToken, what+": "+err.Error()))
 	}
+	v.cfg.pass(what, "form", "")
+	v.cfg.decoded(what, &c)
 	return c, nil
 }
 
 // checkALB applies every rule that needs no key: form, size, alg, kid,
 // forbidden parameters, signer, issuer, client, header exp and nbf.
 func (v *Verifier) checkALB(raw string, now time.Time) (albToken, *Error) {
-	c, e := splitToken(raw, "x-amzn-oidc-data")
+	c, e := v.splitToken(raw, tokData)
 	if e != nil {
 		return albToken{}, e
 	}
+	cfg := v.cfg
 	h, err := jose.ParseHeader(c.Header)
 	if err != nil {
-		return albToken{}, invalid(CodeMalformedHeader, "x-amzn-oidc-data: "+err.Error())
+		return albToken{}, cfg.fail(tokData, "header", err.Error(), invalid(CodeMalformedHeader, "x-amzn-oidc-data: "+err.Error()))
 	}
 	if h.Alg != "ES256" {
-		return albToken{}, invalid(CodeUnsupportedAlg, "x-amzn-oidc-data alg is not ES256")
+		return albToken{}, cfg.fail(tokData, "alg", h.Alg, invalid(CodeUnsupportedAlg, "x-amzn-oidc-data alg is not ES256"))
 	}
+	cfg.pass(tokData, "alg", h.Alg)
 	if h.Forbidden != "" {
-		return albToken{}, invalid(CodeForbiddenParam, "x-amzn-oidc-data header carries "+h.Forbidden)
+		return albToken{}, cfg.fail(tokData, "header parameters", h.Forbidden, invalid(CodeForbiddenParam, "x-amzn-oidc-data header carries "+h.Forbidden))
 	}
 	if !isUUID(h.Kid) {
-		return albToken{}, invalid(CodeInvalidKid, "x-amzn-oidc-data kid is not a UUID")
+		return albToken{}, cfg.fail(tokData, "kid", h.Kid, invalid(CodeInvalidKid, "x-amzn-oidc-data kid is not a UUID"))
 	}
-	if !slices.Contains(v.cfg.albARNs, h.Signer) {
-		return albToken{}, invalid(CodeSignerMismatch, "x-amzn-oidc-data signer is not a configured ALB")
+	cfg.pass(tokData, "kid", h.Kid)
+	if !slices.Contains(cfg.albARNs, h.Signer) {
+		return albToken{}, cfg.fail(tokData, "signer", h.Signer, invalid(CodeSignerMismatch, "x-amzn-oidc-data signer is not a configured ALB"))
 	}
+	cfg.pass(tokData, "signer", h.Signer)
 	iss := v.issuers.lookup(h.Iss)
 	if iss == nil {
-		return albToken{}, invalid(CodeIssuerMismatch, "x-amzn-oidc-data header iss is not an issuer of a configured pool")
+		return albToken{}, cfg.fail(tokData, "iss (JWS header)", h.Iss, invalid(CodeIssuerMismatch, "x-amzn-oidc-data header iss is not an issuer of a configured pool"))
 	}
-	if len(v.cfg.clientIDs) > 0 && !slices.Contains(v.cfg.clientIDs, h.Client) {
-		return albToken{}, invalid(CodeClientMismatch, "x-amzn-oidc-data client is not a configured client")
+	cfg.pass(tokData, "iss (JWS header)", h.Iss)
+	if len(cfg.clientIDs) > 0 && !slices.Contains(cfg.clientIDs, h.Client) {
+		return albToken{}, cfg.fail(tokData, "client", h.Client, invalid(CodeClientMismatch, "x-amzn-oidc-data client is not a configured client"))
 	}
+	cfg.pass(tokData, "client", h.Client)
 	exp, e := v.checkExp(h.Exp, now, "x-amzn-oidc-data header")
 	if e != nil {
 		return albToken{}, e
@@ -399,16 +439,22 @@ func (v *Verifier) checkALB(raw string, now time.Time) (albToken, *Error) {
 // verified sub), verifies the signature over the raw bytes as received and
 // checks the payload claims.
 func (v *Verifier) finishALB(ctx context.Context, t *albToken, sub string, now time.Time) (verifiedData, *Error) {
+	cfg := v.cfg
 	key, err := v.alb.Key(ctx, t.kid, sub)
 	if err != nil {
-		return verifiedData{}, keyError(err, "ALB key")
+		e := keyError(err, "ALB key")
+		return verifiedData{}, cfg.fail(tokData, "key", e.detail, e)
+	}
+	if cfg.tracer != nil {
+		cfg.pass(tokData, "key", "kid "+t.kid+" from "+cfg.albKeysURL)
 	}
 	if err := jose.VerifyES256(key, &t.compact); err != nil {
-		return verifiedData{}, invalid(CodeInvalidSignature, "x-amzn-oidc-data: "+err.Error())
+		return verifiedData{}, cfg.fail(tokData, "signature", err.Error(), invalid(CodeInvalidSignature, "x-amzn-oidc-data: "+err.Error()))
 	}
+	cfg.pass(tokData, "signature", "ES256")
 	d := verifiedData{payload: string(t.compact.Payload), pool: t.iss.pool}
 	if d.claims, err = decodeTokenClaims(t.compact.Payload); err != nil {
-		return verifiedData{}, invalid(CodeMalformedClaims, "x-amzn-oidc-data payload is not a claims object of the right shape")
+		return verifiedData{}, cfg.fail(tokData, "claims", err.Error(), invalid(CodeMalformedClaims, "x-amzn-oidc-data payload is not a claims object of the right shape"))
 	}
 	exp, e := v.checkExp(d.claims.Exp, now, "x-amzn-oidc-data")
 	if e != nil {
@@ -419,37 +465,42 @@ func (v *Verifier) finishALB(ctx context.Context, t *albToken, sub string, now t
 	}
 	d.exp = min(exp, t.exp)
 	if iss := v.issuers.lookup(d.claims.Iss); iss == nil || iss.pool != t.iss.pool {
-		return verifiedData{}, invalid(CodeIssuerMismatch, "x-amzn-oidc-data iss is not an issuer of the pool its header names")
+		return verifiedData{}, cfg.fail(tokData, "iss", d.claims.Iss, invalid(CodeIssuerMismatch, "x-amzn-oidc-data iss is not an issuer of the pool its header names"))
 	}
+	cfg.pass(tokData, "iss", d.claims.Iss)
 	if d.claims.Sub == "" {
-		return verifiedData{}, invalid(CodeMissingSub, "x-amzn-oidc-data has no sub")
+		return verifiedData{}, cfg.fail(tokData, "sub", "", invalid(CodeMissingSub, "x-amzn-oidc-data has no sub"))
 	}
 	d.verified = d.claims.EmailVerified
-	if d.claims.Email != "" && !d.verified && !v.cfg.allowUnverified {
-		return verifiedData{}, newError(ErrForbidden, CodeEmailUnverified, "user's email is not verified")
+	if d.claims.Email != "" && !d.verified && !cfg.allowUnverified {
+		return verifiedData{}, cfg.fail(tokData, "email_verified", "false", newError(ErrForbidden, CodeEmailUnverified, "user's email is not verified"))
 	}
+	cfg.pass(tokData, "email_verified", emailState(&d.claims, cfg.allowUnverified))
 	return d, nil
 }
 
 // splitRS256 checks a Cognito-signed token up to the key look-up: strict
 // form and size, alg RS256 on the token's own header, no key-material
 // parameters, and a well-formed kid. what names the token in errors.
-func splitRS256(raw, what string) (jose.Compact, string, *Error) {
-	c, e := splitToken(raw, what)
+func (v *Verifier) splitRS256(raw, what string) (jose.Compact, string, *Error) {
+	c, e := v.splitToken(raw, what)
 	if e != nil {
 		return c, "", e
 	}
+	cfg := v.cfg
 	h, err := jose.ParseHeader(c.Header)
 	switch {
 	case err != nil:
-		return c, "", invalid(CodeMalformedHeader, what+": "+err.Error())
+		return c, "", cfg.fail(what, "header", err.Error(), invalid(CodeMalformedHeader, what+": "+err.Error()))
 	case h.Alg != "RS256":
-		return c, "", invalid(CodeUnsupportedAlg, what+" alg is not RS256")
+		return c, "", cfg.fail(what, "alg", h.Alg, invalid(CodeUnsupportedAlg, what+" alg is not RS256"))
 	case h.Forbidden != "":
-		return c, "", invalid(CodeForbiddenParam, what+" header carries "+h.Forbidden)
+		return c, "", cfg.fail(what, "header parameters", h.Forbidden, invalid(CodeForbiddenParam, what+" header carries "+h.Forbidden))
 	case !isPrintableKid(h.Kid):
-		return c, "", invalid(CodeInvalidKid, what+" kid is missing or malformed")
+		return c, "", cfg.fail(what, "kid", h.Kid, invalid(CodeInvalidKid, what+" kid is missing or malformed"))
 	}
+	cfg.pass(what, "alg", h.Alg)
+	cfg.pass(what, "kid", h.Kid)
 	return c, h.Kid, nil
 }
 
@@ -457,17 +508,24 @@ func splitRS256(raw, what string) (jose.Compact, string, *Error) {
 // from that issuer's own JWKS (never a URL from the token) and verifies the
 // signature over the raw bytes.
 func (v *Verifier) verifyRS256(ctx context.Context, c *jose.Compact, kid, iss, what string) (*issuerKeys, *Error) {
+	cfg := v.cfg
 	ik := v.issuers.lookup(iss)
 	if ik == nil {
-		return nil, invalid(CodeIssuerMismatch, what+" iss is not an issuer of a configured pool")
+		return nil, cfg.fail(what, "iss", iss, invalid(CodeIssuerMismatch, what+" iss is not an issuer of a configured pool"))
 	}
+	cfg.pass(what, "iss", iss)
 	key, err := ik.jwks.Key(ctx, kid)
 	if err != nil {
-		return nil, keyError(err, "Cognito JWKS")
+		e := keyError(err, "Cognito JWKS")
+		return nil, cfg.fail(what, "key", e.detail, e)
+	}
+	if cfg.tracer != nil {
+		cfg.pass(what, "key", "kid "+kid+" from the JWKS of "+ik.issuer)
 	}
 	if err := jose.VerifyRS256(key, c); err != nil {
-		return nil, invalid(CodeInvalidSignature, what+": "+err.Error())
+		return nil, cfg.fail(what, "signature", err.Error(), invalid(CodeInvalidSignature, what+": "+err.Error()))
 	}
+	cfg.pass(what, "signature", "RS256")
 	return ik, nil
 }
 
@@ -475,25 +533,28 @@ func (v *Verifier) verifyRS256(ctx context.Context, c *jose.Compact, kid, iss, w
 // issuer it names (an accepted one), token_use, client_id and the
 // registered claims.
 func (v *Verifier) verifyAccess(ctx context.Context, raw string, now time.Time) (*verifiedAccess, *Error) {
-	c, kid, e := splitRS256(raw, "access token")
+	c, kid, e := v.splitRS256(raw, tokAccess)
 	if e != nil {
 		return nil, e
 	}
+	cfg := v.cfg
 	claims, err := decodeTokenClaims(c.Payload)
 	if err != nil {
-		return nil, invalid(CodeMalformedClaims, "access token payload is not a claims object of the right shape")
+		return nil, cfg.fail(tokAccess, "claims", err.Error(), invalid(CodeMalformedClaims, "access token payload is not a claims object of the right shape"))
 	}
-	iss, e := v.verifyRS256(ctx, &c, kid, claims.Iss, "access token")
+	iss, e := v.verifyRS256(ctx, &c, kid, claims.Iss, tokAccess)
 	if e != nil {
 		return nil, e
 	}
 	if claims.TokenUse != "access" {
-		return nil, invalid(CodeTokenUse, "access token token_use is not access")
+		return nil, cfg.fail(tokAccess, "token_use", claims.TokenUse, invalid(CodeTokenUse, "access token token_use is not access"))
 	}
-	if len(v.cfg.clientIDs) > 0 && !slices.Contains(v.cfg.clientIDs, claims.ClientID) {
-		return nil, invalid(CodeClientMismatch, "access token client_id is not a configured client")
+	cfg.pass(tokAccess, "token_use", claims.TokenUse)
+	if len(cfg.clientIDs) > 0 && !slices.Contains(cfg.clientIDs, claims.ClientID) {
+		return nil, cfg.fail(tokAccess, "client_id", claims.ClientID, invalid(CodeClientMismatch, "access token client_id is not a configured client"))
 	}
-	exp, e := v.checkRegistered(&claims, now, "access token")
+	cfg.pass(tokAccess, "client_id", claims.ClientID)
+	exp, e := v.checkRegistered(&claims, now, tokAccess)
 	if e != nil {
 		return nil, e
 	}

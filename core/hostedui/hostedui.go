@@ -79,6 +79,10 @@ func (h *HostedUI) LoginURL(returnPath string) string {
 	return h.cfg.prefix + h.cfg.loginPath + "?rd=" + url.QueryEscape(core.SafeReturnPath(returnPath))
 }
 
+// SourceName implements core.NamedSource: decisions made from the session
+// cookie are reported as "session".
+func (*HostedUI) SourceName() string { return "session" }
+
 // OwnsPath implements core.PathOwner: the login, callback and logout routes,
 // exactly as the app sees them — without the mount prefix, which a proxy
 // (http.StripPrefix, API Gateway's stage) removes before the app. A path
@@ -159,7 +163,19 @@ func (h *HostedUI) unavailable(reason string) Response {
 
 // Callback completes a login: state, code exchange with the PKCE verifier,
 // ID token (with nonce) and access token verification, then the session.
+// The Verifier's observer (core.WithObserver) is told how it went.
 func (h *HostedUI) Callback(ctx context.Context, x Exchange) Response {
+	o := h.v.Observer()
+	if o == nil {
+		return h.callback(ctx, x)
+	}
+	start := time.Now()
+	r := h.callback(ctx, x)
+	o.ObserveSession(ctx, core.SessionEvent{Kind: core.SessionLogin, Outcome: outcomeOf(r.Status), Start: start, Duration: time.Since(start)})
+	return r
+}
+
+func (h *HostedUI) callback(ctx context.Context, x Exchange) Response {
 	var st loginState
 	found, err := h.readSealed(x, h.loginCookie(), &st)
 	h.clearFrom(x, x, h.loginCookie(), 0) // single use, whatever happens next
@@ -344,23 +360,15 @@ func (h *HostedUI) refreshSession(ctx context.Context, s *session) (*session, er
 		return &ns, nil
 	}
 	v, err, _ := h.refresh.Do(s.ID, func() (any, error) {
-		tctx := context.WithValue(context.WithoutCancel(ctx), oauth2.HTTPClient, h.cfg.httpClient)
-		tok, err := h.oauth.TokenSource(tctx, &oauth2.Token{RefreshToken: s.Refresh}).Token()
-		if err != nil {
-			return nil, core.NewError(core.ErrExpiredToken, core.CodeSessionExpired, "refresh failed ("+oauthReason(err)+")")
+		if o := h.v.Observer(); o != nil {
+			start := time.Now()
+			ns, err := h.renew(ctx, s, &key)
+			o.ObserveSession(ctx, core.SessionEvent{
+				Kind: core.SessionRefresh, Outcome: core.OutcomeOf(err), Code: core.CodeOf(err), Start: start, Duration: time.Since(start),
+			})
+			return ns, err
 		}
-		u, err := h.v.VerifyAccessToken(ctx, tok.AccessToken)
-		if err != nil || u.Sub != s.Sub {
-			return nil, core.NewError(core.ErrInvalidToken, core.CodeInvalidSession, "refreshed access token does not verify")
-		}
-		ns := *s
-		ns.Access, ns.AccessExp, ns.AccessIat = tok.AccessToken, u.ExpiresAt.Unix(), h.cfg.now().Unix()
-		if tok.RefreshToken != "" {
-			ns.Refresh = tok.RefreshToken
-		}
-		kept := ns
-		h.renewed.Put(&key, &kept, time.Unix(ns.AccessExp, 0))
-		return &ns, nil
+		return h.renew(ctx, s, &key)
 	})
 	if err != nil {
 		return nil, err
@@ -368,11 +376,60 @@ func (h *HostedUI) refreshSession(ctx context.Context, s *session) (*session, er
 	return v.(*session), nil
 }
 
+// renew exchanges the refresh token for new tokens and verifies them.
+func (h *HostedUI) renew(ctx context.Context, s *session, key *tokencache.Key) (*session, error) {
+	tctx := context.WithValue(context.WithoutCancel(ctx), oauth2.HTTPClient, h.cfg.httpClient)
+	tok, err := h.oauth.TokenSource(tctx, &oauth2.Token{RefreshToken: s.Refresh}).Token()
+	if err != nil {
+		return nil, core.NewError(core.ErrExpiredToken, core.CodeSessionExpired, "refresh failed ("+oauthReason(err)+")")
+	}
+	u, err := h.v.VerifyAccessToken(ctx, tok.AccessToken)
+	if err != nil || u.Sub != s.Sub {
+		return nil, core.NewError(core.ErrInvalidToken, core.CodeInvalidSession, "refreshed access token does not verify")
+	}
+	ns := *s
+	ns.Access, ns.AccessExp, ns.AccessIat = tok.AccessToken, u.ExpiresAt.Unix(), h.cfg.now().Unix()
+	if tok.RefreshToken != "" {
+		ns.Refresh = tok.RefreshToken
+	}
+	kept := ns
+	h.renewed.Put(key, &kept, time.Unix(ns.AccessExp, 0))
+	return &ns, nil
+}
+
 // Logout signs the user out. GET shows a confirmation form (a cross-site GET never signs
 // anyone out); POST with the session's CSRF token from the same origin
 // clears the session, revokes the refresh token and ends the Cognito
-// session (redirect to /logout with client_id and logout_uri).
+// session (redirect to /logout with client_id and logout_uri). The
+// Verifier's observer is told about every POST.
 func (h *HostedUI) Logout(ctx context.Context, x Exchange) Response {
+	o := h.v.Observer()
+	if o == nil || x.Method() != http.MethodPost {
+		return h.logout(ctx, x)
+	}
+	start := time.Now()
+	r := h.logout(ctx, x)
+	o.ObserveSession(ctx, core.SessionEvent{Kind: core.SessionLogout, Outcome: outcomeOf(r.Status), Start: start, Duration: time.Since(start)})
+	return r
+}
+
+// outcomeOf classifies a hosted-UI route's answer: its redirects are the
+// successes.
+func outcomeOf(status int) core.Outcome {
+	switch status {
+	case http.StatusSeeOther, http.StatusFound:
+		return core.OutcomeAllowed
+	case http.StatusServiceUnavailable:
+		return core.OutcomeUnavailable
+	case http.StatusForbidden:
+		return core.OutcomeForbidden
+	case http.StatusInternalServerError:
+		return core.OutcomeError
+	}
+	return core.OutcomeUnauthenticated
+}
+
+func (h *HostedUI) logout(ctx context.Context, x Exchange) Response {
 	sp, found, err := h.loadSession(ctx, x)
 	has := found && err == nil
 	var s session

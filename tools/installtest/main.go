@@ -202,6 +202,11 @@ func run(ctx context.Context, st settings, out io.Writer) (err error) {
 		return fmt.Errorf("go run cognito-local@%s -h did not print its usage:\n%s", version, help)
 	}
 	fmt.Fprintf(out, "installtest: go run %score/cmd/cognito-local@%s -h printed its usage:\n%s", modulePrefix, version, indent(firstLines(help, 3)))
+	help, _ = c.output(ctx, "go", "run", modulePrefix+"core/cmd/cognito-auth@"+version, "help")
+	if !strings.Contains(help, "usage: cognito-auth explain") {
+		return fmt.Errorf("go run cognito-auth@%s help did not print its usage:\n%s", version, help)
+	}
+	fmt.Fprintf(out, "installtest: go run %score/cmd/cognito-auth@%s help printed its usage:\n%s", modulePrefix, version, indent(firstLines(help, 1)))
 	fmt.Fprintf(out, "installtest: ok (%s)\n", time.Since(start).Round(time.Second))
 	return nil
 }
@@ -217,7 +222,7 @@ func checkZipFiles(dir string, files []string) error {
 	}
 	want := []string{"LICENSE", "go.mod"}
 	if dir == "core" {
-		want = append(want, "cmd/cognito-local/main.go", "cognitotest/issuer.go", "hostedui/hostedui.go")
+		want = append(want, "cmd/cognito-local/main.go", "cmd/cognito-auth/main.go", "cognitotest/issuer.go", "hostedui/hostedui.go")
 	}
 	for _, w := range want {
 		if !has[w] {

@@ -21,6 +21,8 @@ type ALBConfig struct {
 	// BaseURL is the key endpoint; the key for kid is at BaseURL + "/" + kid.
 	BaseURL string
 	Fetcher *Fetcher
+	// OnFetch, when set, is told about every outbound fetch (for observers).
+	OnFetch func(FetchResult)
 	// MaxKeys bounds the cache. ALB keys never change for a kid, so entries
 	// only leave when the cache is full (oldest first).
 	MaxKeys int
@@ -117,7 +119,7 @@ func (a *ALB) load(ctx context.Context, kid string) (*ecdsa.PublicKey, error) {
 		return nil, ErrThrottled
 	}
 	a.fetches.Add(1)
-	body, err := a.cfg.Fetcher.Get(ctx, a.cfg.BaseURL+"/"+kid)
+	body, err := a.cfg.Fetcher.Get(ctx, a.cfg.BaseURL+"/"+kid, a.cfg.OnFetch)
 	if err != nil {
 		var se *statusError
 		if errors.As(err, &se) && (se.code == http.StatusNotFound || se.code == http.StatusForbidden) {

@@ -40,37 +40,60 @@ func (e *statusError) Error() string {
 	return fmt.Sprintf("key server answered HTTP %d", e.code)
 }
 
+// FetchResult describes one finished key fetch, for observers: never key
+// material, only where, how it went and how long it took.
+type FetchResult struct {
+	URL      string
+	Status   int // the HTTP status, or 0 when no answer came
+	Bytes    int // body bytes read
+	Start    time.Time
+	Duration time.Duration
+	Err      error
+}
+
 // Get fetches url and returns its body. It always ends within Timeout. A body
-// over MaxBytes is an error.
-func (f *Fetcher) Get(ctx context.Context, url string) ([]byte, error) {
+// over MaxBytes is an error. When observe is not nil it is told how the
+// fetch went.
+func (f *Fetcher) Get(ctx context.Context, url string, observe func(FetchResult)) ([]byte, error) {
+	if observe == nil {
+		body, _, err := f.get(ctx, url)
+		return body, err
+	}
+	start := time.Now()
+	body, status, err := f.get(ctx, url)
+	observe(FetchResult{URL: url, Status: status, Bytes: len(body), Start: start, Duration: time.Since(start), Err: err})
+	return body, err
+}
+
+func (f *Fetcher) get(ctx context.Context, url string) ([]byte, int, error) {
 	ctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
+		return nil, 0, fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
 	req.Header.Set("Accept", "application/json, application/x-pem-file, */*")
 	resp, err := f.client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
+		return nil, 0, fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
 	defer func() { _ = resp.Body.Close() }()
 	if resp.StatusCode != http.StatusOK {
 		// Drain a little so the connection can be reused, then give up.
 		_, _ = io.CopyN(io.Discard, resp.Body, 4096)
-		return nil, &statusError{code: resp.StatusCode, location: redirectHost(resp)}
+		return nil, resp.StatusCode, &statusError{code: resp.StatusCode, location: redirectHost(resp)}
 	}
 	if resp.ContentLength > f.maxBytes {
-		return nil, fmt.Errorf("%w: body of %d bytes exceeds the %d byte cap", ErrUnavailable, resp.ContentLength, f.maxBytes)
+		return nil, resp.StatusCode, fmt.Errorf("%w: body of %d bytes exceeds the %d byte cap", ErrUnavailable, resp.ContentLength, f.maxBytes)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, f.maxBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("%w: reading body: %w", ErrUnavailable, err)
+		return nil, resp.StatusCode, fmt.Errorf("%w: reading body: %w", ErrUnavailable, err)
 	}
 	if int64(len(body)) > f.maxBytes {
-		return nil, fmt.Errorf("%w: body exceeds the %d byte cap", ErrUnavailable, f.maxBytes)
+		return nil, resp.StatusCode, fmt.Errorf("%w: body exceeds the %d byte cap", ErrUnavailable, f.maxBytes)
 	}
-	return body, nil
+	return body, resp.StatusCode, nil
 }
 
 // redirectHost returns the host a 3xx answer pointed to, or "".

@@ -20,6 +20,8 @@ import (
 type JWKSConfig struct {
 	URL     string
 	Fetcher *Fetcher
+	// OnFetch, when set, is told about every outbound fetch (for observers).
+	OnFetch func(FetchResult)
 	// MinRefresh is the least time between two fetches triggered by an
 	// unknown kid (or by a failed first load).
 	MinRefresh time.Duration
@@ -130,7 +132,7 @@ func (j *JWKS) fetch(ctx context.Context) error {
 	j.mu.Unlock()
 
 	j.fetches.Add(1)
-	body, err := j.cfg.Fetcher.Get(ctx, j.cfg.URL)
+	body, err := j.cfg.Fetcher.Get(ctx, j.cfg.URL, j.cfg.OnFetch)
 	if err == nil {
 		var m map[string]*rsa.PublicKey
 		m, err = parseJWKS(body)

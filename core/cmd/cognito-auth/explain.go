@@ -1,0 +1,294 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/core/internal/trace"
+)
+
+// recorder is the observer the explained BaseAuth reports to: core's own
+// checks (trace.Recorder) and its key fetches, in the order they happen.
+type recorder struct {
+	core.NopObserver
+	mu     sync.Mutex
+	events []any // trace.Step, decoded, core.KeyFetchEvent
+}
+
+type decoded struct {
+	token           string
+	header, payload []byte
+}
+
+func (r *recorder) add(e any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, e)
+}
+
+// Step implements trace.Recorder.
+func (r *recorder) Step(s trace.Step) { r.add(s) }
+
+// Decoded implements trace.Recorder.
+func (r *recorder) Decoded(token string, header, payload []byte) {
+	r.add(decoded{token: token, header: append([]byte(nil), header...), payload: append([]byte(nil), payload...)})
+}
+
+// ObserveKeyFetch implements core.Observer.
+func (r *recorder) ObserveKeyFetch(_ context.Context, e core.KeyFetchEvent) { r.add(e) }
+
+func (r *recorder) list() []any {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]any(nil), r.events...)
+}
+
+var _ trace.Recorder = (*recorder)(nil)
+
+// explain builds the guard from the configuration, runs the captured
+// request through it and prints what happened. It returns the exit status.
+func explain(c *capture, o *options, env func(string) (string, bool), stdout, stderr io.Writer) int {
+	req, err := c.request()
+	if err != nil {
+		fmt.Fprintln(stderr, "cognito-auth explain:", err)
+		return exitUsage
+	}
+	rec := &recorder{}
+	at := o.at
+	opts := append([]core.Option{
+		core.WithEnvironment(o.lookup(env)),
+		core.WithLogger(slog.New(slog.DiscardHandler)),
+		core.WithObserver(rec),
+		core.WithClock(func() time.Time { return at }),
+	}, o.core...)
+	auth, err := core.New(opts...)
+	if err != nil {
+		fmt.Fprintln(stderr, "cognito-auth explain: the configuration is not valid; the app would not start:")
+		for _, line := range strings.Split(err.Error(), "\n") {
+			fmt.Fprintln(stderr, "  "+line)
+		}
+		return exitUsage
+	}
+	defer func() { _ = auth.Close() }()
+
+	p := &printer{w: stdout, at: at, capture: c}
+	p.intro(o, auth)
+	r := core.HTTPRequest(req)
+	u, err := auth.Authenticate(context.Background(), r, o.routeRules...)
+	for _, e := range rec.list() {
+		p.event(e)
+	}
+	if err == nil {
+		p.allowed(u)
+		return exitAllowed
+	}
+	f := auth.Failure(r, err)
+	p.refused(err, &f)
+	return exitRefused
+}
+
+// printer writes the explanation.
+type printer struct {
+	w       io.Writer
+	at      time.Time
+	capture *capture
+	token   string // the token whose checks are being printed
+}
+
+func (p *printer) printf(format string, args ...any) { fmt.Fprintf(p.w, format, args...) }
+
+func (p *printer) intro(o *options, auth *core.BaseAuth) {
+	switch {
+	case o.past && p.at.After(time.Now()):
+		p.printf("*** EVALUATED AT A FUTURE INSTANT: %s (not now; -at) ***\n", p.at.Format(time.RFC3339))
+	case o.past:
+		p.printf("*** EVALUATED AT A PAST INSTANT: %s (not now; -at) ***\n", p.at.Format(time.RFC3339))
+	default:
+		p.printf("evaluated at %s (now)\n", p.at.Format(time.RFC3339))
+	}
+	v := auth.Verifier()
+	p.printf("configuration:\n")
+	for _, pool := range v.UserPoolIDs() {
+		region, _, _ := strings.Cut(pool, "_")
+		p.printf("  user pool   %s  issuers %s (ORIGINAL), %s (UPDATED)\n", pool, core.OriginalIssuer(region, pool), core.UpdatedIssuer(pool))
+	}
+	p.printf("  clients     %s\n", orNone(v.ClientIDs(), "any (none configured)"))
+	p.printf("  ALB ARNs    %s\n", orNone(v.ALBARNs(), "none (ALB headers are not verified)"))
+	if len(o.routeLabels) > 0 {
+		p.printf("  route rules %s\n", strings.Join(o.routeLabels, ", "))
+	}
+	names := make([]string, 0, len(p.capture.header))
+	for k := range p.capture.header {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	p.printf("request: %s %s\n  headers: %s\n", p.capture.method, p.capture.target, strings.Join(names, ", "))
+	if len(p.capture.header.Values("Cookie")) > 0 {
+		p.printf("  note: cookies are not explained (a hosted-UI session needs the app's session keys)\n")
+	}
+}
+
+func orNone(list []string, none string) string {
+	if len(list) == 0 {
+		return none
+	}
+	return strings.Join(list, ", ")
+}
+
+func (p *printer) event(e any) {
+	switch e := e.(type) {
+	case trace.Step:
+		p.step(e)
+	case decoded:
+		p.printf("      decoded header  %s\n", oneLine(e.header))
+		p.printf("      decoded claims  %s\n", oneLine(e.payload))
+	case core.KeyFetchEvent:
+		status := fmt.Sprintf("HTTP %d, %d bytes", e.Status, e.Bytes)
+		if e.Status == 0 {
+			status = "no answer"
+		}
+		if e.Err != nil {
+			status += ": " + e.Err.Error()
+		}
+		p.printf("  key fetch   %s GET %s -> %s (%v)\n", e.Source, e.URL, status, e.Duration.Round(time.Millisecond))
+	}
+}
+
+func (p *printer) step(s trace.Step) {
+	if s.Token != p.token {
+		p.token = s.Token
+		p.printf("%s\n", s.Token)
+	}
+	mark := "ok  "
+	switch {
+	case s.Failed != "":
+		mark = "FAIL"
+	case s.Check != "decision" && (s.Token == "policy" || s.Token == "route rule"):
+		mark = "rule"
+	}
+	value := s.Value
+	switch {
+	case s.HasTime:
+		value = p.when(s)
+	case s.Check == "form" && s.Failed == "":
+		value = p.form(s.Token)
+	case value == "absent":
+		value = "absent (optional)"
+	}
+	line := fmt.Sprintf("  [%s] %-22s %s", mark, s.Check, value)
+	if s.Failed != "" {
+		line += "  => " + s.Failed
+	}
+	p.printf("%s\n", strings.TrimRight(line, " "))
+}
+
+// when shows a checked time in UTC and how far it is from the instant.
+func (p *printer) when(s trace.Step) string {
+	t := time.Unix(s.Unix, 0).UTC()
+	d := t.Sub(p.at).Round(time.Second)
+	rel := "in " + d.String()
+	if d < 0 {
+		rel = (-d).String() + " ago"
+	}
+	return t.Format("2006-01-02 15:04:05 UTC") + " (" + rel + ")"
+}
+
+// form describes a token's compact form from the captured header (segment
+// lengths and padding), never its contents.
+func (p *printer) form(token string) string {
+	raw := ""
+	switch token {
+	case "x-amzn-oidc-data":
+		raw = p.capture.header.Get(core.HeaderData)
+	case "access token":
+		raw = p.capture.header.Get(core.HeaderAccessToken)
+		if raw == "" {
+			_, raw, _ = strings.Cut(p.capture.header.Get("Authorization"), " ")
+		}
+	}
+	segs := strings.Split(raw, ".")
+	if len(segs) != 3 {
+		return "three base64url segments"
+	}
+	pad := "unpadded"
+	for _, s := range segs {
+		if strings.HasSuffix(s, "=") {
+			pad = "padded"
+		}
+	}
+	return fmt.Sprintf("three base64url segments (%d, %d and %d characters), %s", len(segs[0]), len(segs[1]), len(segs[2]), pad)
+}
+
+// oneLine returns decoded JSON on one line, printable characters only.
+func oneLine(b []byte) string {
+	var sb strings.Builder
+	for _, r := range string(b) {
+		switch {
+		case r == '\n' || r == '\r' || r == '\t':
+			sb.WriteByte(' ')
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&sb, "\\x%02x", r)
+		default:
+			sb.WriteRune(r)
+		}
+	}
+	return sb.String()
+}
+
+func (p *printer) allowed(u *core.User) {
+	p.printf("\nverdict: ALLOWED - the app lets this request in\n")
+	p.printf("  user: sub %s, username %s, groups %v, pool %s", u.Sub, u.Username, u.Groups, u.UserPoolID)
+	if u.IsAppAdmin() {
+		p.printf(", app admin")
+	}
+	p.printf("\n")
+}
+
+func (p *printer) refused(err error, f *core.Failure) {
+	p.printf("\nverdict: REFUSED - code %s (%s)\n", core.CodeOf(err), kind(err))
+	p.printf("  reason: %s\n", err.Error())
+	p.printf("the app answers: HTTP %d %s\n", f.Status, http.StatusText(f.Status))
+	if f.IsRedirect() {
+		p.printf("  redirect to %s\n", f.Location)
+		return
+	}
+	for _, h := range []string{"Content-Type", "Www-Authenticate"} {
+		if v := f.Header.Get(h); v != "" {
+			p.printf("  %s: %s\n", h, v)
+		}
+	}
+	if strings.HasPrefix(f.Header.Get("Content-Type"), "application/json") {
+		p.printf("  %s\n", strings.TrimSpace(string(f.Body)))
+	} else {
+		p.printf("  (an HTML page of %d bytes)\n", len(f.Body))
+	}
+}
+
+// kind names the sentinel a refusal matches.
+func kind(err error) string {
+	for _, k := range []struct {
+		err  error
+		name string
+	}{
+		{core.ErrMissingToken, "ErrMissingToken"},
+		{core.ErrInvalidToken, "ErrInvalidToken"},
+		{core.ErrExpiredToken, "ErrExpiredToken"},
+		{core.ErrForbidden, "ErrForbidden"},
+		{core.ErrUnavailable, "ErrUnavailable"},
+		{core.ErrConfig, "ErrConfig"},
+	} {
+		if errors.Is(err, k.err) {
+			return k.name
+		}
+	}
+	return "uncoded error"
+}
