@@ -23,8 +23,10 @@ import (
 // codes records the code of the last refusal core logged (the "code"
 // attribute of its refusal log line).
 type codes struct {
-	mu   sync.Mutex
-	last core.Code
+	core.NopObserver
+	mu           sync.Mutex
+	last         core.Code
+	source, pool string
 }
 
 func (c *codes) Enabled(context.Context, slog.Level) bool { return true }
@@ -40,6 +42,20 @@ func (c *codes) Handle(_ context.Context, r slog.Record) error {
 		return true
 	})
 	return nil
+}
+
+// ObserveDecision records the source and pool of each decision (codes is
+// also a core.Observer).
+func (c *codes) ObserveDecision(_ context.Context, e core.DecisionEvent) {
+	c.mu.Lock()
+	c.source, c.pool = e.Source, e.UserPoolID
+	c.mu.Unlock()
+}
+
+func (c *codes) decided() (source, pool string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.source, c.pool
 }
 
 func (c *codes) take() core.Code {
@@ -58,7 +74,7 @@ func authorizerApp(t *testing.T, payload string, trust bool, claims map[string]c
 	iss := cognitotest.Start(t)
 	seen := &codes{}
 	auth, err := lambdaauth.New(lambdaauth.WithCoreOptions(append(iss.Options(), core.WithALBARNs(), core.WithBearer(true),
-		core.WithAPIGatewayAuthorizer(trust), core.WithLogger(slog.New(seen)))...))
+		core.WithAPIGatewayAuthorizer(trust), core.WithLogger(slog.New(seen)), core.WithObserver(seen))...))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,6 +202,11 @@ func TestAPIGatewayAuthorizerClaims(t *testing.T) {
 				if status != tc.want.status || code != tc.want.code || !strings.Contains(body, tc.want.body) {
 					t.Errorf("%s %s: %d %s %q; want %d %s %q", tc.claims, tc.path, status, code, body, tc.want.status, tc.want.code, tc.want.body)
 				}
+			}
+			// Observers see which source decided.
+			get(t, base+"/me", map[string]string{"X-Test-Claims": "access", "Accept": "application/json"})
+			if source, p := seen.decided(); source != core.SourceAPIGatewayAuthorizer || p != pool {
+				t.Errorf("observed decision: source %q pool %q; want %q %q", source, p, core.SourceAPIGatewayAuthorizer, pool)
 			}
 			// API Gateway itself refuses a request its authorizer refused.
 			if status, _ := get(t, base+"/me", nil); status != http.StatusUnauthorized {
