@@ -4,7 +4,7 @@
 package main
 
 import (
-	"io"
+	"encoding/json"
 	"log"
 	"net/http"
 
@@ -37,7 +37,8 @@ func main() {
 		r.Handle(p, ui.Handler())
 	}
 	r.Get("/", func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.WriteString(w, "hello "+nethttpauth.User(r).Email)
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]string{"hello": nethttpauth.User(r).Email})
 	})
 
 	lambda.Start(lambdaauth.Proxy(r))

@@ -4,7 +4,7 @@
 package main
 
 import (
-	"io"
+	"encoding/json"
 	"log"
 	"net/http"
 
@@ -32,7 +32,8 @@ func main() {
 	mux := http.NewServeMux()
 	ui.Mount(mux)
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.WriteString(w, "hello "+nethttpauth.User(r).Email)
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]string{"hello": nethttpauth.User(r).Email})
 	})
 
 	lambda.Start(lambdaauth.Proxy(auth.ProtectApp(mux)))
