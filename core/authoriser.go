@@ -42,12 +42,12 @@ func NewAuthoriser(p Policy, custom ...Rule) (*Authoriser, error) {
 	}
 	a := &Authoriser{requireAll: p.RequireAll, rules: append([]Rule(nil), custom...)}
 	a.adminGroups = toSet(p.AdminGroups)
-	a.adminUsers, _ = emailSet(p.AdminUsers)
+	a.adminUsers, _ = emailSet("admin_users", p.AdminUsers)
 	if len(p.AllowedGroups) > 0 {
 		a.groups = toSet(p.AllowedGroups)
 	}
 	if len(p.AllowedUsers) > 0 {
-		a.users, _ = emailSet(p.AllowedUsers)
+		a.users, _ = emailSet("allowed_users", p.AllowedUsers)
 	}
 	if len(p.AllowedDomains) > 0 {
 		a.domains, _ = domainSet(p.AllowedDomains)

@@ -148,19 +148,23 @@ func TestPolicyDocuments(t *testing.T) {
 		`{}`:                                  "at least one of",
 		`{"_comment": "only comments"}`:       "at least one of",
 		`{"allowed_users": ["not-an-email"]}`: "not a valid ASCII email",
-		`{"allowed_users": ["\u0430dmin@example.com"]}`:      "not a valid ASCII email",
-		`{"allowed_domains": ["example.com."]}`:              "not a valid ASCII domain",
-		`{"admin_users": ["a@b"]}`:                           "not a valid ASCII email",
-		`{"allowed_groups": "dev"}`:                          "cannot unmarshal",
-		`{"allowed_groups": [""]}`:                           "empty or too long",
-		`[]`:                                                 "not a JSON object",
-		`{"allowed_groups": ["dev"]`:                         "not a JSON object",
-		`{"allowed_groups": ["dev"], "require_all": "true"}`: "cannot unmarshal",
+		`{"allowed_users": ["\u0430dmin@example.com"]}`:            "not a valid ASCII email",
+		`{"allowed_domains": ["example.com."]}`:                    "not a valid ASCII domain",
+		`{"admin_users": ["a@b"]}`:                                 "admin_users[0] is not a valid ASCII email",
+		`{"allowed_users": ["ok@example.com", "bób@exämple.com"]}`: "allowed_users[1] is not a valid ASCII email",
+		`{"allowed_groups": "dev"}`:                                "cannot unmarshal",
+		`{"allowed_groups": [""]}`:                                 "empty or too long",
+		`[]`:                                                       "not a JSON object",
+		`{"allowed_groups": ["dev"]`:                               "not a JSON object",
+		`{"allowed_groups": ["dev"], "require_all": "true"}`:       "cannot unmarshal",
 	}
 	for doc, want := range bad {
 		_, err := core.ParsePolicy([]byte(doc))
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: want error containing %q, got %v", doc, want, err)
+		}
+		if err != nil && strings.Contains(err.Error(), "@") {
+			t.Errorf("%s: the error repeats an address (errors reach logs and observers): %v", doc, err)
 		}
 	}
 }

@@ -69,10 +69,10 @@ func (p *Policy) Validate() error {
 			}
 		}
 	}
-	if _, err := emailSet(p.AllowedUsers); err != nil {
+	if _, err := emailSet("allowed_users", p.AllowedUsers); err != nil {
 		errs = append(errs, err)
 	}
-	if _, err := emailSet(p.AdminUsers); err != nil {
+	if _, err := emailSet("admin_users", p.AdminUsers); err != nil {
 		errs = append(errs, err)
 	}
 	if _, err := domainSet(p.AllowedDomains); err != nil {
@@ -81,13 +81,15 @@ func (p *Policy) Validate() error {
 	return errors.Join(errs...)
 }
 
-// emailSet validates and lower-cases addresses.
-func emailSet(emails []string) (map[string]struct{}, error) {
+// emailSet validates and lower-cases addresses. An invalid one is named by
+// its list and position, never by its text: errors reach logs and
+// observers, which must not carry email addresses.
+func emailSet(list string, emails []string) (map[string]struct{}, error) {
 	set := make(map[string]struct{}, len(emails))
 	var errs []error
-	for _, e := range emails {
+	for i, e := range emails {
 		if !validEmail(e) {
-			errs = append(errs, fmt.Errorf("policy: %q is not a valid ASCII email address", e))
+			errs = append(errs, fmt.Errorf("policy: %s[%d] is not a valid ASCII email address", list, i))
 			continue
 		}
 		set[strings.ToLower(e)] = struct{}{}

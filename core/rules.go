@@ -39,7 +39,7 @@ func (r emailRule) Allows(_ context.Context, u *User) bool { return emailIn(u, r
 // look-alike characters (fullwidth, Cyrillic, zero-width) cannot pass. It
 // returns an error for an invalid address.
 func AllowUsers(emails ...string) (Rule, error) {
-	set, err := emailSet(emails)
+	set, err := emailSet("AllowUsers", emails)
 	if err != nil {
 		return nil, err
 	}

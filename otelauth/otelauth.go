@@ -179,20 +179,25 @@ func (o *Observer) ObserveKeyFetch(ctx context.Context, e core.KeyFetchEvent) {
 		return
 	}
 	_, span := o.tracer.Start(ctx, "cognito_auth.key.fetch", trace.WithTimestamp(e.Start),
-		trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(append(attrs, AttrURL.String(e.URL))...))
+		trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(append(attrs, AttrURL.String(e.URL), attrHTTPMethod)...))
 	if e.Err != nil {
 		span.SetStatus(codes.Error, errType)
 	}
 	span.End(trace.WithTimestamp(e.Start.Add(e.Duration)))
 }
 
+// attrHTTPMethod is http.request.method, required on HTTP client spans:
+// key fetches are GETs.
+var attrHTTPMethod = attribute.String("http.request.method", "GET")
+
 // errorType is error.type for a key fetch: the HTTP status when the server
-// answered with another, "timeout", or "_OTHER"; "" for a success.
+// answered with a status other than 2xx, "timeout", or "_OTHER" (a 200
+// whose body could not be read, for example); "" for a success.
 func errorType(status int, err error) string {
 	switch {
 	case err == nil:
 		return ""
-	case status != 0:
+	case status != 0 && (status < 200 || status > 299):
 		return strconv.Itoa(status)
 	case errors.Is(err, context.DeadlineExceeded):
 		return "timeout"

@@ -143,6 +143,15 @@ func (c *client) do(method, u string, form url.Values, hdr map[string]string) (i
 }
 
 func login(t *testing.T, app string, ui *cognitotest.HostedUI) *client {
+	c, status := signIn(t, app, ui)
+	if status != http.StatusSeeOther {
+		t.Fatalf("callback: %d", status)
+	}
+	return c
+}
+
+// signIn walks the hosted-UI login and returns the callback's status.
+func signIn(t *testing.T, app string, ui *cognitotest.HostedUI) (*client, int) {
 	jar, _ := cookiejar.New(nil)
 	c := &client{t: t, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 	_, h, _ := c.do(http.MethodGet, app+hostedui.DefaultLoginPath, nil, nil)
@@ -151,10 +160,8 @@ func login(t *testing.T, app string, ui *cognitotest.HostedUI) *client {
 	f.Set("username", "alice")
 	f.Set("password", cognitotest.DefaultPassword)
 	_, h, _ = c.do(http.MethodPost, ui.URL()+"/login", f, nil)
-	if status, _, _ := c.do(http.MethodGet, h.Get("Location"), nil, nil); status != http.StatusSeeOther {
-		t.Fatalf("callback: %d", status)
-	}
-	return c
+	status, _, _ := c.do(http.MethodGet, h.Get("Location"), nil, nil)
+	return c, status
 }
 
 func (c *client) cookies(app string) []*http.Cookie {
@@ -239,6 +246,11 @@ func TestRedisRestartDuringTraffic(t *testing.T) {
 		if status, code := with(t, a.srv.URL, cookies); status != http.StatusServiceUnavailable || code != string(core.CodeSessionStore) {
 			t.Fatalf("Redis down: %d %s", status, code)
 		}
+	}
+	// A login that cannot store its session is an outage too (503, "try
+	// again"), not a failed sign-in.
+	if _, status := signIn(t, a.srv.URL, ui); status != http.StatusServiceUnavailable {
+		t.Fatalf("login while Redis is down: callback %d; want 503", status)
 	}
 	startRedis(t, r.port) // back, empty (no persistence)
 	// The client's pooled connections died with the server: within a few

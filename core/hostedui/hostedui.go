@@ -226,7 +226,9 @@ func (h *HostedUI) callback(ctx context.Context, x Exchange) Response {
 	if h.cfg.userInfo {
 		s.Attributes = h.userInfo(ctx, tok.AccessToken)
 	}
-	if err := h.save(ctx, x, x, s); err != nil {
+	if err := h.save(ctx, x, x, s); errors.Is(err, core.ErrUnavailable) {
+		return h.unavailable("saving the session: " + err.Error()) // the store is down: 503, retry later
+	} else if err != nil {
 		return h.failed("saving the session: " + err.Error())
 	}
 	return redirect(h.withPrefix(st.Return))

@@ -43,7 +43,10 @@ func parseCapture(r io.Reader) (*capture, error) {
 	if len(data) > maxCapture {
 		return nil, fmt.Errorf("%w: the request is larger than %d bytes", errCapture, maxCapture)
 	}
-	lines := splitLines(string(data))
+	lines, err := splitLines(string(data))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errCapture, err)
+	}
 	c := &capture{method: http.MethodGet, target: "/", header: http.Header{}}
 	started := false
 	for i, line := range lines {
@@ -60,10 +63,18 @@ func parseCapture(r io.Reader) (*capture, error) {
 				continue
 			}
 		}
+		if line[0] == ' ' || line[0] == '\t' {
+			// Obsolete line folding: servers refuse it (Go's with 400), so
+			// the app never sees such a request.
+			return nil, fmt.Errorf("%w: line %d continues the previous header (obsolete line folding), which servers refuse", errCapture, i+1)
+		}
+		if pseudo, value, ok := strings.Cut(strings.TrimPrefix(line, ":"), ":"); ok && line[0] == ':' {
+			c.pseudoHeader(pseudo, strings.TrimSpace(value)) // HTTP/2, as browser developer tools copy it
+			continue
+		}
 		name, value, ok := strings.Cut(line, ":")
-		name = strings.TrimSpace(name)
 		if !ok || !reHeaderName.MatchString(name) {
-			return nil, fmt.Errorf("%w: line %d is neither a request line nor a \"Name: value\" header", errCapture, i+1)
+			return nil, fmt.Errorf("%w: line %d is neither a request line nor a \"Name: value\" header (no space may precede the colon)", errCapture, i+1)
 		}
 		c.header.Add(textproto.CanonicalMIMEHeaderKey(name), strings.TrimSpace(value))
 	}
@@ -73,9 +84,22 @@ func parseCapture(r io.Reader) (*capture, error) {
 	return c, nil
 }
 
+// pseudoHeader applies an HTTP/2 pseudo-header (":method: GET", ":path: /x",
+// ":authority: host"); others (":scheme") are ignored.
+func (c *capture) pseudoHeader(name, value string) {
+	switch name {
+	case "method":
+		c.method = value
+	case "path":
+		c.target = value
+	case "authority":
+		c.header.Set("Host", value)
+	}
+}
+
 // splitLines splits on newlines, drops carriage returns and, when the text
 // is curl -v output (lines starting with "> "), keeps only those lines.
-func splitLines(s string) []string {
+func splitLines(s string) ([]string, error) {
 	var all, curl []string
 	sc := bufio.NewScanner(strings.NewReader(s))
 	sc.Buffer(make([]byte, 64<<10), maxCapture)
@@ -89,10 +113,13 @@ func splitLines(s string) []string {
 			curl = append(curl, "")
 		}
 	}
-	if len(curl) > 0 {
-		return curl
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("reading the lines: %w", err)
 	}
-	return all
+	if len(curl) > 0 {
+		return curl, nil
+	}
+	return all, nil
 }
 
 // request builds the *http.Request core sees.

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
 	"github.com/cognitoauth/cognito-auth-go/core/internal/trace"
@@ -62,10 +64,21 @@ func explain(c *capture, o *options, env func(string) (string, bool), stdout, st
 		fmt.Fprintln(stderr, "cognito-auth explain:", err)
 		return exitUsage
 	}
+	lookup := o.lookup(env)
+	if name, _ := lookup(core.EnvSecretName); strings.TrimSpace(name) != "" {
+		if path, _ := lookup(core.EnvConfigPath); strings.TrimSpace(path) == "" {
+			fmt.Fprintf(stderr, "cognito-auth explain: the app reads its policy from Secrets Manager (%s=%s), which explain does not;\n"+
+				"  save the policy to a file and pass it with -config, e.g.\n"+
+				"  aws secretsmanager get-secret-value --secret-id %s --query SecretString --output text > policy.json\n",
+				core.EnvSecretName, name, name)
+			return exitUsage
+		}
+		lookup = withoutSecretName(lookup) // -config stands in for the secret
+	}
 	rec := &recorder{}
 	at := o.at
 	opts := append([]core.Option{
-		core.WithEnvironment(o.lookup(env)),
+		core.WithEnvironment(lookup),
 		core.WithLogger(slog.New(slog.DiscardHandler)),
 		core.WithObserver(rec),
 		core.WithClock(func() time.Time { return at }),
@@ -96,6 +109,16 @@ func explain(c *capture, o *options, env func(string) (string, bool), stdout, st
 	return exitRefused
 }
 
+// withoutSecretName hides COGNITO_AUTH_SECRET_NAME from core.
+func withoutSecretName(lookup func(string) (string, bool)) func(string) (string, bool) {
+	return func(name string) (string, bool) {
+		if name == core.EnvSecretName {
+			return "", false
+		}
+		return lookup(name)
+	}
+}
+
 // printer writes the explanation.
 type printer struct {
 	w       io.Writer
@@ -104,7 +127,55 @@ type printer struct {
 	token   string // the token whose checks are being printed
 }
 
-func (p *printer) printf(format string, args ...any) { fmt.Fprintf(p.w, format, args...) }
+// printf writes one piece of the explanation. Every string argument is
+// escaped (safe): values come from the captured request and from tokens
+// anyone can mint, and must not add lines or terminal escapes to it.
+func (p *printer) printf(format string, args ...any) {
+	clean := make([]any, 0, len(args))
+	for _, a := range args {
+		switch a := a.(type) {
+		case string:
+			clean = append(clean, safe(a))
+		case []string:
+			s := make([]string, 0, len(a))
+			for _, v := range a {
+				s = append(s, safe(v))
+			}
+			clean = append(clean, s)
+		default:
+			clean = append(clean, a)
+		}
+	}
+	fmt.Fprintf(p.w, format, clean...)
+}
+
+// safe escapes what is not printable text: control characters (C0 and
+// C1, including newlines and ESC), format characters such as bidi
+// overrides, and invalid UTF-8.
+func safe(s string) string {
+	clean := true
+	for _, r := range s {
+		if r == utf8.RuneError || !unicode.IsGraphic(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var sb strings.Builder
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError:
+			fmt.Fprintf(&sb, "\\x%02x", s[i])
+		case !unicode.IsGraphic(r):
+			fmt.Fprintf(&sb, "\\u%04x", r)
+		default:
+			sb.WriteRune(r)
+		}
+	}
+	return sb.String()
+}
 
 func (p *printer) intro(o *options, auth *core.BaseAuth) {
 	switch {
@@ -132,7 +203,29 @@ func (p *printer) intro(o *options, auth *core.BaseAuth) {
 	}
 	sort.Strings(names)
 	p.printf("request: %s %s\n  headers: %s\n", p.capture.method, p.capture.target, strings.Join(names, ", "))
-	if len(p.capture.header.Values("Cookie")) > 0 {
+	p.notes()
+}
+
+// notes says what the capture cannot show.
+func (p *printer) notes() {
+	h := p.capture.header
+	albHeaders := h.Get(core.HeaderData) != "" || h.Get(core.HeaderAccessToken) != "" || h.Get(core.HeaderIdentity) != ""
+	var albCookie, otherCookie bool
+	for _, line := range h.Values("Cookie") {
+		for pair := range strings.SplitSeq(line, ";") {
+			name, _, _ := strings.Cut(strings.TrimSpace(pair), "=")
+			if strings.HasPrefix(name, "AWSELBAuthSessionCookie") {
+				albCookie = true
+			} else if name != "" {
+				otherCookie = true
+			}
+		}
+	}
+	if albCookie && !albHeaders {
+		p.printf("  note: this request was captured before the ALB: the ALB turns its AWSELBAuthSessionCookie into the\n" +
+			"        x-amzn-oidc-* headers the app verifies. Capture the request where the app receives it (see Troubleshooting).\n")
+	}
+	if otherCookie {
 		p.printf("  note: cookies are not explained (a hosted-UI session needs the app's session keys)\n")
 	}
 }
@@ -194,10 +287,18 @@ func (p *printer) step(s trace.Step) {
 // when shows a checked time in UTC and how far it is from the instant.
 func (p *printer) when(s trace.Step) string {
 	t := time.Unix(s.Unix, 0).UTC()
-	d := t.Sub(p.at).Round(time.Second)
-	rel := "in " + d.String()
-	if d < 0 {
-		rel = (-d).String() + " ago"
+	secs := s.Unix - p.at.Unix() // in seconds: a Duration saturates at about 292 years
+	var rel string
+	switch abs := max(secs, -secs); {
+	case abs > 100*365*24*3600:
+		rel = fmt.Sprintf("%d days", abs/(24*3600))
+	default:
+		rel = (time.Duration(abs) * time.Second).String()
+	}
+	if secs < 0 {
+		rel += " ago"
+	} else {
+		rel = "in " + rel
 	}
 	return t.Format("2006-01-02 15:04:05 UTC") + " (" + rel + ")"
 }

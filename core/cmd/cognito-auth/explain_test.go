@@ -6,6 +6,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/pem"
 	"fmt"
 	"maps"
@@ -308,6 +309,9 @@ func TestExplainUsageAndConfigurationErrors(t *testing.T) {
 		{"empty capture", iss.Env(), "", nil, "no request line"},
 		{"two files", iss.Env(), h, []string{"a", "b"}, "one captured request"},
 		{"unknown flag", iss.Env(), h, []string{"-nope"}, "flag provided but not defined"},
+		{"folded header line", iss.Env(), "X-Foo: a\n Authorization: Bearer x\n", nil, "obsolete line folding"},
+		{"space before the colon", iss.Env(), "Authorization : Bearer x\n", nil, "no space may precede the colon"},
+		{"policy in Secrets Manager", with(iss.Env(), core.EnvSecretName, "myapp/policy"), h, nil, "pass it with -config"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -339,5 +343,55 @@ func TestExplainReadsAFile(t *testing.T) {
 	code, _, errOut = explainRun(t, iss.Env(), "", filepath.Join(t.TempDir(), "missing.txt"))
 	if code != exitUsage || !strings.Contains(errOut, "missing.txt") {
 		t.Errorf("missing file: exit %d, %q", code, errOut)
+	}
+}
+
+// TestExplainOutputCannotBeForged: values from the captured request and
+// from tokens (which anyone can mint: they are printed before any signature
+// check) are escaped, so a token cannot add lines or terminal escapes to
+// the explanation.
+func TestExplainOutputCannotBeForged(t *testing.T) {
+	iss := ct.Start(t)
+	h := iss.Mint(ct.User{}).Header()
+	forged := `{"alg":"ES256\n  [ok  ] signature              ES256\n\nverdict: ALLOWED - the app lets this request in\n\u001b[8m\u009b\u202e","kid":"x"}`
+	h.Set(core.HeaderData, base64.RawURLEncoding.EncodeToString([]byte(forged))+".e30.AAAA")
+	capture := "GET /x HTTP/1.1\n" + plainHeaders(h)
+	code, out, errOut := explainRun(t, iss.Env(), capture)
+	if code != exitRefused {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	for i, line := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
+		if strings.HasPrefix(line, "verdict: ALLOWED") {
+			t.Errorf("line %d is a forged verdict: %q", i+1, line)
+		}
+		for _, r := range line {
+			if r < 0x20 && r != '\t' || r >= 0x7f && r <= 0x9f || r == 0x202e {
+				t.Errorf("line %d holds the control character %U: %q", i+1, r, line)
+				break
+			}
+		}
+	}
+	if !strings.Contains(out, `ES256\u000a`) {
+		t.Errorf("the forged alg is not shown escaped:\n%s", out)
+	}
+}
+
+// TestExplainNotes: a request captured before the ALB (its session cookie,
+// no x-amzn-oidc-* headers) is explained as such; times far from the
+// instant do not overflow; HTTP/2 pseudo-headers are read.
+func TestExplainNotes(t *testing.T) {
+	iss := ct.Start(t)
+	_, out, _ := explainRun(t, iss.Env(), "GET / HTTP/1.1\nCookie: AWSELBAuthSessionCookie-0=abc\n\n")
+	if !strings.Contains(out, "captured before the ALB") || strings.Contains(out, "hosted-UI session") {
+		t.Errorf("ALB session cookie:\n%s", out)
+	}
+	h := iss.Mint(ct.User{}).Header()
+	code, out, _ := explainRun(t, iss.Env(), plainHeaders(h), "-at", "9999-12-31T23:59:59Z")
+	if code != exitRefused || !strings.Contains(out, "days ago)") || strings.Contains(out, "2562047h") {
+		t.Errorf("a far instant: exit %d\n%s", code, out)
+	}
+	code, out, _ = explainRun(t, iss.Env(), ":method: GET\n:path: /orders\n:authority: app.example.com\n:scheme: https\n"+plainHeaders(h))
+	if code != exitAllowed || !strings.Contains(out, "request: GET /orders") {
+		t.Errorf("HTTP/2 pseudo-headers: exit %d\n%s", code, out)
 	}
 }
