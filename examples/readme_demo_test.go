@@ -215,6 +215,14 @@ func TestREADMEDemoHostedUIMode(t *testing.T) {
 
 	out := startREADMECommand(t, command)
 	waitReady(t, open+"health", out)
+	signInOnTheForm(t, open, user, password, out)
+}
+
+// signInOnTheForm opens the URL a README names in headless Chromium, fills
+// the hosted UI's form with the user and password it names, clicks Sign in,
+// and checks the app then shows that user at that URL.
+func signInOnTheForm(t *testing.T, open, user, password string, out *syncWriter) {
+	t.Helper()
 	b := newChromium(t)
 	if err := chromedp.Do(b, chromedp.Navigate(open), chromedp.WaitVisible(chromedp.ID("username"))); err != nil {
 		t.Fatalf("opening %s: no sign-in form: %v\n%s", open, err, out)
@@ -230,6 +238,6 @@ func TestREADMEDemoHostedUIMode(t *testing.T) {
 	shown, err := chromedp.Run(b, chromedp.Text(chromedp.ID("email")))
 	loc, lerr := chromedp.Run(b, chromedp.Location())
 	if err != nil || lerr != nil || shown != user || loc != open {
-		t.Fatalf("after signing in: %q at %s; want %s at %s", shown, loc, user, open)
+		t.Fatalf("after signing in: %q at %s; want %s at %s\n%s", shown, loc, user, open, out)
 	}
 }

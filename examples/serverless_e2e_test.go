@@ -15,8 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
-
 	ct "github.com/cognitoauth/cognito-auth-go/core/cognitotest"
 )
 
@@ -146,21 +144,5 @@ func TestServerlessREADMELocalRun(t *testing.T) {
 
 	out := startREADMECommand(t, command)
 	waitReady(t, open+"health", out)
-	bctx := newChromium(t)
-	if err := chromedp.Do(bctx, chromedp.Navigate(open), chromedp.WaitVisible(chromedp.ID("username"))); err != nil {
-		t.Fatalf("opening %s: no sign-in form: %v\n%s", open, err, out)
-	}
-	if err := chromedp.Do(bctx,
-		chromedp.SendKeys(chromedp.ID("username"), user),
-		chromedp.SendKeys(chromedp.ID("password"), password),
-		chromedp.Click(chromedp.ID("signin")),
-		chromedp.WaitVisible(chromedp.ID("email")),
-	); err != nil {
-		t.Fatalf("signing in on the form: %v\n%s", err, out)
-	}
-	shown, err := chromedp.Run(bctx, chromedp.Text(chromedp.ID("email")))
-	loc, lerr := chromedp.Run(bctx, chromedp.Location())
-	if err != nil || lerr != nil || shown != user || loc != open {
-		t.Fatalf("after signing in: %q at %s; want %s at %s\n%s", shown, loc, user, open, out)
-	}
+	signInOnTheForm(t, open, user, password, out)
 }
