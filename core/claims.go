@@ -144,27 +144,25 @@ func (v *Verifier) checkExp(d jose.Date, now time.Time, what string) (int64, *Er
 // checkIssuedAt checks an optional iat: a number, not later than now plus
 // the leeway.
 func (v *Verifier) checkIssuedAt(d jose.Date, now time.Time, what string) *Error {
-	switch {
-	case errors.Is(d.Err, jose.ErrDateMissing):
-		return v.cfg.timeStep(what, "iat", d, nil)
-	case d.Err != nil:
-		return v.cfg.timeStep(what, "iat", d, invalid(CodeInvalidIat, what+" iat is not a number"))
-	case time.Unix(d.Unix, 0).After(now.Add(v.cfg.leeway)):
-		return v.cfg.timeStep(what, "iat", d, invalid(CodeIssuedInFuture, what+" iat is in the future"))
-	}
-	return v.cfg.timeStep(what, "iat", d, nil)
+	return v.checkNotLater(d, now, what, "iat", CodeInvalidIat, CodeIssuedInFuture, "iat is in the future")
 }
 
 // checkNotBefore checks an optional nbf: a number, not later than now plus
 // the leeway (the token is not valid yet).
 func (v *Verifier) checkNotBefore(d jose.Date, now time.Time, what string) *Error {
+	return v.checkNotLater(d, now, what, "nbf", CodeInvalidNbf, CodeNotYetValid, "is not valid yet (nbf is in the future)")
+}
+
+// checkNotLater checks an optional date claim that must be a number no
+// later than now plus the leeway; the errors are built only on failure.
+func (v *Verifier) checkNotLater(d jose.Date, now time.Time, what, claim string, notNumber, later Code, laterDetail string) *Error {
 	switch {
 	case errors.Is(d.Err, jose.ErrDateMissing):
-		return v.cfg.timeStep(what, "nbf", d, nil)
+		return v.cfg.timeStep(what, claim, d, nil)
 	case d.Err != nil:
-		return v.cfg.timeStep(what, "nbf", d, invalid(CodeInvalidNbf, what+" nbf is not a number"))
+		return v.cfg.timeStep(what, claim, d, invalid(notNumber, what+" "+claim+" is not a number"))
 	case time.Unix(d.Unix, 0).After(now.Add(v.cfg.leeway)):
-		return v.cfg.timeStep(what, "nbf", d, invalid(CodeNotYetValid, what+" is not valid yet (nbf is in the future)"))
+		return v.cfg.timeStep(what, claim, d, invalid(later, what+" "+laterDetail))
 	}
-	return v.cfg.timeStep(what, "nbf", d, nil)
+	return v.cfg.timeStep(what, claim, d, nil)
 }

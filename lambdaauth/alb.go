@@ -83,11 +83,12 @@ func albExchange(e *events.ALBTargetGroupRequest) *exchange {
 		}
 	}
 	raw := strings.Join(q, "&")
-	if _, err := url.ParseQuery(raw); err != nil {
-		raw = ""
+	parsed, err := url.ParseQuery(raw)
+	if err != nil {
+		raw, parsed = "", url.Values{}
 	}
 	return &exchange{
-		method: e.HTTPMethod, path: e.Path, rawQuery: raw,
+		method: e.HTTPMethod, path: e.Path, rawQuery: raw, query: parsed,
 		header: headerFrom(e.MultiValueHeaders, e.Headers), body: e.Body, base64Body: e.IsBase64Encoded,
 	}
 }

@@ -130,9 +130,11 @@ type exchangeKey struct{}
 // refresh sets reach that handler's response (on bypass paths too).
 func (a *Auth) user(ctx context.Context, x *exchange) (*core.User, error) {
 	if served, ok := ctx.Value(exchangeKey{}).(*exchange); ok {
-		x = served
+		x = served // its claims are already in ctx (guard)
+	} else {
+		ctx = core.ContextWithAuthorizerClaims(ctx, x.claims)
 	}
-	u, _, err := a.kit.Check(core.ContextWithAuthorizerClaims(ctx, x.claims), x, nil)
+	u, _, err := a.kit.Check(ctx, x, nil)
 	return u, err
 }
 

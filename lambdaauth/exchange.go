@@ -28,6 +28,7 @@ type exchange struct {
 	base64Body             bool
 	claims                 core.AuthorizerClaims
 	setCookies             []string
+	query                  url.Values // rawQuery parsed, on first use
 }
 
 var (
@@ -77,13 +78,17 @@ func (x *exchange) SetCookie(c *http.Cookie) {
 // Method returns the HTTP method.
 func (x *exchange) Method() string { return x.method }
 
-// Query returns the first value of a query parameter.
+// Query returns the first value of a query parameter (a malformed query
+// has none).
 func (x *exchange) Query(name string) string {
-	q, err := url.ParseQuery(x.rawQuery)
-	if err != nil {
-		return ""
+	if x.query == nil {
+		q, err := url.ParseQuery(x.rawQuery)
+		if err != nil {
+			q = url.Values{}
+		}
+		x.query = q
 	}
-	return q.Get(name)
+	return x.query.Get(name)
 }
 
 // FormValue returns a field of a POSTed urlencoded form.

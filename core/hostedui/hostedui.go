@@ -89,8 +89,20 @@ func (*HostedUI) SourceName() string { return "session" }
 // that still starts with the prefix ("/Prod/login/cognito", reached by
 // asking for "/Prod/Prod/login/cognito") is not one of them: letting it
 // through would open whatever route serves it.
-func (h *HostedUI) OwnsPath(path string) bool {
-	return path == h.cfg.loginPath || path == h.cfg.callbackPath || path == h.cfg.logoutPath
+func (h *HostedUI) OwnsPath(path string) bool { return h.route(path) != nil }
+
+// route returns the handler of the login, callback or logout route at path
+// (as the app sees it), or nil.
+func (h *HostedUI) route(path string) func(context.Context, Exchange) Response {
+	switch path {
+	case h.cfg.loginPath:
+		return h.Login
+	case h.cfg.callbackPath:
+		return h.Callback
+	case h.cfg.logoutPath:
+		return h.Logout
+	}
+	return nil
 }
 
 // Exchange is one request as the hosted-UI routes need it. Adapters

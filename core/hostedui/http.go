@@ -25,15 +25,11 @@ func (h *HostedUI) Handler() http.Handler {
 // any other path. For adapters without a router of their own, such as
 // lambdaauth.
 func (h *HostedUI) Serve(ctx context.Context, x Exchange) (resp Response, ok bool) {
-	switch x.Path() {
-	case h.cfg.loginPath:
-		return h.Login(ctx, x), true
-	case h.cfg.callbackPath:
-		return h.Callback(ctx, x), true
-	case h.cfg.logoutPath:
-		return h.Logout(ctx, x), true
+	serve := h.route(x.Path())
+	if serve == nil {
+		return Response{}, false
 	}
-	return Response{}, false
+	return serve(ctx, x), true
 }
 
 // Mount registers the three routes on a ServeMux.
