@@ -52,14 +52,18 @@ const (
 	DefaultFetchTimeout  = 5 * time.Second
 	DefaultCacheEntries  = 10_000
 	DefaultCacheBytes    = 32 << 20
-	maxLeeway            = 5 * time.Minute
-	maxHeaderBytes       = 16 << 10
-	maxIdentityBytes     = 256
-	maxKeyBodyBytes      = 256 << 10
+	// DefaultJWKSMinRefresh is the least time between a successful JWKS
+	// load and a reload caused by an unknown kid.
+	DefaultJWKSMinRefresh = 10 * time.Second
+	maxLeeway             = 5 * time.Minute
+	maxHeaderBytes        = 16 << 10
+	maxIdentityBytes      = 256
+	maxKeyBodyBytes       = 256 << 10
 )
 
 type config struct {
 	region               string
+	regionSet            bool // COGNITO_AUTH_REGION or WithRegion named it (not the AWS_REGION fallback)
 	userPoolIDs          []string
 	replicaRegions       []string
 	clientIDs, albARNs   []string
@@ -95,6 +99,7 @@ type config struct {
 	// Derived by derive, never set directly.
 	issuers         []issuerDef
 	explicitKeyURLs []string
+	albKeyURLs      map[string]string // ALB ARN -> the base URL of its public keys
 	productionSigns []string
 	observer        Observer       // the observers combined, or nil
 	tracer          trace.Recorder // set only by the explain command, through its observer
@@ -155,7 +160,7 @@ func defaultConfig() *config {
 		cacheEntries: DefaultCacheEntries,
 		cacheBytes:   DefaultCacheBytes,
 		jwksEvery:    time.Hour,
-		jwksMin:      time.Minute,
+		jwksMin:      DefaultJWKSMinRefresh,
 		missBurst:    10,
 		missEvery:    6 * time.Second,
 		policyReload: DefaultPolicyReloadInterval,
@@ -171,7 +176,7 @@ func configError(format string, args ...any) error {
 
 // readEnv overwrites defaults with the variables that are set (non-empty).
 func (c *config) readEnv(e envReader) []error {
-	if !e.str(EnvRegion, &c.region) {
+	if c.regionSet = e.str(EnvRegion, &c.region); !c.regionSet {
 		e.str(EnvAWSRegion, &c.region)
 	}
 	e.list(EnvUserPoolID, &c.userPoolIDs)
@@ -254,10 +259,15 @@ func (c *config) derive() {
 			c.explicitKeyURLs = append(c.explicitKeyURLs, u)
 		}
 	}
-	if c.albKeysURL == "" {
-		c.albKeysURL = DefaultALBKeysURL(c.region)
-	}
 	c.albKeysURL = strings.TrimRight(c.albKeysURL, "/")
+	c.albKeyURLs = make(map[string]string, len(c.albARNs))
+	for _, arn := range c.albARNs {
+		if u := c.albKeysURL; u != "" {
+			c.albKeyURLs[arn] = u // one endpoint for every ALB (tests, proxies)
+		} else if a, ok := parseALBARN(arn); ok {
+			c.albKeyURLs[arn] = albKeysURL(a.region)
+		}
+	}
 	// A zero from an option means "the default", as it always has.
 	d := defaultConfig()
 	for _, z := range []struct{ v, def *time.Duration }{{&c.fetchTimeout, &d.fetchTimeout}, {&c.jwksEvery, &d.jwksEvery}, {&c.jwksMin, &d.jwksMin}, {&c.missEvery, &d.missEvery}} {
@@ -369,8 +379,16 @@ func (c *config) validateSources() []error {
 func (c *config) validateALBARNs() []error {
 	var errs []error
 	for _, arn := range c.albARNs {
-		if !reALBARN.MatchString(arn) {
+		a, ok := parseALBARN(arn)
+		if !ok {
 			errs = append(errs, configError("ALB ARN %q is not an application load balancer ARN; expected arn:aws:elasticloadbalancing:REGION:ACCOUNT:loadbalancer/app/NAME/ID, e.g. arn:aws:elasticloadbalancing:eu-west-2:123456789012:loadbalancer/app/my-alb/50dc6c495c0c9188 (%s)", arn, EnvALBARN))
+			continue
+		}
+		if c.regionSet && a.region != c.region {
+			errs = append(errs, configError("ALB ARN %q is in region %s but %s is %s: an ALB signs with the keys of its own region; fix %s or unset it (the ARN names the region)", arn, a.region, EnvRegion, c.region, EnvRegion))
+		}
+		if c.albKeysURL == "" && albKeysURL(a.region) == "" {
+			errs = append(errs, configError("ALB ARN %q is in %s, a region for which AWS documents no ALB public-key endpoint (it documents the commercial regions and AWS GovCloud (US)); set %s to the endpoint if you know it", arn, a.region, EnvALBKeysURL))
 		}
 	}
 	return errs
@@ -378,8 +396,10 @@ func (c *config) validateALBARNs() []error {
 
 func (c *config) validateURLs() []error {
 	var errs []error
-	if err := checkKeyURL(c.albKeysURL); err != nil {
-		errs = append(errs, configError("ALB keys URL: %v", err))
+	if c.albKeysURL != "" {
+		if err := checkKeyURL(c.albKeysURL); err != nil {
+			errs = append(errs, configError("ALB keys URL: %v", err))
+		}
 	}
 	if c.jwksURL != "" {
 		if err := checkKeyURL(c.jwksURL); err != nil {
@@ -436,12 +456,45 @@ func (c *config) validateDevMode() []error {
 	return nil
 }
 
-// DefaultALBKeysURL returns the AWS endpoint serving ALB public keys for
-// region, including the GovCloud locations.
-func DefaultALBKeysURL(region string) string {
-	switch region {
-	case "us-gov-west-1", "us-gov-east-1":
-		return "https://s3-us-gov-west-1.amazonaws.com/aws-elb-public-keys-prod-" + region
+// albARN is the part of an ALB ARN that chooses its key endpoint.
+type albARN struct{ partition, region string }
+
+// parseALBARN reads arn:PARTITION:elasticloadbalancing:REGION:ACCOUNT:loadbalancer/app/NAME/ID
+// and checks that the region belongs to the partition.
+func parseALBARN(arn string) (albARN, bool) {
+	if !reALBARN.MatchString(arn) {
+		return albARN{}, false
+	}
+	parts := strings.SplitN(arn, ":", 5)
+	a := albARN{partition: parts[1], region: parts[3]}
+	if !reRegion.MatchString(a.region) {
+		return albARN{}, false
+	}
+	want := "aws"
+	switch {
+	case strings.HasPrefix(a.region, "us-gov-"):
+		want = "aws-us-gov"
+	case strings.HasPrefix(a.region, "cn-"):
+		want = "aws-cn"
+	case strings.Contains(a.region, "-iso"):
+		want = a.partition // the ISO partitions: no documented endpoint either way
+	}
+	return a, a.partition == want
+}
+
+// albKeysURL returns the endpoint AWS documents for the public keys of the
+// ALBs in region, or "" where it documents none (the China and ISO
+// regions). Per "User claims encoding and signature verification" in
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html:
+// https://public-keys.auth.elb.REGION.amazonaws.com/KID, and for AWS
+// GovCloud (US) https://s3-us-gov-west-1.amazonaws.com/aws-elb-public-keys-prod-us-gov-west-1/KID
+// and https://s3-us-gov-east-1.amazonaws.com/aws-elb-public-keys-prod-us-gov-east-1/KID.
+func albKeysURL(region string) string {
+	switch {
+	case region == "us-gov-west-1", region == "us-gov-east-1":
+		return "https://s3-" + region + ".amazonaws.com/aws-elb-public-keys-prod-" + region
+	case strings.HasPrefix(region, "cn-"), strings.Contains(region, "-iso"), strings.HasPrefix(region, "us-gov-"):
+		return ""
 	}
 	return "https://public-keys.auth.elb." + region + ".amazonaws.com"
 }

@@ -23,6 +23,7 @@ func validEnv() map[string]string {
 func TestNewFromEnvironment(t *testing.T) {
 	env := validEnv()
 	env[core.EnvRegion] = "eu-west-1"
+	env[core.EnvALBARN] = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/my-app/50dc6c495c0c9188"
 	env[core.EnvClientID] = "abc123, def456"
 	env[core.EnvRedirectURL] = "https://example.com/denied"
 	a, err := core.New(core.WithEnvironment(envMap(env)))
@@ -55,40 +56,6 @@ func TestOptionsOverrideEnvironment(t *testing.T) {
 	defer a.Close()
 	if loc := redirectOf(a); loc != "/login" {
 		t.Fatalf("redirect %q", loc)
-	}
-}
-
-func TestRegionFallsBackToAWSRegionThenDefault(t *testing.T) {
-	for _, tc := range []struct {
-		env  map[string]string
-		want string
-	}{
-		{map[string]string{core.EnvAWSRegion: "us-east-1"}, "https://public-keys.auth.elb.us-east-1.amazonaws.com"},
-		{map[string]string{}, "https://public-keys.auth.elb.eu-west-2.amazonaws.com"},
-		{map[string]string{core.EnvRegion: "us-gov-west-1", core.EnvAWSRegion: "us-east-1"}, "https://s3-us-gov-west-1.amazonaws.com/aws-elb-public-keys-prod-us-gov-west-1"},
-	} {
-		region := tc.env[core.EnvRegion]
-		if region == "" {
-			region = tc.env[core.EnvAWSRegion]
-		}
-		if region == "" {
-			region = core.DefaultRegion
-		}
-		if got := core.DefaultALBKeysURL(region); got != tc.want {
-			t.Errorf("%v: %s, want %s", tc.env, got, tc.want)
-		}
-		env := validEnv()
-		for k, v := range tc.env {
-			env[k] = v
-		}
-		a, err := core.New(core.WithEnvironment(envMap(env)))
-		if err != nil {
-			t.Fatalf("%v: %v", tc.env, err)
-		}
-		_ = a.Close()
-	}
-	if got := core.DefaultALBKeysURL("us-gov-east-1"); got != "https://s3-us-gov-west-1.amazonaws.com/aws-elb-public-keys-prod-us-gov-east-1" {
-		t.Fatalf("GovCloud east: %s", got)
 	}
 }
 

@@ -87,6 +87,9 @@ func StatusOf(err error) int {
 	return http.StatusInternalServerError
 }
 
+// retryAfterSeconds is the Retry-After of a 503.
+const retryAfterSeconds = "1"
+
 type failureText struct {
 	errorCode, title, message string
 }
@@ -116,6 +119,11 @@ func DecideFailure(req Request, err error, redirectURL string) Failure {
 	if browser && redirectURL != "" && (status == http.StatusUnauthorized || status == http.StatusForbidden) {
 		h.Set("Location", redirectURL)
 		return Failure{Status: http.StatusFound, Location: redirectURL, Header: h}
+	}
+	if status == http.StatusServiceUnavailable {
+		// A key server or the session store is failing: the answer is "try
+		// again", and key sources retry within a second.
+		h.Set("Retry-After", retryAfterSeconds)
 	}
 	if status == http.StatusUnauthorized {
 		v := `Bearer realm="cognito-auth"`

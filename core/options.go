@@ -10,9 +10,11 @@ import (
 // Option configures a BaseAuth. Options override the environment.
 type Option func(*config)
 
-// WithRegion sets the AWS region of the ALB (COGNITO_AUTH_REGION).
+// WithRegion sets the AWS region (COGNITO_AUTH_REGION): the region of a
+// hosted-UI domain prefix. ALB keys come from each ALB ARN's own region; a
+// region that differs from an ARN's is a configuration error.
 func WithRegion(region string) Option {
-	return func(c *config) { c.region = region }
+	return func(c *config) { c.region, c.regionSet = region, true }
 }
 
 // WithUserPoolID pins the Cognito user pool that issues both tokens
@@ -47,8 +49,9 @@ func WithALBARNs(arns ...string) Option {
 	return func(c *config) { c.albARNs = append([]string(nil), arns...) }
 }
 
-// WithALBKeysURL sets the base URL of the ALB public keys
-// (COGNITO_AUTH_ALB_KEYS_URL). It must be https, or http on a loopback host.
+// WithALBKeysURL sets the base URL of the ALB public keys for every ALB
+// (COGNITO_AUTH_ALB_KEYS_URL), instead of the endpoint AWS documents for
+// each ARN's region. It must be https, or http on a loopback host.
 func WithALBKeysURL(u string) Option {
 	return func(c *config) { c.albKeysURL = u }
 }
@@ -117,8 +120,9 @@ func WithTokenCache(entries, bytes int) Option {
 }
 
 // WithJWKSRefresh sets how often the JWKS is refreshed in the background
-// (default 1h) and the least time between refreshes caused by an unknown kid
-// (default 1m).
+// (default 1h) and the least time after a successful load before an unknown
+// kid may cause another (default 10s). A failed load does not count: the
+// next one is tried after a backoff of at most a second.
 func WithJWKSRefresh(background, minInterval time.Duration) Option {
 	return func(c *config) { c.jwksEvery, c.jwksMin = background, minInterval }
 }

@@ -24,7 +24,7 @@ import (
 // stops its background key refresh.
 type Verifier struct {
 	cfg     *config
-	alb     *keys.ALB
+	alb     map[string]*keys.ALB // ALB ARN -> the key source of its region
 	issuers issuerSet
 	cache   *tokenCaches
 
@@ -50,25 +50,37 @@ func NewVerifier(opts ...Option) (*Verifier, error) {
 const (
 	userMissBurst = 2
 	userMissEvery = time.Minute
+	// albNegativeTTL is how long a kid the ALB key endpoint answered 404 or
+	// 403 for is refused without asking again: short, so that a key
+	// published a moment late costs seconds, not minutes.
+	albNegativeTTL = 10 * time.Second
 )
 
 func newVerifier(cfg *config) *Verifier {
 	ctx, stop := context.WithCancel(context.Background())
 	v := &Verifier{cfg: cfg, stop: stop}
 	fetcher := keys.NewFetcher(cfg.httpClient, cfg.fetchTimeout, maxKeyBodyBytes)
-	v.alb = keys.NewALB(keys.ALBConfig{
-		BaseURL:       cfg.albKeysURL,
-		Fetcher:       fetcher,
-		OnFetch:       fetchObserver(ctx, cfg.observer, KeySourceALB),
-		MaxKeys:       64,
-		MissBurst:     cfg.missBurst,
-		MissEvery:     cfg.missEvery,
-		UserMissBurst: userMissBurst,
-		UserMissEvery: userMissEvery,
-		NegativeTTL:   5 * time.Minute,
-		Now:           cfg.now,
-		Lifetime:      ctx,
-	})
+	// One key source per endpoint, shared by the ARNs of one region.
+	byURL := map[string]*keys.ALB{}
+	v.alb = make(map[string]*keys.ALB, len(cfg.albKeyURLs))
+	for arn, u := range cfg.albKeyURLs {
+		if byURL[u] == nil {
+			byURL[u] = keys.NewALB(keys.ALBConfig{
+				BaseURL:       u,
+				Fetcher:       fetcher,
+				OnFetch:       fetchObserver(ctx, cfg.observer, KeySourceALB),
+				MaxKeys:       64,
+				MissBurst:     cfg.missBurst,
+				MissEvery:     cfg.missEvery,
+				UserMissBurst: userMissBurst,
+				UserMissEvery: userMissEvery,
+				NegativeTTL:   albNegativeTTL,
+				Now:           cfg.now,
+				Lifetime:      ctx,
+			})
+		}
+		v.alb[arn] = byURL[u]
+	}
 	v.issuers = newIssuerSet(cfg.issuers, func(url string) *keys.JWKS {
 		return keys.NewJWKS(keys.JWKSConfig{
 			URL: url, Fetcher: fetcher, MinRefresh: cfg.jwksMin, Now: cfg.now, Lifetime: ctx,
@@ -343,6 +355,7 @@ func minTime(a, b time.Time) time.Time {
 // albToken is an x-amzn-oidc-data token that passed the static checks.
 type albToken struct {
 	compact jose.Compact
+	keys    *keys.ALB // the key source of the region of the ALB that signed it
 	kid     string
 	exp     int64
 	iss     *issuerKeys // the accepted issuer its header names
@@ -412,7 +425,8 @@ func (v *Verifier) checkALB(raw string, now time.Time) (albToken, *Error) {
 		return albToken{}, cfg.fail(tokData, "kid", h.Kid, invalid(CodeInvalidKid, "x-amzn-oidc-data kid is not a UUID"))
 	}
 	cfg.pass(tokData, "kid", h.Kid)
-	if !slices.Contains(cfg.albARNs, h.Signer) {
+	src := v.alb[h.Signer]
+	if src == nil {
 		return albToken{}, cfg.fail(tokData, "signer", h.Signer, invalid(CodeSignerMismatch, "x-amzn-oidc-data signer is not a configured ALB"))
 	}
 	cfg.pass(tokData, "signer", h.Signer)
@@ -432,7 +446,7 @@ func (v *Verifier) checkALB(raw string, now time.Time) (albToken, *Error) {
 	if e := v.checkNotBefore(h.Nbf, now, "x-amzn-oidc-data header"); e != nil {
 		return albToken{}, e
 	}
-	return albToken{compact: c, kid: h.Kid, exp: exp, iss: iss}, nil
+	return albToken{compact: c, keys: src, kid: h.Kid, exp: exp, iss: iss}, nil
 }
 
 // finishALB fetches the key (host from configuration only, on behalf of the
@@ -440,13 +454,13 @@ func (v *Verifier) checkALB(raw string, now time.Time) (albToken, *Error) {
 // checks the payload claims.
 func (v *Verifier) finishALB(ctx context.Context, t *albToken, sub string, now time.Time) (verifiedData, *Error) {
 	cfg := v.cfg
-	key, err := v.alb.Key(ctx, t.kid, sub)
+	key, err := t.keys.Key(ctx, t.kid, sub)
 	if err != nil {
 		e := keyError(err, "ALB key")
 		return verifiedData{}, cfg.fail(tokData, "key", e.detail, e)
 	}
 	if cfg.tracer != nil {
-		cfg.pass(tokData, "key", "kid "+t.kid+" from "+cfg.albKeysURL)
+		cfg.pass(tokData, "key", "kid "+t.kid+" from "+t.keys.BaseURL())
 	}
 	if err := jose.VerifyES256(key, &t.compact); err != nil {
 		return verifiedData{}, cfg.fail(tokData, "signature", err.Error(), invalid(CodeInvalidSignature, "x-amzn-oidc-data: "+err.Error()))
@@ -561,16 +575,19 @@ func (v *Verifier) verifyAccess(ctx context.Context, raw string, now time.Time) 
 	return &verifiedAccess{claims: claims, payload: string(c.Payload), groups: claims.Groups, exp: exp, iss: iss}, nil
 }
 
-// keyError maps a key source failure to a coded error. Only a key server
-// that failed is an outage (503); an unknown kid, a throttled fetch of one
-// (the rate limits protect everyone else) and a key of the wrong type make
-// that token invalid (401).
+// keyError maps a key source failure to a coded error. Only what the key
+// server said about the kid makes the token invalid (401): no key with that
+// kid, a key of the wrong type, or a user who asked for too many unknown
+// kids. Everything that says nothing about the token — a key server that is
+// failing or slow, or the shared budget for new kids spent — is an outage
+// (503): the request may be retried, and a valid user is never told that
+// their sign-in is invalid.
 func keyError(err error, what string) *Error {
 	switch {
 	case errors.Is(err, keys.ErrUnknownKid):
 		return invalid(CodeUnknownKid, what+": no key with that kid")
 	case errors.Is(err, keys.ErrThrottled):
-		return invalid(CodeUnknownKid, what+": kid not cached and its fetch was refused by the unknown-kid rate limit")
+		return invalid(CodeUnknownKid, what+": kid not cached, and this user already asked for too many kids the key server does not have")
 	case errors.Is(err, keys.ErrBadKey):
 		return invalid(CodeInvalidKey, what+": "+err.Error())
 	}

@@ -180,7 +180,6 @@ func (i *Issuer) JWKSFetches() int64 { return i.jwksHits.Load() }
 func (i *Issuer) Options() []core.Option {
 	return []core.Option{
 		core.WithEnvironment(func(string) (string, bool) { return "", false }),
-		core.WithRegion(i.region),
 		core.WithUserPoolID(i.userPoolID),
 		core.WithClientIDs(i.clientID),
 		core.WithALBARNs(i.albARN),
@@ -192,7 +191,6 @@ func (i *Issuer) Options() []core.Option {
 // Env returns the environment variables that make core trust this issuer.
 func (i *Issuer) Env() map[string]string {
 	return map[string]string{
-		core.EnvRegion:     i.region,
 		core.EnvUserPoolID: i.userPoolID,
 		core.EnvClientID:   i.clientID,
 		core.EnvALBARN:     i.albARN,

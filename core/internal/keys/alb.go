@@ -12,8 +12,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"golang.org/x/sync/singleflight"
 )
 
 // ALBConfig configures an ALB key source.
@@ -36,7 +34,9 @@ type ALBConfig struct {
 	// real key rotation still gets fetched for everyone else.
 	UserMissBurst int
 	UserMissEvery time.Duration
-	// NegativeTTL is how long a kid the server does not know is remembered.
+	// NegativeTTL is how long a kid the server answered 404 or 403 for (or
+	// served a key of the wrong type for) is remembered. Keep it short: a key
+	// published a moment late must not be refused for long.
 	NegativeTTL time.Duration
 	Now         func() time.Time
 	// Lifetime bounds shared fetches: they are detached from any one
@@ -45,112 +45,173 @@ type ALBConfig struct {
 }
 
 // ALB fetches and caches the ALB's ES256 public keys by kid.
+//
+// Fetches are charged fairly: only the request that starts a fetch spends a
+// token of its user's budget and of the global one, requests that arrive
+// while it runs wait for it for free, and a fetch that fails because the key
+// server did gives both tokens back. While the server is failing, fetches
+// are spaced by a short backoff and requests are told the source is
+// unavailable (ErrUnavailable), never that their kid is unknown: only an
+// answer of 404 or 403 from a server that answers says that.
 type ALB struct {
 	cfg     ALBConfig
-	sf      singleflight.Group
 	limit   *limiter
 	users   *userLimiters
 	fetches atomic.Int64
 
-	mu    sync.RWMutex
-	keys  map[string]*ecdsa.PublicKey
-	order []string
-	neg   map[string]time.Time
+	mu       sync.RWMutex
+	keys     map[string]*ecdsa.PublicKey
+	order    []string
+	neg      map[string]negative
+	inflight map[string]*albFetch
+	retry    backoff
+	lastErr  error // the last outage, for requests refused during the backoff
+}
+
+// negative remembers a kid the key server answered without a usable key.
+type negative struct {
+	until time.Time
+	err   error // ErrUnknownKid or ErrBadKey
+}
+
+// albFetch is one fetch in flight; done is closed when key and err are set.
+type albFetch struct {
+	done chan struct{}
+	key  *ecdsa.PublicKey
+	err  error
 }
 
 // NewALB returns an empty ALB key source.
 func NewALB(cfg ALBConfig) *ALB {
 	return &ALB{
-		cfg:   cfg,
-		limit: newLimiter(cfg.MissBurst, cfg.MissEvery, cfg.Now),
-		users: newUserLimiters(cfg.UserMissBurst, cfg.UserMissEvery, cfg.Now),
-		keys:  make(map[string]*ecdsa.PublicKey),
-		neg:   make(map[string]time.Time),
+		cfg:      cfg,
+		limit:    newLimiter(cfg.MissBurst, cfg.MissEvery, cfg.Now),
+		users:    newUserLimiters(cfg.UserMissBurst, cfg.UserMissEvery, cfg.Now),
+		keys:     make(map[string]*ecdsa.PublicKey),
+		neg:      make(map[string]negative),
+		inflight: make(map[string]*albFetch),
 	}
 }
 
 // Fetches reports how many outbound key requests have been made.
 func (a *ALB) Fetches() int64 { return a.fetches.Load() }
 
+// BaseURL returns the key endpoint the source fetches from.
+func (a *ALB) BaseURL() string { return a.cfg.BaseURL }
+
 // Key returns the P-256 public key for kid, fetching it on behalf of user
 // (the verified sub) when it is not cached. The caller must have validated
-// kid (a UUID) so it is safe to place in a URL path.
+// kid (a UUID) so it is safe to place in a URL path. Errors: ErrUnknownKid
+// or ErrBadKey (the server has no usable key for kid), ErrThrottled (user
+// asked for too many unknown kids), ErrBusy (every user together did) and
+// ErrUnavailable (the key server is failing, or ctx ended first).
 func (a *ALB) Key(ctx context.Context, kid, user string) (*ecdsa.PublicKey, error) {
 	a.mu.RLock()
 	k, ok := a.keys[kid]
-	until, negative := a.neg[kid]
 	a.mu.RUnlock()
 	if ok {
 		return k, nil
 	}
-	if negative && a.cfg.Now().Before(until) {
-		return nil, ErrUnknownKid
+	k, f, err := a.join(kid, user)
+	if f == nil {
+		return k, err
 	}
-	if !a.users.allow(user) {
-		return nil, ErrThrottled
-	}
-	// The fetch may be shared by several waiters, so it runs on the source's
-	// lifetime, not this caller's; it still ends within the fetch timeout.
-	ch := a.sf.DoChan(kid, func() (any, error) { return a.load(a.cfg.Lifetime, kid) })
 	select {
-	case r := <-ch:
-		if r.Err != nil {
-			return nil, r.Err
-		}
-		return r.Val.(*ecdsa.PublicKey), nil
+	case <-f.done:
+		return f.key, f.err
 	case <-ctx.Done():
 		return nil, fmt.Errorf("%w: %w", ErrUnavailable, ctx.Err())
 	}
 }
 
-func (a *ALB) load(ctx context.Context, kid string) (*ecdsa.PublicKey, error) {
+// join returns the answer known without a fetch, or the fetch of kid to wait
+// for: the one in flight, or a new one charged to user.
+func (a *ALB) join(kid, user string) (*ecdsa.PublicKey, *albFetch, error) {
 	now := a.cfg.Now()
-	a.mu.RLock()
-	k, ok := a.keys[kid]
-	until, negative := a.neg[kid]
-	a.mu.RUnlock()
-	if ok {
-		return k, nil
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if k, ok := a.keys[kid]; ok {
+		return k, nil, nil
 	}
-	if negative && now.Before(until) {
-		return nil, ErrUnknownKid
+	if n, ok := a.neg[kid]; ok && now.Before(n.until) {
+		return nil, nil, n.err
+	}
+	if f := a.inflight[kid]; f != nil {
+		return nil, f, nil // joined: not charged
+	}
+	if a.retry.waiting(now) {
+		return nil, nil, fmt.Errorf("%w: retrying shortly after the last failure (%w)", ErrUnavailable, a.lastErr)
+	}
+	if !a.users.allow(user) {
+		return nil, nil, ErrThrottled
 	}
 	if !a.limit.allow() {
-		return nil, ErrThrottled
+		a.users.refund(user)
+		return nil, nil, ErrBusy
 	}
+	f := &albFetch{done: make(chan struct{})}
+	a.inflight[kid] = f
+	// The fetch may be shared by several waiters, so it runs on the source's
+	// lifetime, not this caller's; it still ends within the fetch timeout.
+	go a.run(f, kid, user)
+	return nil, f, nil
+}
+
+// run fetches kid and settles what the answer means for the cache, the
+// backoff and the budgets.
+func (a *ALB) run(f *albFetch, kid, user string) {
+	f.key, f.err = a.load(a.cfg.Lifetime, kid)
+	now := a.cfg.Now()
+	outage := f.err != nil && !errors.Is(f.err, ErrUnknownKid) && !errors.Is(f.err, ErrBadKey)
+	a.mu.Lock()
+	switch {
+	case f.err == nil:
+		a.storeLocked(kid, f.key)
+		a.retry.succeeded()
+	case outage:
+		a.retry.failed(now)
+		a.lastErr = f.err
+	default: // the server answered: it has no usable key for kid
+		a.rememberLocked(kid, now, f.err)
+		a.retry.succeeded()
+	}
+	delete(a.inflight, kid)
+	a.mu.Unlock()
+	if outage { // no work was done: nobody pays for it
+		a.users.refund(user)
+		a.limit.refund()
+	}
+	close(f.done)
+}
+
+// load makes one fetch of kid and classifies the answer.
+func (a *ALB) load(ctx context.Context, kid string) (*ecdsa.PublicKey, error) {
 	a.fetches.Add(1)
 	body, err := a.cfg.Fetcher.Get(ctx, a.cfg.BaseURL+"/"+kid, a.cfg.OnFetch)
 	if err != nil {
 		var se *statusError
 		if errors.As(err, &se) && (se.code == http.StatusNotFound || se.code == http.StatusForbidden) {
-			a.remember(kid, now)
-			return nil, ErrUnknownKid
+			return nil, ErrUnknownKid // S3 answers 403 for a missing object
 		}
 		if errors.As(err, &se) {
 			return nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
 		}
 		return nil, err
 	}
-	key, err := parseALBKey(body)
-	if err != nil {
-		return nil, err
-	}
-	a.store(kid, key)
-	return key, nil
+	return parseALBKey(body)
 }
 
-func (a *ALB) remember(kid string, now time.Time) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if len(a.neg) >= 4096 {
+// maxNegative bounds the kids remembered as unknown.
+const maxNegative = 4096
+
+func (a *ALB) rememberLocked(kid string, now time.Time, err error) {
+	if len(a.neg) >= maxNegative {
 		clear(a.neg)
 	}
-	a.neg[kid] = now.Add(a.cfg.NegativeTTL)
+	a.neg[kid] = negative{until: now.Add(a.cfg.NegativeTTL), err: err}
 }
 
-func (a *ALB) store(kid string, key *ecdsa.PublicKey) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
+func (a *ALB) storeLocked(kid string, key *ecdsa.PublicKey) {
 	if _, ok := a.keys[kid]; ok {
 		return
 	}
@@ -160,6 +221,7 @@ func (a *ALB) store(kid string, key *ecdsa.PublicKey) {
 	}
 	a.keys[kid] = key
 	a.order = append(a.order, kid)
+	delete(a.neg, kid)
 }
 
 // parseALBKey reads a PEM public key (the standard library's x509 and pem

@@ -9,9 +9,13 @@ var (
 	// ErrUnavailable means the key could not be fetched (network error,
 	// timeout, bad status, oversized or malformed body).
 	ErrUnavailable = errors.New("key source unavailable")
-	// ErrThrottled means fetching a new key was refused by the rate limit on
-	// unknown key ids.
+	// ErrThrottled means fetching a new key was refused because this user
+	// asked for too many key ids the server did not have.
 	ErrThrottled = errors.New("key fetch throttled")
+	// ErrBusy means fetching a new key was refused because every user
+	// together spent the global budget for new kids: nothing is known about
+	// the kid yet, so the caller should try again shortly.
+	ErrBusy = errors.New("key fetch budget spent; try again shortly")
 	// ErrBadKey means the key server returned a key of the wrong type or size.
 	ErrBadKey = errors.New("key has the wrong type or size")
 )

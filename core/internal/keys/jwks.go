@@ -11,8 +11,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"golang.org/x/sync/singleflight"
-
 	"github.com/cognitoauth/cognito-auth-go/core/internal/jose"
 )
 
@@ -22,16 +20,15 @@ type JWKSConfig struct {
 	Fetcher *Fetcher
 	// OnFetch, when set, is told about every outbound fetch (for observers).
 	OnFetch func(FetchResult)
-	// MinRefresh is the least time between two fetches triggered by an
-	// unknown kid (or by a failed first load).
+	// MinRefresh is the least time between two successful reloads caused
+	// by unknown kids: within it, a kid the set lacks is unknown. Loads at
+	// start-up and in the background do not count, so a key rotated in
+	// right after start-up is still fetched.
 	MinRefresh time.Duration
 	Now        func() time.Time
 	// Lifetime bounds shared fetches (see ALBConfig.Lifetime).
 	Lifetime context.Context
 }
-
-// neverLoadedRetry bounds retries before the first successful load.
-const neverLoadedRetry = time.Second
 
 // Limits on what a JWKS may hold.
 const (
@@ -41,15 +38,29 @@ const (
 )
 
 // JWKS caches the RSA signing keys of a Cognito user pool.
+//
+// A kid the set lacks reloads it, at most once per MinRefresh (counted
+// between successful reloads that unknown kids caused); only a kid missing
+// from such a recent reload is unknown. A failed load is an outage, not a load: requests that need a new
+// key are told the source is unavailable (the last good set still serves the
+// kids it has), and the next load is tried after a short backoff, so the
+// source is used again about a second after it recovers.
 type JWKS struct {
 	cfg     JWKSConfig
-	sf      singleflight.Group
 	set     atomic.Pointer[map[string]*rsa.PublicKey]
 	fetches atomic.Int64
 
-	mu          sync.Mutex
-	lastAttempt time.Time
-	lastErr     error
+	mu       sync.Mutex
+	inflight *jwksLoad
+	kidLoad  time.Time // the last successful reload an unknown kid caused
+	retry    backoff
+	lastErr  error // the last failed load, for requests refused during the backoff
+}
+
+// jwksLoad is one load in flight; done is closed when err is set.
+type jwksLoad struct {
+	done chan struct{}
+	err  error
 }
 
 // NewJWKS returns a JWKS source that loads lazily.
@@ -61,92 +72,124 @@ func (j *JWKS) Loaded() bool { return j.set.Load() != nil }
 // Fetches reports how many outbound JWKS requests have been made.
 func (j *JWKS) Fetches() int64 { return j.fetches.Load() }
 
-// Key returns the RSA key for kid, refreshing the set when kid is unknown and
-// the refresh interval allows.
-func (j *JWKS) Key(ctx context.Context, kid string) (*rsa.PublicKey, error) {
+// lookup returns the key for kid in the current set, or nil.
+func (j *JWKS) lookup(kid string) *rsa.PublicKey {
 	if m := j.set.Load(); m != nil {
-		if k, ok := (*m)[kid]; ok {
-			return k, nil
-		}
+		return (*m)[kid]
 	}
-	ch := j.sf.DoChan("refresh", func() (any, error) { return nil, j.refreshIfDue(j.cfg.Lifetime) })
-	var refreshErr error
+	return nil
+}
+
+// Key returns the RSA key for kid, reloading the set when kid is unknown
+// and the reload is due. Errors: ErrUnknownKid (a recent set lacks kid),
+// ErrBadKey (the set has no usable key) and ErrUnavailable (the source is
+// failing, or ctx ended first).
+func (j *JWKS) Key(ctx context.Context, kid string) (*rsa.PublicKey, error) {
+	if k := j.lookup(kid); k != nil {
+		return k, nil
+	}
+	l, err := j.reloadFor(kid)
+	if l == nil {
+		return j.lookup(kid), err
+	}
 	select {
-	case r := <-ch:
-		refreshErr = r.Err
+	case <-l.done:
 	case <-ctx.Done():
 		return nil, fmt.Errorf("%w: %w", ErrUnavailable, ctx.Err())
 	}
-	if m := j.set.Load(); m != nil {
-		if k, ok := (*m)[kid]; ok {
-			return k, nil
-		}
-		if refreshErr != nil && !errors.Is(refreshErr, errTooSoon) {
-			return nil, refreshErr
-		}
+	if k := j.lookup(kid); k != nil {
+		return k, nil
+	}
+	if l.err != nil {
+		return nil, l.err
+	}
+	return nil, ErrUnknownKid
+}
+
+// reloadFor decides what a request for a kid the set lacks waits for: the
+// load in flight, a new load, or nothing (the answer is err).
+func (j *JWKS) reloadFor(kid string) (*jwksLoad, error) {
+	now := j.cfg.Now()
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	switch {
+	case j.lookup(kid) != nil: // a load finished since the caller looked
+		return nil, nil
+	case j.inflight != nil:
+		return j.inflight, nil
+	case j.retry.waiting(now):
+		return nil, j.lastErr
+	case j.set.Load() != nil && !j.kidLoad.IsZero() && now.Sub(j.kidLoad) < j.cfg.MinRefresh:
 		return nil, ErrUnknownKid
 	}
-	if refreshErr == nil || errors.Is(refreshErr, errTooSoon) {
+	return j.startLocked(causeUnknownKid), nil
+}
+
+// loadCause is why a load starts.
+type loadCause int
+
+const (
+	causeRefresh    loadCause = iota // start-up or the background refresh
+	causeUnknownKid                  // a request for a kid the set lacks
+)
+
+// startLocked starts a load on the source's lifetime (it is shared by every
+// request waiting for it). j.mu must be held.
+func (j *JWKS) startLocked(cause loadCause) *jwksLoad {
+	l := &jwksLoad{done: make(chan struct{})}
+	j.inflight = l
+	go func() {
+		err := j.fetch(j.cfg.Lifetime)
+		now := j.cfg.Now()
 		j.mu.Lock()
-		refreshErr = j.lastErr
-		j.mu.Unlock()
-		if refreshErr == nil {
-			refreshErr = ErrUnavailable
+		if err == nil {
+			if cause == causeUnknownKid {
+				j.kidLoad = now
+			}
+			j.retry.succeeded()
+		} else {
+			j.retry.failed(now)
+			j.lastErr = err
 		}
-	}
-	return nil, refreshErr
+		j.inflight = nil
+		l.err = err
+		j.mu.Unlock()
+		close(l.done)
+	}()
+	return l
 }
 
-var errTooSoon = fmt.Errorf("%w: refresh interval not elapsed", ErrUnavailable)
-
-// Refresh fetches the set now, ignoring the interval. A failure keeps the
-// last good set. It is used by the background refresher.
+// Refresh loads the set now, whatever the interval and backoff (joining a
+// load in flight). A failure keeps the last good set. It is used by the
+// background refresher.
 func (j *JWKS) Refresh(ctx context.Context) error {
-	_, err, _ := j.sf.Do("refresh", func() (any, error) { return nil, j.fetch(ctx) })
-	return err
-}
-
-// refreshIfDue fetches the set unless the last attempt was less than the
-// minimum interval ago (errTooSoon): unknown kids cannot make this source
-// fetch more often than that.
-func (j *JWKS) refreshIfDue(ctx context.Context) error {
 	j.mu.Lock()
-	// Until a set has loaded once, retry sooner (still at most once a
-	// second), so a failure at start-up does not block for a whole interval.
-	interval := j.cfg.MinRefresh
-	if j.set.Load() == nil {
-		interval = min(interval, neverLoadedRetry)
+	l := j.inflight
+	if l == nil {
+		l = j.startLocked(causeRefresh)
 	}
-	due := j.lastAttempt.IsZero() || j.cfg.Now().Sub(j.lastAttempt) >= interval
 	j.mu.Unlock()
-	if !due {
-		return errTooSoon
+	select {
+	case <-l.done:
+		return l.err
+	case <-ctx.Done():
+		return ctx.Err()
 	}
-	return j.fetch(ctx)
 }
 
-// fetch loads the set now; a failure keeps the last good one.
+// fetch makes one request for the set and stores it when it parses.
 func (j *JWKS) fetch(ctx context.Context) error {
-	j.mu.Lock()
-	j.lastAttempt = j.cfg.Now()
-	j.mu.Unlock()
-
 	j.fetches.Add(1)
 	body, err := j.cfg.Fetcher.Get(ctx, j.cfg.URL, j.cfg.OnFetch)
-	if err == nil {
-		var m map[string]*rsa.PublicKey
-		m, err = parseJWKS(body)
-		if err == nil {
-			j.set.Store(&m)
-		}
-	}
 	if err != nil {
-		err = wrapUnavailable(err)
+		return wrapUnavailable(err)
 	}
-	j.mu.Lock()
-	j.lastErr = err
-	j.mu.Unlock()
-	return err
+	m, err := parseJWKS(body)
+	if err != nil {
+		return err
+	}
+	j.set.Store(&m)
+	return nil
 }
 
 func wrapUnavailable(err error) error {

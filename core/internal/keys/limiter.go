@@ -38,6 +38,14 @@ func (l *limiter) allow() bool {
 	return true
 }
 
+// refund gives back a token taken for work that did not happen (a fetch
+// that failed because the key server did), up to the burst.
+func (l *limiter) refund() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.tokens = min(l.tokens+1, l.burst)
+}
+
 // maxUserLimiters bounds the per-user budgets kept; when full they are all
 // forgotten (every user starts again with a full budget).
 const maxUserLimiters = 10000
@@ -72,4 +80,17 @@ func (u *userLimiters) allow(user string) bool {
 	}
 	u.mu.Unlock()
 	return l.allow()
+}
+
+// refund gives back the token allow took from user's bucket.
+func (u *userLimiters) refund(user string) {
+	if u.burst <= 0 {
+		return
+	}
+	u.mu.Lock()
+	l, ok := u.m[user]
+	u.mu.Unlock()
+	if ok {
+		l.refund()
+	}
 }
