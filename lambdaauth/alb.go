@@ -87,9 +87,10 @@ func albExchange(e *events.ALBTargetGroupRequest) *exchange {
 	if err != nil {
 		raw, parsed = "", url.Values{}
 	}
+	h, ambiguous := headerFrom(e.MultiValueHeaders, e.Headers, nil)
 	return &exchange{
 		method: e.HTTPMethod, path: e.Path, rawQuery: raw, query: parsed,
-		header: headerFrom(e.MultiValueHeaders, e.Headers), body: e.Body, base64Body: e.IsBase64Encoded,
+		header: h, ambiguous: ambiguous, body: e.Body, base64Body: e.IsBase64Encoded,
 	}
 }
 

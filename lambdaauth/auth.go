@@ -2,6 +2,7 @@ package lambdaauth
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
@@ -94,13 +95,17 @@ const (
 	oneRoute
 )
 
-// guard is the one decision for every event shape. For the whole app a
-// hosted-UI route is answered here and bypass paths pass; then the user is
-// authenticated (or a stored one authorised with rules). It returns the
-// context for the handler, or the response that ends the request (and the
-// refusal, when it is one).
+// guard is the one decision for every event shape. An event with ambiguous
+// headers (a credential with two values under two spellings) is refused
+// first, on every path. For the whole app a hosted-UI route is answered
+// here and bypass paths pass; then the user is authenticated (or a stored
+// one authorised with rules). It returns the context for the handler, or
+// the response that ends the request (and the refusal, when it is one).
 func (a *Auth) guard(ctx context.Context, x *exchange, rules []core.Rule, scope guardScope) (context.Context, *response, error) {
 	ctx = context.WithValue(core.ContextWithAuthorizerClaims(ctx, x.claims), exchangeKey{}, x)
+	if err := a.refuseAmbiguous(ctx, x); err != nil {
+		return ctx, ambiguousResponse(x), err
+	}
 	if scope == wholeApp {
 		if a.ui != nil {
 			if r, ok := a.ui.Serve(ctx, x); ok {
@@ -134,8 +139,29 @@ func (a *Auth) user(ctx context.Context, x *exchange) (*core.User, error) {
 	} else {
 		ctx = core.ContextWithAuthorizerClaims(ctx, x.claims)
 	}
+	if err := a.refuseAmbiguous(ctx, x); err != nil {
+		return nil, err
+	}
 	u, _, err := a.kit.Check(ctx, x, nil)
 	return u, err
+}
+
+// refuseAmbiguous returns the refusal of x's ambiguous headers, logged as
+// core logs its refusals (code, reason, path), or nil.
+func (a *Auth) refuseAmbiguous(ctx context.Context, x *exchange) error {
+	if x.ambiguous == nil {
+		return nil
+	}
+	a.Base().Logger().LogAttrs(ctx, slog.LevelInfo, "cognito-auth: request refused",
+		slog.String("code", string(core.CodeOf(x.ambiguous))), slog.String("reason", x.ambiguous.Error()), slog.String("path", x.path))
+	return x.ambiguous
+}
+
+// ambiguousResponse answers an event with ambiguous headers: core's 401,
+// never a redirect to sign in (the login route refuses the same event).
+func ambiguousResponse(x *exchange) *response {
+	f := core.DecideFailure(x, x.ambiguous, "")
+	return &response{status: f.Status, header: f.Header, body: f.Body}
 }
 
 // failure is core's decision for a refused request.

@@ -2,9 +2,12 @@ package lambdaauth
 
 import (
 	"encoding/base64"
+	"iter"
+	"maps"
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -19,7 +22,8 @@ const maxFormBytes = 64 << 10
 // exchange is one event of any shape as core and the hosted UI need it: the
 // request's method, path (without the API Gateway stage), query, headers
 // (canonical names, every value, the cookies of payload 2.0 as Cookie
-// lines) and body, and the cookies a source or route sets on the response.
+// lines; see headerFrom) and body, and the cookies a source or route sets
+// on the response.
 type exchange struct {
 	method, path, rawQuery string
 	escapedPath            string // the path as sent, when the event has it (HTTP API rawPath)
@@ -29,6 +33,7 @@ type exchange struct {
 	claims                 core.AuthorizerClaims
 	setCookies             []string
 	query                  url.Values // rawQuery parsed, on first use
+	ambiguous              error      // the refusal of ambiguous headers (headerFrom), or nil
 }
 
 var (
@@ -39,18 +44,13 @@ var (
 // HeaderValues returns every value of the header, matched case-insensitively.
 func (x *exchange) HeaderValues(name string) []string { return x.header.Values(name) }
 
-// Cookie returns the named cookie from the request's Cookie lines. Each
-// pair is parsed on its own, as net/http does: a malformed cookie of some
-// other app on the domain does not hide the others.
+// Cookie returns the named cookie from the request's Cookie lines (the
+// first, when a browser sends cookies of different paths).
 func (x *exchange) Cookie(name string) (string, bool) {
 	for _, line := range x.header.Values("Cookie") {
-		for pair := range strings.SplitSeq(line, ";") {
-			cookies, err := http.ParseCookie(strings.TrimSpace(pair))
-			if err != nil || len(cookies) != 1 {
-				continue
-			}
-			if cookies[0].Name == name {
-				return cookies[0].Value, true
+		for n, v := range cookiePairs(line) {
+			if n == name {
+				return v, true
 			}
 		}
 	}
@@ -125,21 +125,138 @@ func (x *exchange) bodyBytes() []byte {
 
 // headerFrom builds canonical headers from an event's multi-value and
 // single-value maps (multi-value wins when present, as API Gateway and the
-// ALB send the same headers in both).
-func headerFrom(multi map[string][]string, single map[string]string) http.Header {
-	h := make(http.Header, max(len(multi), len(single)))
-	if multi != nil {
-		for k, vs := range multi {
-			ck := http.CanonicalHeaderKey(k)
-			h[ck] = append(h[ck], vs...)
-		}
-		return h
+// ALB send the same headers in both) and payload 2.0's cookies array (one
+// more Cookie header, read first). Names that differ only in case are one
+// header: their spellings are merged in sorted order, whatever the map
+// order, and a value one spelling repeats from another is kept once.
+// ambiguous is the refusal of an event that sends a credential with
+// different values under two spellings (see ambiguity), else nil.
+func headerFrom(multi map[string][]string, single map[string]string, cookies []string) (h http.Header, ambiguous error) {
+	spelled := map[string][][]string{} // canonical name: the values under each spelling
+	if len(cookies) > 0 {
+		spelled["Cookie"] = [][]string{cookies}
 	}
-	for k, v := range single {
+	add := func(k string, vs []string) {
 		ck := http.CanonicalHeaderKey(k)
-		h[ck] = append(h[ck], v)
+		spelled[ck] = append(spelled[ck], vs)
 	}
-	return h
+	if multi != nil {
+		for _, k := range slices.Sorted(maps.Keys(multi)) {
+			add(k, multi[k])
+		}
+	} else {
+		for _, k := range slices.Sorted(maps.Keys(single)) {
+			add(k, []string{single[k]})
+		}
+	}
+	h = make(http.Header, len(spelled))
+	for name, spellings := range spelled {
+		if vs := mergeSpellings(spellings); len(vs) > 0 {
+			h[name] = vs
+		}
+	}
+	return h, ambiguity(spelled)
+}
+
+// mergeSpellings returns the values of every spelling in turn, without the
+// values an earlier spelling already had (repeats within one spelling stay:
+// the header was sent more than once).
+func mergeSpellings(spellings [][]string) []string {
+	if len(spellings) == 1 {
+		return slices.Clone(spellings[0])
+	}
+	var out []string
+	earlier := map[string]bool{}
+	for _, vs := range spellings {
+		for _, v := range vs {
+			if !earlier[v] {
+				out = append(out, v)
+			}
+		}
+		for _, v := range vs {
+			earlier[v] = true
+		}
+	}
+	return out
+}
+
+// ambiguity refuses headers that name a credential twice: a credential
+// header (the ALB's three, Authorization) or a cookie with two different
+// values under two spellings of its header name. Which value to believe
+// would otherwise be a matter of spelling. The detail names the header,
+// never a value; the first credential header in this order is reported.
+func ambiguity(spelled map[string][][]string) error {
+	for _, name := range [...]string{core.HeaderData, core.HeaderAccessToken, core.HeaderIdentity, "Authorization"} {
+		if spellings := spelled[name]; len(spellings) > 1 && distinct(spellings) > 1 {
+			return core.NewError(core.ErrInvalidToken, core.CodeDuplicateHeader, name+" was sent under two spellings with different values")
+		}
+	}
+	if cookieConflict(spelled["Cookie"]) {
+		return core.NewError(core.ErrInvalidToken, core.CodeDuplicateHeader, "a cookie was sent under two spellings of Cookie with different values")
+	}
+	return nil
+}
+
+// distinct counts the different values of all spellings.
+func distinct(spellings [][]string) int {
+	seen := map[string]bool{}
+	for _, vs := range spellings {
+		for _, v := range vs {
+			seen[v] = true
+		}
+	}
+	return len(seen)
+}
+
+// cookieConflict reports whether some cookie is on the Cookie lines of two
+// spellings and has two different values. Any cookie counts: the hosted-UI
+// session and login cookies (chunked, "__Host-" over HTTPS) and whatever a
+// source of the app's reads. Different values within one spelling are what
+// browsers send for cookies of different paths, and stay (first wins).
+func cookieConflict(spellings [][]string) bool {
+	if len(spellings) < 2 {
+		return false
+	}
+	type seen struct {
+		value                 string
+		spelling              int
+		differs, twoSpellings bool
+	}
+	cookies := map[string]*seen{}
+	for i, lines := range spellings {
+		for _, line := range lines {
+			for name, value := range cookiePairs(line) {
+				c, ok := cookies[name]
+				if !ok {
+					cookies[name] = &seen{value: value, spelling: i}
+					continue
+				}
+				c.differs = c.differs || value != c.value
+				c.twoSpellings = c.twoSpellings || i != c.spelling
+				if c.differs && c.twoSpellings {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// cookiePairs yields the name and value of each cookie on a Cookie line.
+// Each pair is parsed on its own, as net/http does: a malformed cookie of
+// some other app on the domain does not hide the others.
+func cookiePairs(line string) iter.Seq2[string, string] {
+	return func(yield func(string, string) bool) {
+		for pair := range strings.SplitSeq(line, ";") {
+			cookies, err := http.ParseCookie(strings.TrimSpace(pair))
+			if err != nil || len(cookies) != 1 {
+				continue
+			}
+			if !yield(cookies[0].Name, cookies[0].Value) {
+				return
+			}
+		}
+	}
 }
 
 // rawQueryFrom encodes an event's decoded query parameters (multi-value

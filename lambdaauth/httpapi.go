@@ -60,12 +60,11 @@ func HTTPAPIResponse(status int, h http.Header, body string) events.APIGatewayV2
 }
 
 // httpAPIExchange reads an HTTP API event. Its rawPath keeps a named
-// stage ("/Prod/…"), which is removed; cookies arrive in their own array.
+// stage ("/Prod/…"), which is removed; cookies arrive in their own array
+// (API Gateway moves every Cookie header there), read as one more spelling
+// of Cookie should the headers also have one.
 func httpAPIExchange(e *events.APIGatewayV2HTTPRequest) *exchange {
-	h := headerFrom(nil, e.Headers)
-	for _, c := range e.Cookies {
-		h.Add("Cookie", c)
-	}
+	h, ambiguous := headerFrom(nil, e.Headers, e.Cookies)
 	var claims core.AuthorizerClaims
 	if a := e.RequestContext.Authorizer; a != nil && a.JWT != nil && len(a.JWT.Claims) > 0 {
 		claims = core.AuthorizerClaims(maps.Clone(a.JWT.Claims))
@@ -76,7 +75,7 @@ func httpAPIExchange(e *events.APIGatewayV2HTTPRequest) *exchange {
 	}
 	return &exchange{
 		method: e.RequestContext.HTTP.Method, path: path, escapedPath: escaped, rawQuery: e.RawQueryString,
-		header: h, body: e.Body, base64Body: e.IsBase64Encoded, claims: claims,
+		header: h, ambiguous: ambiguous, body: e.Body, base64Body: e.IsBase64Encoded, claims: claims,
 	}
 }
 

@@ -109,8 +109,12 @@ func proxyRequest(ctx context.Context, x *exchange, host, sourceIP string) (*htt
 }
 
 // serveHTTP runs h on the request x describes and captures its response
-// (400 when x cannot be a request).
+// (400 when x cannot be a request; 401, without running h, when its headers
+// are ambiguous, as the Protect handlers answer).
 func serveHTTP(ctx context.Context, h http.Handler, x *exchange, host, sourceIP string) *response {
+	if x.ambiguous != nil {
+		return ambiguousResponse(x)
+	}
 	r, err := proxyRequest(ctx, x, host, sourceIP)
 	if err != nil {
 		return &response{status: http.StatusBadRequest, header: http.Header{"Content-Type": {"text/plain; charset=utf-8"}}, body: []byte("bad request\n")}

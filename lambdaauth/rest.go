@@ -60,10 +60,11 @@ func RESTResponse(status int, h http.Header, body string) events.APIGatewayProxy
 // restExchange reads a REST API event. Its path has no stage (the stage is
 // in requestContext.path); its query parameters are already decoded.
 func restExchange(e *events.APIGatewayProxyRequest) *exchange {
+	h, ambiguous := headerFrom(e.MultiValueHeaders, e.Headers, nil)
 	return &exchange{
 		method: e.HTTPMethod, path: e.Path,
 		rawQuery: rawQueryFrom(e.MultiValueQueryStringParameters, e.QueryStringParameters),
-		header:   headerFrom(e.MultiValueHeaders, e.Headers), body: e.Body, base64Body: e.IsBase64Encoded,
+		header:   h, ambiguous: ambiguous, body: e.Body, base64Body: e.IsBase64Encoded,
 		claims: restClaims(e.RequestContext.Authorizer),
 	}
 }
