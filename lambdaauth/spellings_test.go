@@ -228,18 +228,42 @@ func TestHeaderSpellings(t *testing.T) {
 		others    func(credentials) []field // the credential's companions, sent once
 		only      string                    // the one shape the case is for ("" for all)
 	}{
-		{"ALB data", [2]string{"X-Amzn-Oidc-Data", "x-amzn-oidc-data"}, func(c credentials) string { return c.alb.Data },
-			func(c credentials) []field { return albHeaders(c, core.HeaderData) }, ""},
-		{"ALB access token", [2]string{"X-Amzn-Oidc-Accesstoken", "x-amzn-oidc-accesstoken"}, func(c credentials) string { return c.alb.AccessToken },
-			func(c credentials) []field { return albHeaders(c, core.HeaderAccessToken) }, ""},
-		{"ALB identity", [2]string{"X-Amzn-Oidc-Identity", "x-amzn-oidc-identity"}, func(c credentials) string { return c.alb.Identity },
-			func(c credentials) []field { return albHeaders(c, core.HeaderIdentity) }, ""},
-		{"Authorization bearer", [2]string{"Authorization", "authorization"}, func(c credentials) string { return "Bearer " + c.alb.AccessToken },
-			func(credentials) []field { return nil }, ""},
-		{"session cookie", [2]string{"Cookie", "cookie"}, func(c credentials) string { return c.cookie },
-			func(credentials) []field { return nil }, ""},
-		{"session cookie, cookies array and cookie header", [2]string{cookiesArray, "cookie"}, func(c credentials) string { return c.cookie },
-			func(credentials) []field { return nil }, "HTTP API 2.0"},
+		{
+			"ALB data",
+			[2]string{"X-Amzn-Oidc-Data", "x-amzn-oidc-data"},
+			func(c credentials) string { return c.alb.Data },
+			func(c credentials) []field { return albHeaders(c, core.HeaderData) }, "",
+		},
+		{
+			"ALB access token",
+			[2]string{"X-Amzn-Oidc-Accesstoken", "x-amzn-oidc-accesstoken"},
+			func(c credentials) string { return c.alb.AccessToken },
+			func(c credentials) []field { return albHeaders(c, core.HeaderAccessToken) }, "",
+		},
+		{
+			"ALB identity",
+			[2]string{"X-Amzn-Oidc-Identity", "x-amzn-oidc-identity"},
+			func(c credentials) string { return c.alb.Identity },
+			func(c credentials) []field { return albHeaders(c, core.HeaderIdentity) }, "",
+		},
+		{
+			"Authorization bearer",
+			[2]string{"Authorization", "authorization"},
+			func(c credentials) string { return "Bearer " + c.alb.AccessToken },
+			func(credentials) []field { return nil }, "",
+		},
+		{
+			"session cookie",
+			[2]string{"Cookie", "cookie"},
+			func(c credentials) string { return c.cookie },
+			func(credentials) []field { return nil }, "",
+		},
+		{
+			"session cookie, cookies array and cookie header",
+			[2]string{cookiesArray, "cookie"},
+			func(c credentials) string { return c.cookie },
+			func(credentials) []field { return nil }, "HTTP API 2.0",
+		},
 	} {
 		for _, shape := range eventShapes {
 			if cred.only != "" && cred.only != shape.name {
