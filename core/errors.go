@@ -70,6 +70,7 @@ const (
 	CodeInvalidSession   Code = "invalid_session"           // session cookie tampered, truncated, spliced or sealed with an unknown key
 	CodeSessionExpired   Code = "session_expired"           // session past its absolute or idle lifetime, or its refresh failed
 	CodeSessionStore     Code = "session_store_unavailable" // the server-side session store failed (fail closed)
+	CodeRefreshFailed    Code = "refresh_unavailable"       // the token endpoint failed to renew a session (503; the session is kept)
 	CodeBadAuthorization Code = "invalid_authorization"     // Authorization is not exactly one "Bearer <token>"
 	CodeInvalidConfig    Code = "invalid_config"            // returned by New
 )

@@ -177,9 +177,10 @@ const (
 	SessionLogin   SessionKind = "login"   // the callback exchanged a code for tokens
 	SessionRefresh SessionKind = "refresh" // an expiring access token was renewed
 	SessionLogout  SessionKind = "logout"  // the session was ended
+	SessionRevoke  SessionKind = "revoke"  // the refresh token was revoked at sign-out (retried; failure leaves it valid)
 )
 
-// SessionEvent is one hosted-UI login, refresh or logout.
+// SessionEvent is one hosted-UI login, refresh, logout or revocation.
 type SessionEvent struct {
 	Kind SessionKind
 	// Outcome is how the step ended (OutcomeAllowed when it succeeded).

@@ -59,6 +59,36 @@ func (s *Store) Set(ctx context.Context, id string, data []byte, ttl time.Durati
 	return s.rdb.Set(ctx, s.prefix+id, data, ttl).Err()
 }
 
+// swapScript replaces KEYS[1] with ARGV[2] (expiring in ARGV[3]
+// milliseconds) only while it holds exactly ARGV[1]. Redis runs a script
+// atomically, so no other client's write can land between the compare and
+// the set (https://redis.io/docs/latest/develop/programmability/eval-intro/).
+// It answers 1 when swapped, 0 when the value differs, -1 when there is none.
+var swapScript = redis.NewScript(`
+local cur = redis.call('GET', KEYS[1])
+if not cur then return -1 end
+if cur ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+return 1
+`)
+
+// Swap implements hostedui.Store: a compare-and-swap in one Lua script.
+func (s *Store) Swap(ctx context.Context, id string, old, data []byte, ttl time.Duration) error {
+	if ttl <= 0 {
+		ttl = time.Millisecond // expire at once, still only if unchanged
+	}
+	n, err := swapScript.Run(ctx, s.rdb, []string{s.prefix + id}, old, data, ttl.Milliseconds()).Int()
+	switch {
+	case err != nil:
+		return err
+	case n == -1:
+		return hostedui.ErrNotFound
+	case n == 0:
+		return hostedui.ErrConflict
+	}
+	return nil
+}
+
 // Delete implements hostedui.Store.
 func (s *Store) Delete(ctx context.Context, id string) error {
 	return s.rdb.Del(ctx, s.prefix+id).Err()

@@ -9,9 +9,10 @@ import (
 	"errors"
 	"html/template"
 	"io"
-	"maps"
+	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,7 +32,11 @@ type HostedUI struct {
 	oauth   *oauth2.Config
 	refresh singleflight.Group
 	opened  *tokencache.Cache[*session] // opened session cookies, by sealed value
-	renewed *tokencache.Cache[*session] // refreshed sessions, by session id, until their new token expires
+	renewed *tokencache.Cache[*session] // cookie sessions renewed in this process, by session id, until they end
+	dead    *tokencache.Cache[bool]     // refresh tokens Cognito refused, never sent again
+	// instance names this HostedUI among the app instances sharing a Store
+	// (the holder of a session's renewal lease).
+	instance string
 }
 
 // New configures the hosted-UI login from the environment (options override
@@ -50,16 +55,29 @@ func New(v *core.Verifier, opts ...Option) (*HostedUI, error) {
 		return nil, configError("%v", err)
 	}
 	scopes := append([]string{"openid", "email", "profile"}, cfg.scopes...)
-	h := &HostedUI{v: v, cfg: cfg, seal: seal, opened: tokencache.New[*session](10_000, 64<<20), renewed: tokencache.New[*session](10_000, 64<<20), oauth: &oauth2.Config{
+	// Client authentication as Cognito's token endpoint documents it
+	// (https://docs.aws.amazon.com/cognito/latest/developerguide/token-endpoint.html):
+	// a client with a secret sends "Authorization: Basic" with the
+	// form-encoded id and secret (client_secret_basic); a public client sends
+	// client_id in the body and no Authorization header.
+	style := oauth2.AuthStyleInHeader
+	if cfg.clientSecret == "" {
+		style = oauth2.AuthStyleInParams
+	}
+	h := &HostedUI{
+		v: v, cfg: cfg, seal: seal, instance: randomString(),
+		opened: tokencache.New[*session](10_000, 64<<20), renewed: tokencache.New[*session](10_000, 64<<20), dead: tokencache.New[bool](10_000, 16<<20),
+	}
+	h.oauth = &oauth2.Config{
 		ClientID:     v.ClientIDs()[0],
 		ClientSecret: cfg.clientSecret,
 		Endpoint: oauth2.Endpoint{
 			AuthURL: cfg.base + "/oauth2/authorize", TokenURL: cfg.base + "/oauth2/token",
-			AuthStyle: oauth2.AuthStyleInHeader,
+			AuthStyle: style,
 		},
 		RedirectURL: cfg.appURL + cfg.callbackPath,
 		Scopes:      scopes,
-	}}
+	}
 	return h, nil
 }
 
@@ -238,7 +256,7 @@ func (h *HostedUI) callback(ctx context.Context, x Exchange) Response {
 	if h.cfg.userInfo {
 		s.Attributes = h.userInfo(ctx, tok.AccessToken)
 	}
-	if err := h.save(ctx, x, x, s); errors.Is(err, core.ErrUnavailable) {
+	if err := h.create(ctx, x, x, s); errors.Is(err, core.ErrUnavailable) {
 		return h.unavailable("saving the session: " + err.Error()) // the store is down: 503, retry later
 	} else if err != nil {
 		return h.failed("saving the session: " + err.Error())
@@ -254,30 +272,37 @@ func (h *HostedUI) withPrefix(p string) string {
 	return h.cfg.prefix + p
 }
 
+// oauthReason says why a token request failed, for logs and error details:
+// the OAuth error code Cognito answered, else its HTTP status, else that no
+// answer came. Never token contents.
 func oauthReason(err error) string {
 	var re *oauth2.RetrieveError
-	if errors.As(err, &re) && re.ErrorCode != "" {
+	var ne net.Error
+	switch {
+	case errors.As(err, &re) && re.ErrorCode != "":
 		return re.ErrorCode
+	case errors.As(err, &re) && re.Response != nil:
+		return "HTTP " + strconv.Itoa(re.Response.StatusCode)
+	case errors.As(err, &ne) && ne.Timeout():
+		return "no answer in time"
 	}
-	return "token endpoint failed"
+	return "no answer from the token endpoint"
 }
 
-func (h *HostedUI) save(ctx context.Context, w core.CookieWriter, req core.Request, s *session) error {
-	maxAge := int(s.Expires - h.cfg.now().Unix())
-	if maxAge <= 0 {
-		maxAge = -1
-	}
+// create saves a new session: in the Store with a cookie that points at
+// it, or whole in the cookie.
+func (h *HostedUI) create(ctx context.Context, w core.CookieWriter, req core.Request, s *session) error {
 	if h.cfg.store == nil {
-		return h.writeSealed(w, req, h.sessionCookie(), s, maxAge)
+		return h.writeSealed(w, req, h.sessionCookie(), s, h.maxAge(s))
 	}
-	plain, err := json.Marshal(s)
+	data, err := h.sealStored(s)
 	if err != nil {
 		return err
 	}
-	if err := h.cfg.store.Set(ctx, s.ID, []byte(h.seal.seal("session:"+s.ID, plain)), time.Duration(maxAge)*time.Second); err != nil {
-		return core.NewError(core.ErrUnavailable, core.CodeSessionStore, "saving the session: "+err.Error())
+	if err := h.cfg.store.Set(ctx, s.ID, data, h.ttl(s)); err != nil {
+		return storeError("saving the session", err)
 	}
-	return h.writeSealed(w, req, h.sessionCookie(), sessionRef{V: sessionVersion, ID: s.ID}, maxAge)
+	return h.writeSealed(w, req, h.sessionCookie(), sessionRef{V: sessionVersion, ID: s.ID}, h.maxAge(s))
 }
 
 // userInfo fetches the user's attributes once, at login.
@@ -303,112 +328,6 @@ func (h *HostedUI) userInfo(ctx context.Context, access string) map[string]strin
 		}
 	}
 	return out
-}
-
-// Authenticate implements core.Source: it opens the session cookie (no
-// cookie: core.ErrNoCredentials, so the next source is tried), enforces the
-// absolute and idle expiry, refreshes an expiring access token (once per
-// session at a time) and verifies the access token.
-func (h *HostedUI) Authenticate(ctx context.Context, req core.Request) (*core.User, error) {
-	sp, found, err := h.loadSession(ctx, req)
-	var ce *core.Error
-	switch {
-	case !found:
-		return nil, core.ErrNoCredentials
-	case errors.As(err, &ce):
-		return nil, err
-	case err != nil || sp.V != sessionVersion:
-		return nil, core.NewError(core.ErrInvalidToken, core.CodeInvalidSession, "session cookie does not open (tampered, truncated, spliced, or an unknown key)")
-	}
-	s := *sp
-	now := h.cfg.now()
-	if now.Unix() >= s.Expires || now.Sub(time.Unix(s.Seen, 0)) > h.cfg.idleTTL {
-		return nil, core.NewError(core.ErrExpiredToken, core.CodeSessionExpired, "session past its absolute or idle lifetime")
-	}
-	w, canWrite := req.(core.CookieWriter)
-	if now.Add(refreshMargin(&s)).Unix() >= s.AccessExp {
-		ns, err := h.refreshSession(ctx, &s)
-		if err != nil {
-			return nil, err
-		}
-		s = *ns
-		if canWrite {
-			s.Seen = now.Unix()
-			_ = h.save(ctx, w, req, &s)
-		}
-	} else if canWrite && now.Sub(time.Unix(s.Seen, 0)) > h.cfg.idleTTL/4 {
-		s.Seen = now.Unix()
-		_ = h.save(ctx, w, req, &s)
-	}
-	u, err := h.v.VerifyAccessToken(ctx, s.Access)
-	if err != nil {
-		return nil, err
-	}
-	if u.Sub != s.Sub {
-		return nil, core.NewError(core.ErrInvalidToken, core.CodeInvalidSession, "access token names another user")
-	}
-	u.Email, u.EmailVerified, u.Name, u.GivenName, u.FamilyName = s.Email, s.EmailVerified, s.Name, s.GivenName, s.FamilyName
-	if s.Attributes != nil {
-		u.Attributes = maps.Clone(s.Attributes) // fetched once at login, copied per request
-	}
-	return u, nil
-}
-
-// refreshMargin is how long before expiry an access token is refreshed:
-// 30 s, or a quarter of its lifetime when that is shorter.
-func refreshMargin(s *session) time.Duration {
-	return min(30*time.Second, time.Duration(s.AccessExp-s.AccessIat)*time.Second/4)
-}
-
-// refreshSession renews the tokens with the refresh token; concurrent
-// requests of one session share a single refresh.
-func (h *HostedUI) refreshSession(ctx context.Context, s *session) (*session, error) {
-	if s.Refresh == "" {
-		return nil, core.NewError(core.ErrExpiredToken, core.CodeSessionExpired, "access token expired and there is no refresh token")
-	}
-	// A request that still carries the old cookie after another request
-	// refreshed this session reuses that refresh.
-	key := tokencache.Key{A: s.ID, C: "renewed"}
-	if r, ok := h.renewed.Get(&key, h.cfg.now()); ok && h.cfg.now().Add(refreshMargin(r)).Unix() < r.AccessExp {
-		ns := *r
-		return &ns, nil
-	}
-	v, err, _ := h.refresh.Do(s.ID, func() (any, error) {
-		if o := h.v.Observer(); o != nil {
-			start := time.Now()
-			ns, err := h.renew(ctx, s, &key)
-			o.ObserveSession(ctx, core.SessionEvent{
-				Kind: core.SessionRefresh, Outcome: core.OutcomeOf(err), Code: core.CodeOf(err), Start: start, Duration: time.Since(start),
-			})
-			return ns, err
-		}
-		return h.renew(ctx, s, &key)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return v.(*session), nil
-}
-
-// renew exchanges the refresh token for new tokens and verifies them.
-func (h *HostedUI) renew(ctx context.Context, s *session, key *tokencache.Key) (*session, error) {
-	tctx := context.WithValue(context.WithoutCancel(ctx), oauth2.HTTPClient, h.cfg.httpClient)
-	tok, err := h.oauth.TokenSource(tctx, &oauth2.Token{RefreshToken: s.Refresh}).Token()
-	if err != nil {
-		return nil, core.NewError(core.ErrExpiredToken, core.CodeSessionExpired, "refresh failed ("+oauthReason(err)+")")
-	}
-	u, err := h.v.VerifyAccessToken(ctx, tok.AccessToken)
-	if err != nil || u.Sub != s.Sub {
-		return nil, core.NewError(core.ErrInvalidToken, core.CodeInvalidSession, "refreshed access token does not verify")
-	}
-	ns := *s
-	ns.Access, ns.AccessExp, ns.AccessIat = tok.AccessToken, u.ExpiresAt.Unix(), h.cfg.now().Unix()
-	if tok.RefreshToken != "" {
-		ns.Refresh = tok.RefreshToken
-	}
-	kept := ns
-	h.renewed.Put(key, &kept, time.Unix(ns.AccessExp, 0))
-	return &ns, nil
 }
 
 // Logout signs the user out. GET shows a confirmation form (a cross-site GET never signs
@@ -444,11 +363,11 @@ func outcomeOf(status int) core.Outcome {
 }
 
 func (h *HostedUI) logout(ctx context.Context, x Exchange) Response {
-	sp, found, err := h.loadSession(ctx, x)
+	l, found, err := h.loadSession(ctx, x)
 	has := found && err == nil
 	var s session
 	if has {
-		s = *sp
+		s = l.s
 	}
 	if x.Method() != http.MethodPost {
 		token := ""
@@ -501,26 +420,6 @@ func firstHeader(r core.Request, name string) string {
 		return v[0]
 	}
 	return ""
-}
-
-// revoke invalidates a refresh token at the hosted UI; failures are logged.
-func (h *HostedUI) revoke(ctx context.Context, refresh string) {
-	form := url.Values{"token": {refresh}}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.cfg.base+"/oauth2/revoke", strings.NewReader(form.Encode()))
-	if err != nil {
-		return
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.SetBasicAuth(url.QueryEscape(h.oauth.ClientID), url.QueryEscape(h.oauth.ClientSecret))
-	resp, err := h.cfg.httpClient.Do(req)
-	if err != nil {
-		h.v.Logger().Warn("cognito-auth: revoking the refresh token failed", "error", err.Error())
-		return
-	}
-	_ = resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		h.v.Logger().Warn("cognito-auth: revoking the refresh token failed", "status", resp.StatusCode)
-	}
 }
 
 // The HostedUI is a credential source that owns its routes and signs

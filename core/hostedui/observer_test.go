@@ -46,7 +46,7 @@ func (s *sessionEvents) kinds() ([]string, []string) {
 	return out, append([]string(nil), s.sources...)
 }
 
-func TestObserverSeesLoginRefreshLogout(t *testing.T) {
+func TestObserverSeesLoginRefreshRevokeLogout(t *testing.T) {
 	rec := &sessionEvents{}
 	a := newAppWithCore(t, []core.Option{core.WithObserver(rec)}, []cognitotest.HostedUIOption{cognitotest.WithTokenTTL(4 * time.Second)})
 	b := newBrowser(t)
@@ -61,7 +61,7 @@ func TestObserverSeesLoginRefreshLogout(t *testing.T) {
 		t.Fatalf("logout: %d", resp.StatusCode)
 	}
 	kinds, sources := rec.kinds()
-	want := []string{"login allowed ", "refresh allowed ", "logout allowed "}
+	want := []string{"login allowed ", "refresh allowed ", "revoke allowed ", "logout allowed "}
 	if len(kinds) != len(want) {
 		t.Fatalf("session events %q, want %q", kinds, want)
 	}

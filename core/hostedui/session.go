@@ -3,7 +3,6 @@ package hostedui
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -32,6 +31,10 @@ type session struct {
 	Created       int64             `json:"c"`
 	Seen          int64             `json:"s"`
 	Expires       int64             `json:"e"`
+	// Lease and LeaseBy (Store sessions only): until when, in Unix
+	// milliseconds, and by which app instance the tokens are being renewed.
+	Lease   int64  `json:"ls,omitempty"`
+	LeaseBy string `json:"lb,omitempty"`
 }
 
 // loginState is the short-lived, single-use state of one login attempt.
@@ -114,20 +117,24 @@ func (h *HostedUI) openSealed(name, raw string, v any) error {
 // always opens to the same session, and a hit compares the full string), or
 // from the Store the cookie points at (never cached: logout elsewhere must
 // take effect at once).
-func (h *HostedUI) loadSession(ctx context.Context, req core.Request) (*session, bool, error) {
+func (h *HostedUI) loadSession(ctx context.Context, req core.Request) (*loaded, bool, error) {
 	name := h.sessionCookie()
 	raw := joinChunks(req, name)
 	if raw == "" {
 		return nil, false, nil
 	}
 	if h.cfg.store != nil {
-		return h.loadStored(ctx, name, raw)
+		var ref sessionRef
+		if err := h.openSealed(name, raw, &ref); err != nil || ref.V != sessionVersion || ref.ID == "" {
+			return nil, true, errSeal
+		}
+		l, err := h.getStored(ctx, ref.ID)
+		return l, true, err
 	}
 	key := tokencache.Key{A: raw, C: name}
 	now := h.cfg.now()
 	if s, ok := h.opened.Get(&key, now); ok {
-		c := *s
-		return &c, true, nil
+		return &loaded{s: *s}, true, nil
 	}
 	var s session
 	if err := h.openSealed(name, raw, &s); err != nil {
@@ -135,7 +142,16 @@ func (h *HostedUI) loadSession(ctx context.Context, req core.Request) (*session,
 	}
 	cached := s
 	h.opened.Put(&key, &cached, time.Unix(s.Expires, 0))
-	return &s, true, nil
+	return &loaded{s: s}, true, nil
+}
+
+// maxAge is the Max-Age of s's cookies: until its absolute expiry (-1, gone
+// at once, when it is past).
+func (h *HostedUI) maxAge(s *session) int {
+	if n := int(s.Expires - h.cfg.now().Unix()); n > 0 {
+		return n
+	}
+	return -1
 }
 
 // writeSealed seals v into as many cookies as it needs and expires chunks
@@ -173,23 +189,3 @@ type sealError string
 func (e sealError) Error() string { return string(e) }
 
 const errTooLarge = sealError("session is larger than the cookies can hold")
-
-// loadStored opens the session id in the cookie and fetches the session.
-func (h *HostedUI) loadStored(ctx context.Context, name, raw string) (*session, bool, error) {
-	var ref sessionRef
-	if err := h.openSealed(name, raw, &ref); err != nil || ref.V != sessionVersion || ref.ID == "" {
-		return nil, true, errSeal
-	}
-	data, err := h.cfg.store.Get(ctx, ref.ID)
-	switch {
-	case errors.Is(err, ErrNotFound):
-		return nil, true, core.NewError(core.ErrExpiredToken, core.CodeSessionExpired, "the session was signed out or has expired")
-	case err != nil:
-		return nil, true, core.NewError(core.ErrUnavailable, core.CodeSessionStore, "reading the session: "+err.Error())
-	}
-	var s session
-	if err := h.openSealed("session:"+ref.ID, string(data), &s); err != nil || s.ID != ref.ID {
-		return nil, true, errSeal
-	}
-	return &s, true, nil
-}
