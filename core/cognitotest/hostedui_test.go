@@ -133,10 +133,6 @@ func TestHostedUICodeFlow(t *testing.T) {
 	if err != nil || u.Username != "alice" || !u.IsIn("staff") || !u.HasScope("email") {
 		t.Fatalf("access token: %+v %v", u, err)
 	}
-	// Codes are single-use.
-	if status, tk := f.exchange(code, verifier); status != http.StatusBadRequest || tk.Error != "invalid_grant" {
-		t.Fatalf("code replay: %d %+v", status, tk)
-	}
 	// userInfo answers for the access token.
 	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, f.ui.URL()+"/oauth2/userInfo", nil)
 	req.Header.Set("Authorization", "Bearer "+tk.AccessToken)
@@ -153,6 +149,10 @@ func TestHostedUICodeFlow(t *testing.T) {
 	if resp, _ := f.do(http.MethodPost, f.ui.URL()+"/oauth2/token", refresh, true); resp.StatusCode != http.StatusBadRequest {
 		t.Fatalf("refresh after revoke: %d", resp.StatusCode)
 	}
+	// Codes are single-use.
+	if status, tk := f.exchange(code, verifier); status != http.StatusBadRequest || tk.Error != "invalid_grant" {
+		t.Fatalf("code replay: %d %+v", status, tk)
+	}
 }
 
 func TestHostedUIRefusals(t *testing.T) {
@@ -166,14 +166,14 @@ func TestHostedUIRefusals(t *testing.T) {
 		"grant_type": {"authorization_code"},
 		"code":       {code}, "redirect_uri": {callback}, "code_verifier": {verifier}, "client_id": {cognitotest.DefaultClientID}, "client_secret": {"wrong"},
 	}, false)
-	if resp.StatusCode != http.StatusUnauthorized {
+	if resp.StatusCode != http.StatusBadRequest { // token-endpoint.html: every error is a 400
 		t.Fatalf("wrong client secret: %d", resp.StatusCode)
 	}
 	q := url.Values{"response_type": {"code"}, "client_id": {cognitotest.DefaultClientID}, "redirect_uri": {"https://evil.example/cb"}}
 	if resp, _ := f.do(http.MethodGet, f.ui.URL()+"/oauth2/authorize?"+q.Encode(), nil, false); resp.StatusCode != http.StatusBadRequest {
 		t.Fatalf("unregistered redirect_uri: %d", resp.StatusCode)
 	}
-	bad := url.Values{"client_id": {cognitotest.DefaultClientID}, "redirect_uri": {callback}, "username": {"alice"}, "password": {"nope"}}
+	bad := url.Values{"response_type": {"code"}, "client_id": {cognitotest.DefaultClientID}, "redirect_uri": {callback}, "username": {"alice"}, "password": {"nope"}}
 	if resp, page := f.do(http.MethodPost, f.ui.URL()+"/login", bad, false); resp.StatusCode != http.StatusOK || !strings.Contains(page, "Incorrect") {
 		t.Fatalf("wrong password: %d", resp.StatusCode)
 	}
