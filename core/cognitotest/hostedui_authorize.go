@@ -111,8 +111,13 @@ func (h *HostedUI) grantScope(requested string) ([]string, bool) {
 	if !slices.Contains(scope, "openid") && slices.ContainsFunc(scope, func(s string) bool { return s == "phone" || s == "email" || s == "profile" }) {
 		return nil, false
 	}
-	slices.Sort(scope)
-	return slices.Compact(scope), true
+	var granted []string
+	for _, s := range scope {
+		if !slices.Contains(granted, s) {
+			granted = append(granted, s)
+		}
+	}
+	return granted, true
 }
 
 // redirectError sends an OAuth error to the redirect_uri, with the state
