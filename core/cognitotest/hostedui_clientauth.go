@@ -17,8 +17,8 @@ const (
 // endpoints never accept.
 func readForm(r *http.Request) *oauthErr {
 	// https://docs.aws.amazon.com/cognito/latest/developerguide/token-endpoint.html
-	// and revocation-endpoint.html: Content-Type "Must always be
-	// 'application/x-www-form-urlencoded'".
+	// and https://docs.aws.amazon.com/cognito/latest/developerguide/revocation-endpoint.html:
+	// Content-Type "Must always be 'application/x-www-form-urlencoded'".
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/x-www-form-urlencoded" {
 		return badRequest("invalid_request", "Content-Type must be application/x-www-form-urlencoded")
 	}
@@ -98,8 +98,9 @@ func (h *HostedUI) authenticateClient(r *http.Request, endpoint string) (string,
 		return "", badRequest("invalid_request", "client_secret in both the Authorization header and the body")
 	}
 	// token-endpoint.html: the header is Basic Base64Encode(client_id:client_secret);
-	// RFC 6749 §2.3.1 form-encodes both first (x/oauth2 does), which changes
-	// nothing for Cognito's alphanumeric IDs and secrets.
+	// RFC 6749 §2.3.1 form-encodes both first (x/oauth2 does). The two agree
+	// for IDs and secrets of letters, digits and "_"; the page is silent on
+	// a "+" (the API allows one in a secret): the RFC's reading here.
 	id, errID := url.QueryUnescape(rawID)
 	secret, errSecret := url.QueryUnescape(rawSecret)
 	if errID != nil || errSecret != nil || id != h.iss.ClientID() || !h.secretIs(secret) {

@@ -118,12 +118,15 @@ func checkVerifier(challenge string, f url.Values) *oauthErr {
 		verifier, sent = v[0], true
 	}
 	if challenge == "" {
-		// https://docs.aws.amazon.com/cognito/latest/developerguide/using-pkce-in-authorization-code.html
-		// recommends PKCE but does not require it, even for public clients:
-		// a code without a challenge redeems without a verifier. The pages
-		// are silent on a verifier sent anyway; RFC 9700 §2.1.1: accept a
-		// code_verifier "only if a code_challenge parameter was present in
-		// the authorization request" (a PKCE downgrade otherwise).
+		// token-endpoint.html recommends PKCE ("For application security,
+		// use PKCE with your authorization code sign-in events") but does
+		// not require it, for public clients either: code_verifier is
+		// "Required if grant_type is authorization_code and the
+		// authorization code was requested with PKCE". So a code without a
+		// challenge redeems without a verifier. The pages are silent on a
+		// verifier sent anyway; RFC 9700 §2.1.1 has the server refuse it
+		// when the authorization request had no code_challenge (a PKCE
+		// downgrade).
 		if sent {
 			return badRequest("invalid_grant", "code_verifier for a code issued without a code_challenge")
 		}
@@ -134,10 +137,10 @@ func checkVerifier(challenge string, f url.Values) *oauthErr {
 	if !sent || verifier == "" {
 		return badRequest("invalid_request", "code_verifier is required: the code was requested with PKCE")
 	}
-	// using-pkce-in-authorization-code.html: Cognito "only returns ID,
-	// access, and refresh tokens if it determines that the code verifier
-	// results in the same code challenge"; the verifier's form is RFC 7636
-	// §4.1's (43-128 unreserved characters).
+	// https://docs.aws.amazon.com/cognito/latest/developerguide/using-pkce-in-authorization-code.html:
+	// Cognito "only returns ID, access, and refresh tokens if it determines
+	// that the code verifier results in the same code challenge"; the
+	// verifier's form is RFC 7636 §4.1's (43-128 unreserved characters).
 	sum := sha256.Sum256([]byte(verifier))
 	if !validVerifier(verifier) || subtle.ConstantTimeCompare([]byte(base64.RawURLEncoding.EncodeToString(sum[:])), []byte(challenge)) != 1 {
 		return badRequest("invalid_grant", "PKCE verification failed")

@@ -22,8 +22,9 @@ func (h *HostedUI) userInfo(w http.ResponseWriter, r *http.Request) {
 	}
 	h.mu.Lock()
 	g := h.grants.access[tok]
-	// revocation-endpoint.html: revoking a refresh token also revokes "all
-	// access tokens that Amazon Cognito issued with this refresh token".
+	// https://docs.aws.amazon.com/cognito/latest/developerguide/revocation-endpoint.html:
+	// revoking a refresh token also revokes "all access tokens that Amazon
+	// Cognito issued with this refresh token".
 	valid := g != nil && h.now().Before(g.expires) && !h.grants.revoked[g.session]
 	h.mu.Unlock()
 	if !valid {
