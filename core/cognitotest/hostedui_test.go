@@ -27,10 +27,16 @@ type flow struct {
 }
 
 func newFlow(t *testing.T, opts ...cognitotest.HostedUIOption) (*flow, *cognitotest.Issuer) {
+	return newFlowFor(t, "s3cret", opts...)
+}
+
+// newFlowFor starts a hosted UI whose app client has secret ("" for a
+// public client).
+func newFlowFor(t *testing.T, secret string, opts ...cognitotest.HostedUIOption) (*flow, *cognitotest.Issuer) {
 	iss := cognitotest.Start(t)
 	ui := iss.StartHostedUI(append([]cognitotest.HostedUIOption{
 		cognitotest.WithRedirectURIs(callback),
-		cognitotest.WithLogoutURIs("https://app.example.com/"), cognitotest.WithClientSecret("s3cret"),
+		cognitotest.WithLogoutURIs("https://app.example.com/"), cognitotest.WithClientSecret(secret),
 	}, opts...)...)
 	t.Cleanup(ui.Close)
 	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -59,14 +65,34 @@ func (f *flow) do(method, u string, form url.Values, basic bool) (*http.Response
 	return resp, string(b)
 }
 
-// code signs alice in and returns the authorization code and the verifier.
+// code signs alice in with a PKCE challenge for verifier and returns the
+// authorization code.
 func (f *flow) code(verifier string) string {
+	return f.signIn(url.Values{"code_challenge": {challengeOf(verifier)}, "code_challenge_method": {"S256"}})
+}
+
+func challengeOf(verifier string) string {
 	sum := sha256.Sum256([]byte(verifier))
+	return base64.RawURLEncoding.EncodeToString(sum[:])
+}
+
+// authorizeQuery is a valid authorize request, with extra set on top.
+func authorizeQuery(extra url.Values) url.Values {
 	q := url.Values{
 		"response_type": {"code"}, "client_id": {cognitotest.DefaultClientID}, "redirect_uri": {callback},
-		"state": {"st4te"}, "scope": {"openid email"}, "code_challenge": {base64.RawURLEncoding.EncodeToString(sum[:])},
-		"code_challenge_method": {"S256"}, "nonce": {"n0nce"},
+		"state": {"st4te"}, "scope": {"openid email"}, "nonce": {"n0nce"},
 	}
+	for k, v := range extra {
+		q[k] = v
+	}
+	return q
+}
+
+// signIn signs alice in with the authorize request authorizeQuery(extra)
+// and returns the authorization code.
+func (f *flow) signIn(extra url.Values) string {
+	f.t.Helper()
+	q := authorizeQuery(extra)
 	resp, page := f.do(http.MethodGet, f.ui.URL()+"/oauth2/authorize?"+q.Encode(), nil, false)
 	if resp.StatusCode != http.StatusOK || !strings.Contains(page, `name="password"`) {
 		f.t.Fatalf("authorize: %d %s", resp.StatusCode, page)
@@ -83,10 +109,49 @@ func (f *flow) code(verifier string) string {
 
 type tokens struct {
 	IDToken      string `json:"id_token"`
+	TokenType    string `json:"token_type"`
 	AccessToken  string `json:"access_token"`
 	RefreshToken string `json:"refresh_token"`
 	ExpiresIn    int    `json:"expires_in"`
 	Error        string `json:"error"`
+}
+
+// post sends form to the hosted UI's path, authenticated by auth (nil: no
+// Authorization header), and decodes the JSON answer.
+func (f *flow) post(path string, form url.Values, auth func(*http.Request)) (int, tokens) {
+	f.t.Helper()
+	req, _ := http.NewRequestWithContext(f.t.Context(), http.MethodPost, f.ui.URL()+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if auth != nil {
+		auth(req)
+	}
+	resp, err := f.client.Do(req)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	var tk tokens
+	_ = json.NewDecoder(resp.Body).Decode(&tk)
+	return resp.StatusCode, tk
+}
+
+// basic is client_secret_basic as RFC 6749 §2.3.1 and x/oauth2 send it:
+// id and secret form-encoded, then base64.
+func basic(id, secret string) func(*http.Request) {
+	return func(r *http.Request) { r.SetBasicAuth(url.QueryEscape(id), url.QueryEscape(secret)) }
+}
+
+// userInfo asks /oauth2/userInfo about an access token.
+func (f *flow) userInfo(access string) int {
+	f.t.Helper()
+	req, _ := http.NewRequestWithContext(f.t.Context(), http.MethodGet, f.ui.URL()+"/oauth2/userInfo", nil)
+	req.Header.Set("Authorization", "Bearer "+access)
+	resp, err := f.client.Do(req)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	return resp.StatusCode
 }
 
 func (f *flow) exchange(code, verifier string) (int, tokens) {
@@ -133,10 +198,6 @@ func TestHostedUICodeFlow(t *testing.T) {
 	if err != nil || u.Username != "alice" || !u.IsIn("staff") || !u.HasScope("email") {
 		t.Fatalf("access token: %+v %v", u, err)
 	}
-	// Codes are single-use.
-	if status, tk := f.exchange(code, verifier); status != http.StatusBadRequest || tk.Error != "invalid_grant" {
-		t.Fatalf("code replay: %d %+v", status, tk)
-	}
 	// userInfo answers for the access token.
 	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, f.ui.URL()+"/oauth2/userInfo", nil)
 	req.Header.Set("Authorization", "Bearer "+tk.AccessToken)
@@ -153,6 +214,10 @@ func TestHostedUICodeFlow(t *testing.T) {
 	if resp, _ := f.do(http.MethodPost, f.ui.URL()+"/oauth2/token", refresh, true); resp.StatusCode != http.StatusBadRequest {
 		t.Fatalf("refresh after revoke: %d", resp.StatusCode)
 	}
+	// Codes are single-use.
+	if status, tk := f.exchange(code, verifier); status != http.StatusBadRequest || tk.Error != "invalid_grant" {
+		t.Fatalf("code replay: %d %+v", status, tk)
+	}
 }
 
 func TestHostedUIRefusals(t *testing.T) {
@@ -166,14 +231,14 @@ func TestHostedUIRefusals(t *testing.T) {
 		"grant_type": {"authorization_code"},
 		"code":       {code}, "redirect_uri": {callback}, "code_verifier": {verifier}, "client_id": {cognitotest.DefaultClientID}, "client_secret": {"wrong"},
 	}, false)
-	if resp.StatusCode != http.StatusUnauthorized {
+	if resp.StatusCode != http.StatusBadRequest { // token-endpoint.html: every error is a 400
 		t.Fatalf("wrong client secret: %d", resp.StatusCode)
 	}
 	q := url.Values{"response_type": {"code"}, "client_id": {cognitotest.DefaultClientID}, "redirect_uri": {"https://evil.example/cb"}}
 	if resp, _ := f.do(http.MethodGet, f.ui.URL()+"/oauth2/authorize?"+q.Encode(), nil, false); resp.StatusCode != http.StatusBadRequest {
 		t.Fatalf("unregistered redirect_uri: %d", resp.StatusCode)
 	}
-	bad := url.Values{"client_id": {cognitotest.DefaultClientID}, "redirect_uri": {callback}, "username": {"alice"}, "password": {"nope"}}
+	bad := url.Values{"response_type": {"code"}, "client_id": {cognitotest.DefaultClientID}, "redirect_uri": {callback}, "username": {"alice"}, "password": {"nope"}}
 	if resp, page := f.do(http.MethodPost, f.ui.URL()+"/login", bad, false); resp.StatusCode != http.StatusOK || !strings.Contains(page, "Incorrect") {
 		t.Fatalf("wrong password: %d", resp.StatusCode)
 	}

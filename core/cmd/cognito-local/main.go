@@ -64,7 +64,30 @@ func run(args []string, stdout, stderr io.Writer) error {
 	format := fs.String("issuer-format", "original", "issuer format of the tokens: original (https://cognito-idp.REGION.amazonaws.com/POOL) or updated (https://issuer-cognito-idp.REGION.amazonaws.com/POOL)")
 	publicFlag := fs.String("public", "", "comma-separated paths forwarded without a login, like ALB listener rules with no authenticate action: exact paths or prefixes ending in /* (e.g. /health,/static/*)")
 	hostedUI := fs.Bool("hosted-ui", false, "serve a local Cognito hosted UI for an app that runs the login itself (core/hostedui) instead of proxying like an ALB")
+	secret := fs.String("client-secret", "", "with -hosted-ui: the app client secret (default: a random one; -client-secret= for a public client with no secret)")
+	rotate := fs.Bool("refresh-rotation", false, "with -hosted-ui: rotate refresh tokens: every refresh returns a new refresh token and retires the one sent")
+	grace := fs.Duration("refresh-grace", 0, "with -refresh-rotation: how long a rotated-out refresh token still works after its first use, 0s to 60s (RetryGracePeriodSeconds)")
+	scopes := fs.String("allowed-scopes", "", "with -hosted-ui: comma-separated custom OAuth scopes the app client allows, besides openid, email, phone, profile and aws.cognito.signin.user.admin")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	for _, name := range []string{"client-secret", "refresh-rotation", "refresh-grace", "allowed-scopes"} {
+		if set[name] && !*hostedUI {
+			return fmt.Errorf("-%s needs -hosted-ui", name)
+		}
+	}
+	if !set["client-secret"] {
+		*secret = randomHex(16)
+	}
+	uiCfg := hostedUIConfig{ttl: *ttl, secret: *secret, rotate: *rotate, grace: *grace}
+	for s := range strings.SplitSeq(*scopes, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			uiCfg.allowedScopes = append(uiCfg.allowedScopes, s)
+		}
+	}
+	if err := uiCfg.check(set["refresh-grace"]); err != nil {
 		return err
 	}
 	upstream, err := url.Parse(*upstreamFlag)
@@ -97,7 +120,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		env     map[string]string
 	)
 	if *hostedUI {
-		h, e := newHostedUIMode(iss, users, base, upstream, *ttl)
+		h, e := newHostedUIMode(iss, users, base, upstream, uiCfg)
 		handler, env = h, e
 	} else {
 		p := newProxy(iss, users, upstream, proxyConfig{
@@ -118,6 +141,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if *hostedUI {
 		fmt.Fprintf(stdout, "cognito-local: serving a local Cognito hosted UI at %s%s for the app at %s\n", base, hostedUIPrefix, upstream)
 		fmt.Fprintf(stdout, "cognito-local: open %s/ and sign in as %s (or any of %d users) with password %s\n", strings.TrimRight(upstream.String(), "/"), users[0].Email, len(users), ct.DefaultPassword)
+		fmt.Fprintf(stdout, "cognito-local: app client: %s\n", uiCfg)
 	} else {
 		fmt.Fprintf(stdout, "cognito-local: playing the ALB on %s, forwarding to %s\n", base, upstream)
 		fmt.Fprintf(stdout, "cognito-local: open %s/ and pick a user (%d available); sign out at %s%s\n", base, len(users), base, logoutPath)
