@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -85,11 +84,12 @@ const MaxRefreshGrace = 60 * time.Second
 // RefreshTokenRotation with Feature ENABLED: every refresh_token grant
 // returns a new refresh token and retires the one sent, which keeps working
 // for grace after its first use (RetryGracePeriodSeconds; 0 retires it at
-// once) and then fails with invalid_grant. grace outside 0-60s panics in
-// NewHostedUI, as CreateUserPoolClient refuses it. Without this option a
+// once) and then fails with invalid_grant. CreateUserPoolClient accepts 0
+// to 60 seconds: a grace outside that range is taken as the nearest end
+// (cognito-local's -refresh-grace refuses it). Without this option a
 // refresh returns no refresh_token and the original one stays valid.
 func WithRefreshRotation(grace time.Duration) HostedUIOption {
-	return func(h *HostedUI) { h.rotate, h.grace = true, grace }
+	return func(h *HostedUI) { h.rotate, h.grace = true, min(max(grace, 0), MaxRefreshGrace) }
 }
 
 // DefaultPassword is the password of the local hosted UI's users.
@@ -112,11 +112,6 @@ func (i *Issuer) NewHostedUI(baseURL string, opts ...HostedUIOption) *HostedUI {
 	}
 	for _, o := range opts {
 		o(h)
-	}
-	// https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RefreshTokenRotationType.html:
-	// RetryGracePeriodSeconds has a valid range of 0 to 60.
-	if h.grace < 0 || h.grace > MaxRefreshGrace {
-		panic(fmt.Sprintf("cognitotest: WithRefreshRotation(%v): the grace period must be 0-60s", h.grace))
 	}
 	for i := range h.users {
 		h.users[i] = withDefaults(h.users[i]) // one sub per user, in every token

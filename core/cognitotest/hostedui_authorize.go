@@ -11,9 +11,9 @@ import (
 	"time"
 )
 
-// codeTTL is how long an authorization code lives:
-// https://docs.aws.amazon.com/cognito/latest/developerguide/authorization-endpoint.html,
-// "The response returns a one time use code that is valid for five minutes."
+// codeTTL is how long an authorization code lives: "The response returns a
+// one time use code that is valid for five minutes", per
+// https://docs.aws.amazon.com/cognito/latest/developerguide/authorization-endpoint.html.
 const codeTTL = 5 * time.Minute
 
 var loginPage = template.Must(template.New("login").Parse(`<!doctype html>
@@ -131,7 +131,7 @@ func redirectError(w http.ResponseWriter, r *http.Request, ar authRequest, code 
 		q.Set("state", ar.state)
 	}
 	to.RawQuery = q.Encode()
-	http.Redirect(w, r, to.String(), http.StatusFound) //nolint:gosec // redirect_uri was checked against the allow-list
+	http.Redirect(w, r, to.String(), http.StatusFound)
 }
 
 // authorize is GET /oauth2/authorize: it checks the request and shows the
@@ -214,7 +214,7 @@ func (h *HostedUI) login(w http.ResponseWriter, r *http.Request) {
 		q.Set("state", ar.state)
 	}
 	to.RawQuery = q.Encode()
-	http.Redirect(w, r, to.String(), http.StatusFound) //nolint:gosec // redirect_uri was checked against the allow-list
+	http.Redirect(w, r, to.String(), http.StatusFound)
 }
 
 // logout is GET /logout: back to an allowed sign-out URL, or to sign in again.
@@ -248,7 +248,7 @@ func (h *HostedUI) logout(w http.ResponseWriter, r *http.Request) {
 		case code != "":
 			redirectError(w, r, ar, code)
 		default:
-			http.Redirect(w, r, h.baseURL+"/oauth2/authorize?"+q.Encode(), http.StatusFound)
+			http.Redirect(w, r, h.baseURL+"/oauth2/authorize?"+q.Encode(), http.StatusFound) //nolint:gosec // G710: to this hosted UI's own authorize endpoint
 		}
 	default:
 		http.Error(w, "a logout needs logout_uri or redirect_uri", http.StatusBadRequest)

@@ -9,7 +9,7 @@ import (
 
 // Where the app client authenticates, and how.
 const (
-	atToken  = "/oauth2/token"
+	atToken  = "/oauth2/token" //nolint:gosec // G101: an endpoint path, not a credential
 	atRevoke = "/oauth2/revoke"
 )
 

@@ -79,25 +79,6 @@ func TestRefreshRotation(t *testing.T) {
 	}
 }
 
-// TestRefreshRotationRange: the grace period is RetryGracePeriodSeconds'
-// 0-60 seconds.
-func TestRefreshRotationRange(t *testing.T) {
-	iss := cognitotest.Start(t)
-	for _, c := range []struct {
-		grace time.Duration
-		ok    bool
-	}{{0, true}, {cognitotest.MaxRefreshGrace, true}, {-time.Second, false}, {cognitotest.MaxRefreshGrace + time.Second, false}} {
-		func() {
-			defer func() {
-				if panicked := recover() != nil; panicked == c.ok {
-					t.Errorf("WithRefreshRotation(%v): panicked %v", c.grace, panicked)
-				}
-			}()
-			iss.NewHostedUI("http://hosted.ui", cognitotest.WithRefreshRotation(c.grace))
-		}()
-	}
-}
-
 // TestRevokeEndsTheSignIn: after a revoke the refresh token fails with
 // invalid_grant and the access tokens issued from it fail at userInfo; with
 // rotation that holds for every refresh token of the sign-in. Another

@@ -25,10 +25,7 @@ type hostedUIConfig struct {
 }
 
 // check refuses what CreateUserPoolClient would refuse.
-func (c hostedUIConfig) check(graceSet bool) error {
-	if graceSet && !c.rotate {
-		return fmt.Errorf("-refresh-grace needs -refresh-rotation")
-	}
+func (c hostedUIConfig) check() error {
 	if c.grace < 0 || c.grace > ct.MaxRefreshGrace {
 		return fmt.Errorf("-refresh-grace %v: use 0s to %v (RetryGracePeriodSeconds)", c.grace, ct.MaxRefreshGrace)
 	}

@@ -49,7 +49,20 @@ func main() {
 	}
 }
 
-func run(args []string, stdout, stderr io.Writer) error {
+// settings are cognito-local's flags, checked.
+type settings struct {
+	listen, pool, client, arn string
+	upstream                  *url.URL
+	users                     []ct.User
+	pools                     []string
+	hostedUI                  bool
+	ui                        hostedUIConfig
+	proxy                     proxyConfig
+	command                   []string
+}
+
+// parseFlags reads and checks the command line.
+func parseFlags(args []string, stderr io.Writer) (*settings, error) {
 	fs := flag.NewFlagSet("cognito-local", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	listen := fs.String("listen", "127.0.0.1:9000", "address to listen on (the URL to open)")
@@ -69,48 +82,69 @@ func run(args []string, stdout, stderr io.Writer) error {
 	grace := fs.Duration("refresh-grace", 0, "with -refresh-rotation: how long a rotated-out refresh token still works after its first use, 0s to 60s (RetryGracePeriodSeconds)")
 	scopes := fs.String("allowed-scopes", "", "with -hosted-ui: comma-separated custom OAuth scopes the app client allows, besides openid, email, phone, profile and aws.cognito.signin.user.admin")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return nil, err
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	for _, name := range []string{"client-secret", "refresh-rotation", "refresh-grace", "allowed-scopes"} {
 		if set[name] && !*hostedUI {
-			return fmt.Errorf("-%s needs -hosted-ui", name)
+			return nil, fmt.Errorf("-%s needs -hosted-ui", name)
 		}
+	}
+	if set["refresh-grace"] && !*rotate {
+		return nil, errors.New("-refresh-grace needs -refresh-rotation")
 	}
 	if !set["client-secret"] {
 		*secret = randomHex(16)
 	}
-	uiCfg := hostedUIConfig{ttl: *ttl, secret: *secret, rotate: *rotate, grace: *grace}
-	for s := range strings.SplitSeq(*scopes, ",") {
-		if s = strings.TrimSpace(s); s != "" {
-			uiCfg.allowedScopes = append(uiCfg.allowedScopes, s)
-		}
+	s := &settings{
+		listen: *listen, pool: *pool, client: *client, arn: *arn, hostedUI: *hostedUI, command: fs.Args(),
+		ui: hostedUIConfig{ttl: *ttl, secret: *secret, rotate: *rotate, grace: *grace, allowedScopes: splitComma(*scopes)},
 	}
-	if err := uiCfg.check(set["refresh-grace"]); err != nil {
-		return err
+	if err := s.ui.check(); err != nil {
+		return nil, err
 	}
-	upstream, err := url.Parse(*upstreamFlag)
-	if err != nil || upstream.Host == "" {
-		return fmt.Errorf("-upstream %q is not a URL", *upstreamFlag)
+	var err error
+	if s.upstream, err = url.Parse(*upstreamFlag); err != nil || s.upstream.Host == "" {
+		return nil, fmt.Errorf("-upstream %q is not a URL", *upstreamFlag)
 	}
 	public, err := parsePublic(*publicFlag)
 	if err != nil {
-		return fmt.Errorf("-public: %w", err)
+		return nil, fmt.Errorf("-public: %w", err)
 	}
 	if *format != "original" && *format != "updated" {
-		return fmt.Errorf("-issuer-format %q: use original or updated", *format)
+		return nil, fmt.Errorf("-issuer-format %q: use original or updated", *format)
 	}
-	users, pools, err := loadUsers(*usersFile)
+	if s.users, s.pools, err = loadUsers(*usersFile); err != nil {
+		return nil, fmt.Errorf("-users: %w", err)
+	}
+	s.proxy = proxyConfig{ttl: *ttl, dataTTL: *dataTTL, resign: *resign, updated: *format == "updated", public: public, pools: s.pools}
+	return s, nil
+}
+
+// splitComma returns the non-empty, trimmed items of a comma list.
+func splitComma(list string) []string {
+	var out []string
+	for s := range strings.SplitSeq(list, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	s, err := parseFlags(args, stderr)
 	if err != nil {
-		return fmt.Errorf("-users: %w", err)
+		return err
 	}
-	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", *listen)
+	upstream, users := s.upstream, s.users
+	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", s.listen)
 	if err != nil {
 		return err
 	}
 	base := "http://" + ln.Addr().String()
-	iss, err := ct.New(ct.WithKeyServerURL(base+keysPrefix), ct.WithUserPoolID(*pool), ct.WithClientID(*client), ct.WithALBARN(*arn))
+	iss, err := ct.New(ct.WithKeyServerURL(base+keysPrefix), ct.WithUserPoolID(s.pool), ct.WithClientID(s.client), ct.WithALBARN(s.arn))
 	if err != nil {
 		return err
 	}
@@ -119,14 +153,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 		handler http.Handler
 		env     map[string]string
 	)
-	if *hostedUI {
-		h, e := newHostedUIMode(iss, users, base, upstream, uiCfg)
-		handler, env = h, e
+	if s.hostedUI {
+		handler, env = newHostedUIMode(iss, users, base, upstream, s.ui)
 	} else {
-		p := newProxy(iss, users, upstream, proxyConfig{
-			ttl: *ttl, dataTTL: *dataTTL, resign: *resign,
-			updated: *format == "updated", public: public, pools: pools,
-		})
+		p := newProxy(iss, users, upstream, s.proxy)
 		handler, env = p, p.env(upstream.Port())
 	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
@@ -138,10 +168,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 		_ = srv.Shutdown(ctx)
 	}()
 
-	if *hostedUI {
+	if s.hostedUI {
 		fmt.Fprintf(stdout, "cognito-local: serving a local Cognito hosted UI at %s%s for the app at %s\n", base, hostedUIPrefix, upstream)
 		fmt.Fprintf(stdout, "cognito-local: open %s/ and sign in as %s (or any of %d users) with password %s\n", strings.TrimRight(upstream.String(), "/"), users[0].Email, len(users), ct.DefaultPassword)
-		fmt.Fprintf(stdout, "cognito-local: app client: %s\n", uiCfg)
+		fmt.Fprintf(stdout, "cognito-local: app client: %s\n", s.ui)
 	} else {
 		fmt.Fprintf(stdout, "cognito-local: playing the ALB on %s, forwarding to %s\n", base, upstream)
 		fmt.Fprintf(stdout, "cognito-local: open %s/ and pick a user (%d available); sign out at %s%s\n", base, len(users), base, logoutPath)
@@ -150,7 +180,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	cmdArgs := fs.Args()
+	cmdArgs := s.command
 	if len(cmdArgs) == 0 {
 		fmt.Fprintln(stdout, "cognito-local: start your app with this environment:")
 		keys := make([]string, 0, len(env))
