@@ -183,7 +183,7 @@ func with(t *testing.T, app string, cookies []*http.Cookie) (int, string) {
 	return resp.StatusCode, resp.Header.Get("X-Code")
 }
 
-func setup(t *testing.T) (*redisServer, redis.UniversalClient, *cognitotest.Issuer, *cognitotest.HostedUI, *instance, *instance) {
+func setup(t *testing.T, uiOpts ...cognitotest.HostedUIOption) (*redisServer, redis.UniversalClient, *cognitotest.Issuer, *cognitotest.HostedUI, *instance, *instance) {
 	r := startRedis(t, "")
 	rdb := redis.NewClient(&redis.Options{Addr: r.addr(), MaxRetries: 0, DialTimeout: 500 * time.Millisecond, ReadTimeout: 500 * time.Millisecond})
 	t.Cleanup(func() { _ = rdb.Close() })
@@ -193,8 +193,10 @@ func setup(t *testing.T) (*redisServer, redis.UniversalClient, *cognitotest.Issu
 	}
 	app := "http://" + ln.Addr().String()
 	iss := cognitotest.Start(t)
-	ui := iss.StartHostedUI(cognitotest.WithClientSecret("s3cret"), cognitotest.WithRedirectURIs(app+hostedui.DefaultCallbackPath),
-		cognitotest.WithLogoutURIs(app+"/"))
+	ui := iss.StartHostedUI(append([]cognitotest.HostedUIOption{
+		cognitotest.WithClientSecret("s3cret"), cognitotest.WithRedirectURIs(app + hostedui.DefaultCallbackPath),
+		cognitotest.WithLogoutURIs(app + "/"),
+	}, uiOpts...)...)
 	t.Cleanup(ui.Close)
 	a := newInstance(t, iss, ui, app, rdb, ln)
 	b := newInstance(t, iss, ui, app, rdb, nil) // a second instance sharing the store

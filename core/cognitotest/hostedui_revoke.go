@@ -54,3 +54,23 @@ func (h *HostedUI) revokeToken(r *http.Request) *oauthErr {
 	}
 	return nil
 }
+
+// GlobalSignOut signs username out of every sign-in, as Cognito's
+// GlobalSignOut and AdminUserGlobalSignOut do
+// (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminUserGlobalSignOut.html):
+// every refresh token the user holds stops working (invalid_grant) and
+// their access tokens are refused by /oauth2/userInfo. The access tokens
+// still verify offline until they expire, as real ones do. It returns how
+// many sign-ins it ended.
+func (h *HostedUI) GlobalSignOut(username string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	ended := map[string]bool{}
+	for _, g := range h.grants.refresh {
+		if strings.EqualFold(g.user.Username, username) && !h.grants.revoked[g.session] {
+			h.grants.revoked[g.session] = true
+			ended[g.session] = true
+		}
+	}
+	return len(ended)
+}
