@@ -35,6 +35,7 @@ type HostedUIDriver func(t *testing.T, app HostedUIApp, ln net.Listener)
 type HostedUIEnv struct {
 	URL string
 	UI  *ct.HostedUI
+	iss *ct.Issuer
 }
 
 // StartHostedUI starts the local hosted UI, a BaseAuth and a hostedui
@@ -48,17 +49,34 @@ func StartHostedUI(t *testing.T, driver HostedUIDriver, tokenTTL time.Duration) 
 // that prefix in front of every route (the app itself sees paths without
 // it), and env.URL includes it.
 func StartHostedUIAt(t *testing.T, driver HostedUIDriver, tokenTTL time.Duration, prefix string) *HostedUIEnv {
+	return startHostedUI(t, driver, setup{ttl: tokenTTL, prefix: prefix})
+}
+
+// setup is how startHostedUI builds the app and its stand-in.
+type setup struct {
+	ttl    time.Duration
+	prefix string
+	ui     []ct.HostedUIOption
+	keys   http.RoundTripper // the transport of key fetches (nil: the default)
+}
+
+func startHostedUI(t *testing.T, driver HostedUIDriver, s setup) *HostedUIEnv {
 	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	base := "http://" + ln.Addr().String() + prefix
+	base := "http://" + ln.Addr().String() + s.prefix
 	iss := ct.Start(t)
-	ui := iss.StartHostedUI(ct.WithClientSecret("s3cret"), ct.WithRedirectURIs(base+hostedui.DefaultCallbackPath),
-		ct.WithLogoutURIs(base+"/"), ct.WithTokenTTL(tokenTTL))
+	ui := iss.StartHostedUI(append([]ct.HostedUIOption{
+		ct.WithClientSecret("s3cret"), ct.WithRedirectURIs(base + hostedui.DefaultCallbackPath),
+		ct.WithLogoutURIs(base + "/"), ct.WithTokenTTL(s.ttl),
+	}, s.ui...)...)
 	t.Cleanup(ui.Close)
 	opts := append(iss.Options(), core.WithALBARNs(), core.WithBearer(true),
 		core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	if s.keys != nil {
+		opts = append(opts, core.WithHTTPClient(&http.Client{Transport: s.keys}))
+	}
 	v, err := core.NewVerifier(opts...)
 	if err != nil {
 		t.Fatal(err)
@@ -75,7 +93,7 @@ func StartHostedUIAt(t *testing.T, driver HostedUIDriver, tokenTTL time.Duration
 	}
 	t.Cleanup(func() { _ = auth.Close() })
 	driver(t, HostedUIApp{Auth: auth, UI: h}, ln)
-	return &HostedUIEnv{URL: base, UI: ui}
+	return &HostedUIEnv{URL: base, UI: ui, iss: iss}
 }
 
 // RunHostedUI walks the hosted-UI login through the driver's app: protected
@@ -91,6 +109,7 @@ func RunHostedUI(t *testing.T, driver HostedUIDriver) { RunHostedUIAt(t, driver,
 func RunHostedUIAt(t *testing.T, driver HostedUIDriver, prefix string) {
 	if prefix == "" {
 		t.Run("session cookie in a trailer is refused", func(t *testing.T) { sessionTrailers(t, driver) })
+		t.Run("a key outage during a refresh keeps the renewed session", func(t *testing.T) { keyOutageDuringRefresh(t, driver) })
 	}
 	env := StartHostedUIAt(t, driver, 2*time.Second, prefix)
 	origin := strings.TrimSuffix(env.URL, prefix)
