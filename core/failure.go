@@ -150,5 +150,5 @@ var failurePage = template.Must(template.New("failure").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.Status}} {{.Title}}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#222}h1{font-size:1.5rem}</style>
-</head><body><h1>{{.Title}}</h1><p>{{.Message}}</p><p><small>HTTP {{.Status}}</small></p></body></html>
+</head><body><h1>{{.Title}}</h1><p>{{.Message}}</p>{{if eq .Status 503}}<p><a id="retry" href="">Try again</a></p>{{end}}<p><small>HTTP {{.Status}}</small></p></body></html>
 `))
