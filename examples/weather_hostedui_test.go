@@ -29,8 +29,8 @@ import (
 // another.
 
 const (
-	weatherSessionSecret = "weather-session-secret-0123456789abcdef-0123" //nolint:gosec // G101: a test secret
-	weatherClientSecret  = "weather-client-secret"                        //nolint:gosec // G101: a test secret
+	weatherSessionSecret = "weather-session-secret-0123456789abcdef-0123"
+	weatherClientSecret  = "weather-client-secret"
 	// shortTTL is the lifetime of the stand-in's access tokens where a
 	// scenario waits for the app to refresh them.
 	shortTTL = 6 * time.Second
@@ -165,18 +165,24 @@ type hostedFault struct {
 func (w weather) hostedUIRefresh(t *testing.T) {
 	var tests []subtest
 	for _, f := range []hostedFault{
-		{name: "token_500", framework: "nethttp", d: 2 * time.Second,
+		{
+			name: "token_500", framework: "nethttp", d: 2 * time.Second,
 			on:  func(_ *testing.T, r *hostedRig) { r.domain.Set(faultproxy.Status(500)) },
-			off: func(r *hostedRig) { r.domain.Set(faultproxy.Pass()) }},
-		{name: "token_hang", framework: "nethttp", d: 11 * time.Second,
+			off: func(r *hostedRig) { r.domain.Set(faultproxy.Pass()) },
+		},
+		{
+			name: "token_hang", framework: "nethttp", d: 11 * time.Second,
 			on:  func(_ *testing.T, r *hostedRig) { r.domain.Set(faultproxy.Hang()) },
-			off: func(r *hostedRig) { r.domain.Set(faultproxy.Pass()) }},
-		{name: "jwks_blip", framework: "gin", d: 2 * time.Second,
+			off: func(r *hostedRig) { r.domain.Set(faultproxy.Pass()) },
+		},
+		{
+			name: "jwks_blip", framework: "gin", d: 2 * time.Second,
 			on: func(t *testing.T, r *hostedRig) {
 				rotate(t, r.ks, "jwks")
 				r.ks.jwks.Set(faultproxy.Status(500))
 			},
-			off: func(r *hostedRig) { r.ks.jwks.Set(faultproxy.Pass()) }},
+			off: func(r *hostedRig) { r.ks.jwks.Set(faultproxy.Pass()) },
+		},
 	} {
 		tests = append(tests, subtest{f.name, func(t *testing.T) { w.hostedRefreshFault(t, f) }})
 	}
@@ -292,8 +298,10 @@ func (w weather) twoReplicas(t *testing.T) {
 		c.burst(browsers)
 		issued = time.Now()
 		c.burst(browsers)
-		bounds = append(bounds, bound{counter: "refresh", phase: phase, min: int64(len(browsers)), max: int64(len(browsers)),
-			why: "exactly one refresh per session per expiry, across both replicas"})
+		bounds = append(bounds, bound{
+			counter: "refresh", phase: phase, min: int64(len(browsers)), max: int64(len(browsers)),
+			why: "exactly one refresh per session per expiry, across both replicas",
+		})
 	}
 	bounds = append(bounds, atMost("signin", "*", int64(len(browsers)), "only the first sign-ins"))
 	log.report(t, bounds, a1, a2)
