@@ -15,12 +15,14 @@ require (
 	github.com/cognitoauth/cognito-auth-go/ginauth v0.1.0
 	github.com/cognitoauth/cognito-auth-go/lambdaauth v0.1.0
 	github.com/cognitoauth/cognito-auth-go/nethttpauth v0.1.0
+	github.com/cognitoauth/cognito-auth-go/redisstore v0.1.0
 	github.com/gin-gonic/gin v1.12.0
 	github.com/go-chi/chi/v5 v5.5.0
 	github.com/gofiber/fiber/v2 v2.52.15
 	github.com/gofiber/fiber/v3 v3.1.0
 	github.com/labstack/echo/v4 v4.16.0
 	github.com/labstack/echo/v5 v5.4.4
+	github.com/redis/go-redis/v9 v9.22.0
 )
 
 require (
@@ -37,10 +39,12 @@ require (
 	github.com/aws/aws-sdk-go-v2/service/ssooidc v1.44.4 // indirect
 	github.com/aws/aws-sdk-go-v2/service/sts v1.51.9 // indirect
 	github.com/aws/smithy-go v1.28.9 // indirect
+	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/gofiber/schema v1.7.0 // indirect
 	github.com/gofiber/utils/v2 v2.0.2 // indirect
 	github.com/philhofer/fwd v1.2.0 // indirect
 	github.com/tinylib/msgp v1.6.3 // indirect
+	go.uber.org/atomic v1.11.0 // indirect
 )
 
 require (
@@ -102,6 +106,7 @@ replace (
 	github.com/cognitoauth/cognito-auth-go/ginauth => ../ginauth
 	github.com/cognitoauth/cognito-auth-go/lambdaauth => ../lambdaauth
 	github.com/cognitoauth/cognito-auth-go/nethttpauth => ../nethttpauth
+	github.com/cognitoauth/cognito-auth-go/redisstore => ../redisstore
 )
 
 replace github.com/cognitoauth/cognito-auth-go/echov5auth => ../echov5auth

@@ -17,9 +17,17 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/cognitoauth/cognito-auth-go/core"
 	"github.com/cognitoauth/cognito-auth-go/core/hostedui"
+	"github.com/cognitoauth/cognito-auth-go/redisstore"
 )
+
+// EnvRedisURL optionally names a Redis server (redis://host:port/db, parsed
+// by redis.ParseURL) that keeps the hosted-UI sessions, so several app
+// instances share them. Unset: sessions live in the cookies.
+const EnvRedisURL = "COGNITO_AUTH_REDIS_URL"
 
 // AdminGroup is the group /admin requires.
 const AdminGroup = "admins"
@@ -133,8 +141,9 @@ func Serve(framework string, h http.Handler) error {
 
 // Sources returns the core options for the example's adapter: in hosted-UI
 // mode, a Verifier shared with the hosted-UI login, which is added as a
-// credential source (and returned, for its routes to be mounted); behind an
-// ALB, none. closeFn closes the shared Verifier.
+// credential source (and returned, for its routes to be mounted), with the
+// sessions in Redis when COGNITO_AUTH_REDIS_URL is set; behind an ALB, none.
+// closeFn closes the shared Verifier (and the Redis client).
 func Sources() (opts []core.Option, ui *hostedui.HostedUI, closeFn func(), err error) {
 	if !HostedUIMode() {
 		return nil, nil, func() {}, nil
@@ -143,10 +152,23 @@ func Sources() (opts []core.Option, ui *hostedui.HostedUI, closeFn func(), err e
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	ui, err = hostedui.New(v)
+	var uiOpts []hostedui.Option
+	closeStore := func() {}
+	if raw := strings.TrimSpace(os.Getenv(EnvRedisURL)); raw != "" {
+		ro, err := redis.ParseURL(raw)
+		if err != nil {
+			_ = v.Close()
+			return nil, nil, nil, errors.New(EnvRedisURL + ": " + err.Error())
+		}
+		rdb := redis.NewClient(ro)
+		uiOpts = append(uiOpts, hostedui.WithStore(redisstore.New(rdb)))
+		closeStore = func() { _ = rdb.Close() }
+	}
+	ui, err = hostedui.New(v, uiOpts...)
 	if err != nil {
+		closeStore()
 		_ = v.Close()
 		return nil, nil, nil, err
 	}
-	return []core.Option{core.WithVerifier(v), core.WithSources(ui)}, ui, func() { _ = v.Close() }, nil
+	return []core.Option{core.WithVerifier(v), core.WithSources(ui)}, ui, func() { closeStore(); _ = v.Close() }, nil
 }
