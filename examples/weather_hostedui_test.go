@@ -260,19 +260,18 @@ func (w weather) restartKeepsSession(t *testing.T) {
 }
 
 // twoReplicas: two app processes with the same secrets behind one
-// round-robin proxy (the app URL), sessions in one redis-server. Three
+// round-robin proxy (the app URL), sessions in one redis-server, refresh
+// tokens rotated with no grace period. Three
 // signed-in browsers load pages across both replicas as their access tokens
 // come due, twice: all 200 and exactly one refresh call per session per
 // expiry (refreshes are coordinated through the store).
 func (w weather) twoReplicas(t *testing.T) {
 	rdbAddr := startRedisServer(t)
 	port := freePort(t)
-	hostedOpts := []ct.HostedUIOption{ct.WithTokenTTL(shortTTL)}
-	// TODO(refresh rotation): once cognitotest has it, let the stand-in
-	// rotate refresh tokens as Cognito can, with one line:
-	//   hostedOpts = append(hostedOpts, ct.WithRefreshRotation(2*time.Second))
-	rig := newHostedRig(t, port, hostedOpts...)
-	log := newWeatherLog("two_replicas (2 × nethttp, redis sessions, round robin, 3 browsers, token TTL 6s)", rig.counters()...)
+	// Cognito rotates refresh tokens with no grace period: a refresh token
+	// works once, so two replicas spending one would sign the user out.
+	rig := newHostedRig(t, port, ct.WithTokenTTL(shortTTL), ct.WithRefreshRotation(0))
+	log := newWeatherLog("two_replicas (2 × nethttp, redis sessions, round robin, 3 browsers, token TTL 6s, refresh rotation, grace 0)", rig.counters()...)
 	log.phase("start")
 	env := rig.env()
 	env[demo.EnvRedisURL] = "redis://" + rdbAddr + "/0"
