@@ -87,7 +87,7 @@ func TestHostedUIWithFetchedSecret(t *testing.T) {
 	defer app.Close()
 	ui := iss.StartHostedUI(ct.WithClientSecret("fetched-secret"), ct.WithRedirectURIs(app.URL+hostedui.DefaultCallbackPath))
 	defer ui.Close()
-	v, err := core.NewVerifier(append(iss.Options(), core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))...)
+	v, err := core.NewVerifier(append(iss.VerifierOptions(), core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))...)
 	if err != nil {
 		t.Fatal(err)
 	}

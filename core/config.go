@@ -138,6 +138,9 @@ func loadConfig(opts []Option, checks checkSet) (*config, error) {
 	errs := c.readEnv(envReader{lookup: lookup})
 	applyOptions(c, opts)
 	errs = append(errs, c.optErrs...)
+	if checks == guardChecks && c.verifier != nil {
+		errs = append(errs, misplaced(opts)...)
+	}
 	c.derive()
 	errs = append(errs, c.validate(checks)...)
 	return c, errors.Join(errs...)
@@ -146,9 +149,25 @@ func loadConfig(opts []Option, checks checkSet) (*config, error) {
 func applyOptions(c *config, opts []Option) {
 	for _, o := range opts {
 		if o != nil {
-			o(c)
+			o.apply(c)
 		}
 	}
+}
+
+// misplaced reports the Verifier options given to New next to
+// WithVerifier: the Verifier given has its own configuration, so they would
+// be silently ignored.
+func misplaced(opts []Option) []error {
+	var errs []error
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if w := o.owner(); w.verifier && !w.shared {
+			errs = append(errs, configError("core.%s configures the Verifier, but New was given one with core.WithVerifier: pass core.%s to core.NewVerifier instead", w.name, w.name))
+		}
+	}
+	return errs
 }
 
 // defaultConfig holds every default that does not depend on other values.
@@ -313,14 +332,15 @@ func (c *config) poolsValid() bool {
 	return true
 }
 
-// validate returns every problem of the configuration.
+// validate returns every problem of the configuration: the Verifier's when
+// one is being built, and the guard's own whenever New runs.
 func (c *config) validate(checks checkSet) []error {
 	var list []func() []error
 	if checks == verifierChecks || c.verifier == nil {
-		list = append(list, c.validatePools, c.validateALBARNs, c.validateURLs, c.validateLimits)
+		list = append(list, c.validatePools, c.validateALBARNs, c.validateKeyURLs, c.validateKeyLimits)
 	}
 	if checks == guardChecks {
-		list = append(list, c.validateSources, c.validatePolicy, c.validateDevMode)
+		list = append(list, c.validateRefusals, c.validateSources, c.validatePolicy, c.validateDevMode)
 	}
 	var errs []error
 	for _, check := range list {
@@ -394,7 +414,7 @@ func (c *config) validateALBARNs() []error {
 	return errs
 }
 
-func (c *config) validateURLs() []error {
+func (c *config) validateKeyURLs() []error {
 	var errs []error
 	if c.albKeysURL != "" {
 		if err := checkKeyURL(c.albKeysURL); err != nil {
@@ -406,15 +426,10 @@ func (c *config) validateURLs() []error {
 			errs = append(errs, configError("JWKS URL: %v", err))
 		}
 	}
-	if c.redirectURL != "" {
-		if err := checkRedirectURL(c.redirectURL); err != nil {
-			errs = append(errs, configError("redirect URL: %v", err))
-		}
-	}
 	return errs
 }
 
-func (c *config) validateLimits() []error {
+func (c *config) validateKeyLimits() []error {
 	var errs []error
 	if c.leeway < 0 || c.leeway > maxLeeway {
 		errs = append(errs, configError("leeway %v must be between 0 and %v", c.leeway, maxLeeway))
@@ -427,6 +442,18 @@ func (c *config) validateLimits() []error {
 	}
 	if c.jwksEvery < 0 || c.jwksMin < 0 || c.missBurst < 0 || c.missEvery < 0 {
 		errs = append(errs, configError("key refresh and fetch limits must not be negative"))
+	}
+	return errs
+}
+
+// validateRefusals checks how the guard answers: the redirect for refused
+// browsers and the policy reload interval.
+func (c *config) validateRefusals() []error {
+	var errs []error
+	if c.redirectURL != "" {
+		if err := checkRedirectURL(c.redirectURL); err != nil {
+			errs = append(errs, configError("redirect URL: %v (%s)", err, EnvRedirectURL))
+		}
 	}
 	if c.policyReload < time.Second {
 		errs = append(errs, configError("policy reload interval %v must be at least 1s (%s)", c.policyReload, EnvPolicyReload))
@@ -499,12 +526,19 @@ func albKeysURL(region string) string {
 	return "https://public-keys.auth.elb." + region + ".amazonaws.com"
 }
 
+// productionIndicators lists what makes the process look like production:
+// the Verifier's ALB ARNs and key URLs (the shared one's with WithVerifier)
+// and the environment of AWS compute services.
 func (c *config) productionIndicators() []string {
+	vc := c
+	if c.verifier != nil {
+		vc = c.verifier.cfg
+	}
 	var signs []string
-	if len(c.albARNs) > 0 {
+	if len(vc.albARNs) > 0 {
 		signs = append(signs, "an ALB ARN is configured")
 	}
-	for _, u := range c.explicitKeyURLs {
+	for _, u := range vc.explicitKeyURLs {
 		if p, err := url.Parse(u); err == nil && strings.HasSuffix(strings.ToLower(p.Hostname()), ".amazonaws.com") {
 			signs = append(signs, "a real AWS key URL is configured")
 			break

@@ -49,7 +49,7 @@ func TestOptionsOverrideEnvironment(t *testing.T) {
 	env := validEnv()
 	env[core.EnvUserPoolID] = "not a pool"
 	env[core.EnvRedirectURL] = "javascript:alert(1)"
-	a, err := core.New(core.WithEnvironment(envMap(env)), core.WithUserPoolID(testPool), core.WithRedirectURL("/login"))
+	a, err := core.New(core.WithEnvironment(envMap(env)), core.WithUserPoolIDs(testPool), core.WithRedirectURL("/login"))
 	if err != nil {
 		t.Fatalf("options should override the bad environment: %v", err)
 	}
@@ -186,7 +186,7 @@ func TestDevModeRefusedInProduction(t *testing.T) {
 		}
 		env[core.EnvDevModeForce] = "true"
 		logs := &syncBuffer{}
-		a, err := core.New(core.WithEnvironment(envMap(env)), core.WithLogger(testLogger(logs)), core.WithUserPoolID(testPool))
+		a, err := core.New(core.WithEnvironment(envMap(env)), core.WithLogger(testLogger(logs)), core.WithUserPoolIDs(testPool))
 		if err != nil {
 			t.Errorf("%s forced: %v", name, err)
 			continue

@@ -12,7 +12,7 @@ import (
 // when core.WithAPIGatewayAuthorizer(true) is set.
 func ExampleVerifier_UserFromAuthorizerClaims() {
 	v, err := core.NewVerifier(core.WithEnvironment(func(string) (string, bool) { return "", false }),
-		core.WithUserPoolID("eu-west-2_AbCdEf123"), core.WithClientIDs("1example23456789abcdefghij"), core.WithALBARNs())
+		core.WithUserPoolIDs("eu-west-2_AbCdEf123"), core.WithClientIDs("1example23456789abcdefghij"), core.WithALBARNs())
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -17,7 +17,7 @@ import (
 func ExampleNew() {
 	auth, err := core.New(
 		core.WithEnvironment(func(string) (string, bool) { return "", false }),
-		core.WithUserPoolID("eu-west-2_AbCdEf123"),
+		core.WithUserPoolIDs("eu-west-2_AbCdEf123"),
 		core.WithALBARNs("arn:aws:elasticloadbalancing:eu-west-2:123456789012:loadbalancer/app/my-app/50dc6c495c0c9188"),
 		core.WithClientIDs("1example23456789"),
 	)
@@ -72,7 +72,7 @@ func ExampleBaseAuth_Authenticate() {
 func ExampleBaseAuth_Failure() {
 	auth, err := core.New(
 		core.WithEnvironment(func(string) (string, bool) { return "", false }),
-		core.WithUserPoolID("eu-west-2_AbCdEf123"),
+		core.WithUserPoolIDs("eu-west-2_AbCdEf123"),
 		core.WithALBARNs("arn:aws:elasticloadbalancing:eu-west-2:123456789012:loadbalancer/app/my-app/50dc6c495c0c9188"),
 	)
 	if err != nil {

@@ -247,9 +247,9 @@ func TestWrongKeyTypeIsInvalidToken(t *testing.T) {
 	der, _ := x509.MarshalPKIXPublicKey(&k.PublicKey)
 	p384 := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
 	ecJWKS := `{"keys":[{"kty":"EC","crv":"P-256","kid":"k","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}`
-	for name, opt := range map[string]func(string) core.Option{
+	for name, opt := range map[string]func(string) core.VerifierOption{
 		"ALB key P-384": core.WithALBKeysURL,
-		"JWKS EC only":  func(u string) core.Option { return core.WithJWKSURL(u + "/jwks.json") },
+		"JWKS EC only":  func(u string) core.VerifierOption { return core.WithJWKSURL(u + "/jwks.json") },
 	} {
 		t.Run(name, func(t *testing.T) {
 			srv := newFaultServer(t, func(w http.ResponseWriter, r *http.Request) {

@@ -3,7 +3,6 @@ package core
 import (
 	"context"
 	"errors"
-	"reflect"
 	"time"
 
 	"github.com/cognitoauth/cognito-auth-go/core/internal/keys"
@@ -191,25 +190,6 @@ type SessionEvent struct {
 	// Start and Duration time the step.
 	Start    time.Time
 	Duration time.Duration
-}
-
-// WithObserver adds an Observer told about every authentication decision,
-// key fetch, cache look-up and policy load (see Observer). Several observers
-// are called in the order given. Pass it to NewVerifier too when the
-// Verifier is shared (WithVerifier): key fetches and cache look-ups are the
-// Verifier's, decisions and policy loads the BaseAuth's. A nil observer is
-// ignored; a nil pointer of a concrete type is a configuration error.
-func WithObserver(o Observer) Option {
-	return func(c *config) {
-		if o == nil {
-			return
-		}
-		if v := reflect.ValueOf(o); v.Kind() == reflect.Pointer && v.IsNil() {
-			c.optErrs = append(c.optErrs, configError("WithObserver: got a nil %T; pass a value that works, or no observer", o))
-			return
-		}
-		c.observers = append(c.observers, o)
-	}
 }
 
 // Observer returns the observer configured with WithObserver (several are

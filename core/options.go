@@ -4,200 +4,220 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"time"
 )
 
-// Option configures a BaseAuth. Options override the environment.
-type Option func(*config)
+// An Option configures New. Every option has one owner: the guard itself
+// (its sources, policy, refusals and dev mode), or the Verifier — those are
+// VerifierOptions, which New uses to build its own Verifier. Next to
+// WithVerifier, a VerifierOption is a configuration error, since the
+// Verifier given already has its configuration; only the options both use
+// (WithEnvironment, WithLogger, WithClock, WithObserver) are accepted there.
+type Option interface {
+	apply(c *config)
+	owner() optionOwner
+}
+
+// A VerifierOption configures a Verifier: NewVerifier accepts only these,
+// and New accepts them to build the Verifier it uses.
+type VerifierOption interface {
+	Option
+	verifierOption()
+}
+
+// optionOwner says which part of the configuration an option sets.
+type optionOwner struct {
+	name     string // the option's name, for errors
+	verifier bool   // set in the Verifier
+	shared   bool   // also used by the guard: accepted next to WithVerifier
+}
+
+// guardOption sets a setting of the guard.
+type guardOption struct {
+	name string
+	set  func(*config)
+}
+
+func (o guardOption) apply(c *config)    { o.set(c) }
+func (o guardOption) owner() optionOwner { return optionOwner{name: o.name} }
+
+// verifierOption sets a setting of the Verifier (shared: of both).
+type verifierOption struct {
+	name   string
+	shared bool
+	set    func(*config)
+}
+
+func (o verifierOption) apply(c *config) { o.set(c) }
+func (o verifierOption) owner() optionOwner {
+	return optionOwner{name: o.name, verifier: true, shared: o.shared}
+}
+func (verifierOption) verifierOption() {}
+
+func verifierOpt(name string, set func(*config)) VerifierOption {
+	return verifierOption{name: name, set: set}
+}
+
+func sharedOpt(name string, set func(*config)) VerifierOption {
+	return verifierOption{name: name, shared: true, set: set}
+}
+
+func guardOpt(name string, set func(*config)) Option { return guardOption{name: name, set: set} }
+
+// Options the Verifier and the guard share.
+
+// WithEnvironment sets the function used to read the environment (default
+// os.LookupEnv). Pass a function that always reports false to ignore the
+// environment entirely.
+func WithEnvironment(lookup func(string) (string, bool)) VerifierOption {
+	return sharedOpt("WithEnvironment", func(c *config) { c.lookupEnv = lookup })
+}
+
+// WithLogger sets the structured logger (default slog.Default()).
+func WithLogger(l *slog.Logger) VerifierOption {
+	return sharedOpt("WithLogger", func(c *config) { c.logger = l })
+}
+
+// WithClock sets the time source (default time.Now). For tests.
+func WithClock(now func() time.Time) VerifierOption {
+	return sharedOpt("WithClock", func(c *config) { c.now = now })
+}
+
+// WithObserver adds an Observer told about every authentication decision,
+// key fetch, cache look-up and policy load (see Observer). Several observers
+// are called in the order given. Pass it to NewVerifier too when the
+// Verifier is shared (WithVerifier): key fetches and cache look-ups are the
+// Verifier's, decisions and policy loads the BaseAuth's. A nil observer is
+// ignored; a nil pointer of a concrete type is a configuration error.
+func WithObserver(o Observer) VerifierOption {
+	return sharedOpt("WithObserver", func(c *config) {
+		if o == nil {
+			return
+		}
+		if v := reflect.ValueOf(o); v.Kind() == reflect.Pointer && v.IsNil() {
+			c.optErrs = append(c.optErrs, configError("WithObserver: got a nil %T; pass a value that works, or no observer", o))
+			return
+		}
+		c.observers = append(c.observers, o)
+	})
+}
+
+// Verifier options: who issues the tokens, and how they are checked.
 
 // WithRegion sets the AWS region (COGNITO_AUTH_REGION): the region of a
 // hosted-UI domain prefix. ALB keys come from each ALB ARN's own region; a
 // region that differs from an ARN's is a configuration error.
-func WithRegion(region string) Option {
-	return func(c *config) { c.region, c.regionSet = region, true }
+func WithRegion(region string) VerifierOption {
+	return verifierOpt("WithRegion", func(c *config) { c.region, c.regionSet = region, true })
 }
-
-// WithUserPoolID pins the Cognito user pool that issues both tokens
-// (COGNITO_AUTH_USER_POOL_ID). See WithUserPoolIDs for several pools.
-func WithUserPoolID(id string) Option { return WithUserPoolIDs(id) }
 
 // WithUserPoolIDs pins the Cognito user pools whose users are accepted
 // (COGNITO_AUTH_USER_POOL_ID, comma-separated). For each pool both issuer
 // formats are accepted: https://cognito-idp.REGION.amazonaws.com/POOL
 // (ORIGINAL) and https://issuer-cognito-idp.REGION.amazonaws.com/POOL
 // (UPDATED), where REGION is the part of the pool id before "_".
-func WithUserPoolIDs(ids ...string) Option {
-	return func(c *config) { c.userPoolIDs = append([]string(nil), ids...) }
+func WithUserPoolIDs(ids ...string) VerifierOption {
+	return verifierOpt("WithUserPoolIDs", func(c *config) { c.userPoolIDs = append([]string(nil), ids...) })
 }
 
 // WithReplicaRegions accepts, for each pool, the ORIGINAL-format issuer of
 // these regions too: pools with multi-Region replication issue tokens from
 // their replica regions (COGNITO_AUTH_REPLICA_REGIONS, comma-separated).
-func WithReplicaRegions(regions ...string) Option {
-	return func(c *config) { c.replicaRegions = append([]string(nil), regions...) }
+func WithReplicaRegions(regions ...string) VerifierOption {
+	return verifierOpt("WithReplicaRegions", func(c *config) { c.replicaRegions = append([]string(nil), regions...) })
 }
 
 // WithClientIDs pins the allowed app client ids (COGNITO_AUTH_CLIENT_ID,
 // comma-separated).
-func WithClientIDs(ids ...string) Option {
-	return func(c *config) { c.clientIDs = append([]string(nil), ids...) }
+func WithClientIDs(ids ...string) VerifierOption {
+	return verifierOpt("WithClientIDs", func(c *config) { c.clientIDs = append([]string(nil), ids...) })
 }
 
 // WithALBARNs sets the ALB ARNs accepted as the token's signer
 // (COGNITO_AUTH_ALB_ARN, comma-separated).
-func WithALBARNs(arns ...string) Option {
-	return func(c *config) { c.albARNs = append([]string(nil), arns...) }
+func WithALBARNs(arns ...string) VerifierOption {
+	return verifierOpt("WithALBARNs", func(c *config) { c.albARNs = append([]string(nil), arns...) })
 }
 
 // WithALBKeysURL sets the base URL of the ALB public keys for every ALB
 // (COGNITO_AUTH_ALB_KEYS_URL), instead of the endpoint AWS documents for
 // each ARN's region. It must be https, or http on a loopback host.
-func WithALBKeysURL(u string) Option {
-	return func(c *config) { c.albKeysURL = u }
+func WithALBKeysURL(u string) VerifierOption {
+	return verifierOpt("WithALBKeysURL", func(c *config) { c.albKeysURL = u })
 }
 
 // WithJWKSURL sets the Cognito JWKS URL used for every accepted issuer
 // (COGNITO_AUTH_JWKS_URL), instead of each issuer's own
 // ISSUER/.well-known/jwks.json: for tests and proxies.
-func WithJWKSURL(u string) Option {
-	return func(c *config) { c.jwksURL = u }
-}
-
-// WithRedirectURL sets where browsers are sent when they are not allowed in
-// (COGNITO_AUTH_REDIRECT_URL). Empty shows a small 401/403 page instead.
-func WithRedirectURL(u string) Option {
-	return func(c *config) { c.redirectURL = u }
-}
-
-// WithDevMode turns development mode on or off (COGNITO_AUTH_DEV_MODE):
-// requests without any authentication headers get the mock user.
-func WithDevMode(on bool) Option {
-	return func(c *config) { c.devMode = on }
-}
-
-// WithDevModeForced allows dev mode even where the process looks like
-// production (COGNITO_AUTH_DEV_MODE_FORCE). Use with great care.
-func WithDevModeForced() Option {
-	return func(c *config) { c.devForce = true }
-}
-
-// WithDevConfig sets the mock user JSON file (COGNITO_AUTH_DEV_CONFIG).
-func WithDevConfig(path string) Option {
-	return func(c *config) { c.devConfigPath = path }
-}
-
-// WithDevUser sets the dev-mode mock user directly, instead of a file.
-func WithDevUser(u *User) Option {
-	return func(c *config) { c.devUser = u.Clone() }
-}
-
-// WithHTTPClient sets the client used to fetch keys. Its own Timeout still
-// applies; the fetch timeout applies as well.
-func WithHTTPClient(hc *http.Client) Option {
-	return func(c *config) { c.httpClient = hc }
-}
-
-// WithLogger sets the structured logger (default slog.Default()).
-func WithLogger(l *slog.Logger) Option {
-	return func(c *config) { c.logger = l }
-}
-
-// WithLeeway sets the clock skew allowed on exp and iat (default 30s, at
-// most 5 minutes).
-func WithLeeway(d time.Duration) Option {
-	return func(c *config) { c.leeway = d }
-}
-
-// WithFetchTimeout bounds every key fetch (default 5s).
-func WithFetchTimeout(d time.Duration) Option {
-	return func(c *config) { c.fetchTimeout = d }
-}
-
-// WithTokenCache bounds the verified-token cache: at most entries entries
-// whose tokens total at most bytes. WithTokenCache(0, 0) turns it off.
-func WithTokenCache(entries, bytes int) Option {
-	return func(c *config) { c.cacheEntries, c.cacheBytes = entries, bytes }
-}
-
-// WithJWKSRefresh sets how often the JWKS is refreshed in the background
-// (default 1h) and the least time after a successful load before an unknown
-// kid may cause another (default 10s). A failed load does not count: the
-// next one is tried after a backoff of at most a second.
-func WithJWKSRefresh(background, minInterval time.Duration) Option {
-	return func(c *config) { c.jwksEvery, c.jwksMin = background, minInterval }
-}
-
-// WithKeyFetchLimit bounds fetches of ALB keys for kids not yet cached: at
-// most burst at once, one more every per (default 10, one per 6s).
-func WithKeyFetchLimit(burst int, per time.Duration) Option {
-	return func(c *config) { c.missBurst, c.missEvery = burst, per }
+func WithJWKSURL(u string) VerifierOption {
+	return verifierOpt("WithJWKSURL", func(c *config) { c.jwksURL = u })
 }
 
 // WithAllowUnverifiedEmail accepts users whose email is present but not
 // verified. By default they are refused (email-based rules would otherwise
 // trust an address nobody proved they own).
-func WithAllowUnverifiedEmail() Option {
-	return func(c *config) { c.allowUnverified = true }
+func WithAllowUnverifiedEmail() VerifierOption {
+	return verifierOpt("WithAllowUnverifiedEmail", func(c *config) { c.allowUnverified = true })
 }
 
-// WithEnvironment sets the function used to read the environment (default
-// os.LookupEnv). Pass a function that always reports false to ignore the
-// environment entirely.
-func WithEnvironment(lookup func(string) (string, bool)) Option {
-	return func(c *config) { c.lookupEnv = lookup }
+// WithHTTPClient sets the client used to fetch keys. Its own Timeout still
+// applies; the fetch timeout applies as well.
+func WithHTTPClient(hc *http.Client) VerifierOption {
+	return verifierOpt("WithHTTPClient", func(c *config) { c.httpClient = hc })
 }
 
-// WithClock sets the time source (default time.Now). For tests.
-func WithClock(now func() time.Time) Option {
-	return func(c *config) { c.now = now }
+// WithLeeway sets the clock skew allowed on exp, iat and nbf (default 30s,
+// at most 5 minutes).
+func WithLeeway(d time.Duration) VerifierOption {
+	return verifierOpt("WithLeeway", func(c *config) { c.leeway = d })
 }
 
-// WithAuthoriser sets the authorisation decision (an *Authoriser, a
-// *PolicyWatcher or your own Decider). It overrides COGNITO_AUTH_CONFIG_PATH
-// and COGNITO_AUTH_SECRET_NAME.
-func WithAuthoriser(d Decider) Option {
-	return func(c *config) { c.decider = d }
+// WithFetchTimeout bounds every key fetch (default 5s).
+func WithFetchTimeout(d time.Duration) VerifierOption {
+	return verifierOpt("WithFetchTimeout", func(c *config) { c.fetchTimeout = d })
 }
 
-// WithPolicy sets a policy written in code (plus custom rules).
-func WithPolicy(p Policy, custom ...Rule) Option {
-	return func(c *config) {
-		a, err := NewAuthoriser(p, custom...)
-		if err != nil {
-			c.optErrs = append(c.optErrs, err)
-			return
-		}
-		c.decider = a
-	}
+// WithTokenCache bounds the verified-token cache: at most entries entries
+// whose tokens total at most bytes. WithTokenCache(0, 0) turns it off.
+func WithTokenCache(entries, bytes int) VerifierOption {
+	return verifierOpt("WithTokenCache", func(c *config) { c.cacheEntries, c.cacheBytes = entries, bytes })
 }
 
-// WithPolicySource loads the policy from src and keeps it fresh (see
-// PolicyWatcher); the BaseAuth owns the watcher and Close stops it. The
-// secretspolicy module provides a Secrets Manager source.
-func WithPolicySource(src PolicySource) Option {
-	return func(c *config) { c.policySource = src }
+// WithJWKSRefresh sets how often the JWKS is refreshed in the background
+// (default 1h) and the least time between two reloads caused by unknown
+// kids (default 10s). A failed load does not count: the next one is tried
+// after a backoff of at most a second.
+func WithJWKSRefresh(background, minInterval time.Duration) VerifierOption {
+	return verifierOpt("WithJWKSRefresh", func(c *config) { c.jwksEvery, c.jwksMin = background, minInterval })
 }
 
-// WithPolicyReloadInterval sets how often a policy file or secret is re-read
-// (COGNITO_AUTH_POLICY_RELOAD_INTERVAL, default 5m).
-func WithPolicyReloadInterval(d time.Duration) Option {
-	return func(c *config) { c.policyReload = d }
+// WithKeyFetchLimit bounds fetches of ALB keys for kids not yet cached: at
+// most burst at once, one more every per (default 10, one per 6s). Only the
+// request that starts a fetch is charged, and a fetch that failed because
+// the key server did is refunded.
+func WithKeyFetchLimit(burst int, per time.Duration) VerifierOption {
+	return verifierOpt("WithKeyFetchLimit", func(c *config) { c.missBurst, c.missEvery = burst, per })
 }
 
-// WithRules adds custom rules to the policy loaded from the environment or a
-// policy source (with no policy configured they are the whole policy).
-func WithRules(rules ...Rule) Option {
-	return func(c *config) { c.rules = append(c.rules, rules...) }
+// Guard options: where credentials come from, who may come in, and how
+// refusals are answered.
+
+// WithVerifier makes New use v (shared, for example with hostedui.New)
+// instead of building its own Verifier. The caller keeps ownership: Close
+// v after the BaseAuth. Verifier options next to it are a configuration
+// error: give them to NewVerifier.
+func WithVerifier(v *Verifier) Option {
+	return guardOpt("WithVerifier", func(c *config) { c.verifier = v })
 }
 
-// DenialHook is called for every request refused by authorisation (not for
-// failed authentication), with the stable code (forbidden or
-// route_forbidden). It must be fast and must not keep u.
-type DenialHook func(ctx context.Context, u *User, code Code)
-
-// WithDenialHook sets a hook for counting or auditing denials.
-func WithDenialHook(h DenialHook) Option {
-	return func(c *config) { c.denialHook = h }
+// WithSources adds credential sources, tried in order after ALB headers and
+// bearer tokens and before dev mode: for example the hosted-UI session
+// source from hostedui.New. Sources that implement PathOwner get their
+// routes let through app-wide protection; the first that implements
+// LoginRedirector is where browsers without credentials are sent.
+func WithSources(sources ...Source) Option {
+	return guardOpt("WithSources", func(c *config) { c.sources = append(c.sources, sources...) })
 }
 
 // WithBearer accepts "Authorization: Bearer <Cognito access token>" on
@@ -205,7 +225,7 @@ func WithDenialHook(h DenialHook) Option {
 // rules as the ALB's access token: pinned pool, token_use access, client id
 // allow-list. Off by default.
 func WithBearer(on bool) Option {
-	return func(c *config) { c.bearer = on }
+	return guardOpt("WithBearer", func(c *config) { c.bearer = on })
 }
 
 // WithAPIGatewayAuthorizer reads the user from the claims an Amazon API
@@ -216,21 +236,81 @@ func WithBearer(on bool) Option {
 // for any user. Off by default: turn it on only for a function that nothing
 // but API Gateway can invoke, on routes that all have the authorizer.
 func WithAPIGatewayAuthorizer(on bool) Option {
-	return func(c *config) { c.trustAuthorizer = on }
+	return guardOpt("WithAPIGatewayAuthorizer", func(c *config) { c.trustAuthorizer = on })
 }
 
-// WithVerifier makes New use v (shared, for example with hostedui.New)
-// instead of building its own Verifier from the same configuration. The
-// caller keeps ownership: Close v after the BaseAuth.
-func WithVerifier(v *Verifier) Option {
-	return func(c *config) { c.verifier = v }
+// WithRedirectURL sets where browsers are sent when they are not allowed in
+// (COGNITO_AUTH_REDIRECT_URL). Empty shows a small 401/403 page instead.
+func WithRedirectURL(u string) Option {
+	return guardOpt("WithRedirectURL", func(c *config) { c.redirectURL = u })
 }
 
-// WithSources adds credential sources, tried in order after ALB headers and
-// bearer tokens and before dev mode: for example the hosted-UI session
-// source from hostedui.New. Sources that implement PathOwner get their
-// routes let through app-wide protection; the first that implements
-// LoginRedirector is where browsers without credentials are sent.
-func WithSources(sources ...Source) Option {
-	return func(c *config) { c.sources = append(c.sources, sources...) }
+// WithDevMode turns development mode on or off (COGNITO_AUTH_DEV_MODE):
+// requests without any authentication headers get the mock user.
+func WithDevMode(on bool) Option {
+	return guardOpt("WithDevMode", func(c *config) { c.devMode = on })
+}
+
+// WithDevModeForced allows dev mode even where the process looks like
+// production (COGNITO_AUTH_DEV_MODE_FORCE). Use with great care.
+func WithDevModeForced() Option {
+	return guardOpt("WithDevModeForced", func(c *config) { c.devForce = true })
+}
+
+// WithDevConfig sets the mock user JSON file (COGNITO_AUTH_DEV_CONFIG).
+func WithDevConfig(path string) Option {
+	return guardOpt("WithDevConfig", func(c *config) { c.devConfigPath = path })
+}
+
+// WithDevUser sets the dev-mode mock user directly, instead of a file.
+func WithDevUser(u *User) Option {
+	return guardOpt("WithDevUser", func(c *config) { c.devUser = u.Clone() })
+}
+
+// WithAuthoriser sets the authorisation decision (an *Authoriser, a
+// *PolicyWatcher or your own Decider). It overrides COGNITO_AUTH_CONFIG_PATH
+// and COGNITO_AUTH_SECRET_NAME.
+func WithAuthoriser(d Decider) Option {
+	return guardOpt("WithAuthoriser", func(c *config) { c.decider = d })
+}
+
+// WithPolicy sets a policy written in code (plus custom rules).
+func WithPolicy(p Policy, custom ...Rule) Option {
+	return guardOpt("WithPolicy", func(c *config) {
+		a, err := NewAuthoriser(p, custom...)
+		if err != nil {
+			c.optErrs = append(c.optErrs, err)
+			return
+		}
+		c.decider = a
+	})
+}
+
+// WithPolicySource loads the policy from src and keeps it fresh (see
+// PolicyWatcher); the BaseAuth owns the watcher and Close stops it. The
+// secretspolicy module provides a Secrets Manager source.
+func WithPolicySource(src PolicySource) Option {
+	return guardOpt("WithPolicySource", func(c *config) { c.policySource = src })
+}
+
+// WithPolicyReloadInterval sets how often a policy file or secret is re-read
+// (COGNITO_AUTH_POLICY_RELOAD_INTERVAL, default 5m, at least 1s).
+func WithPolicyReloadInterval(d time.Duration) Option {
+	return guardOpt("WithPolicyReloadInterval", func(c *config) { c.policyReload = d })
+}
+
+// WithRules adds custom rules to the policy loaded from the environment or a
+// policy source (with no policy configured they are the whole policy).
+func WithRules(rules ...Rule) Option {
+	return guardOpt("WithRules", func(c *config) { c.rules = append(c.rules, rules...) })
+}
+
+// DenialHook is called for every request refused by authorisation (not for
+// failed authentication), with the stable code (forbidden or
+// route_forbidden). It must be fast and must not keep u.
+type DenialHook func(ctx context.Context, u *User, code Code)
+
+// WithDenialHook sets a hook for counting or auditing denials.
+func WithDenialHook(h DenialHook) Option {
+	return guardOpt("WithDenialHook", func(c *config) { c.denialHook = h })
 }

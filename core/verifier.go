@@ -37,8 +37,12 @@ type Verifier struct {
 // verification part of the COGNITO_AUTH_* contract: pools, replica regions,
 // clients, ALB ARNs, key URLs). Every problem is returned together, matching
 // ErrConfig. Hand it to hostedui.New and to New with WithVerifier.
-func NewVerifier(opts ...Option) (*Verifier, error) {
-	cfg, err := loadConfig(opts, verifierChecks)
+func NewVerifier(opts ...VerifierOption) (*Verifier, error) {
+	all := make([]Option, len(opts))
+	for i, o := range opts {
+		all[i] = o
+	}
+	cfg, err := loadConfig(all, verifierChecks)
 	if err != nil {
 		return nil, err
 	}

@@ -57,7 +57,7 @@ func ExampleAuth_ProtectApp() {
 func ExampleAuth_HTTPErrorHandler() {
 	auth, err := echoauth.New(echoauth.WithHTTPErrors(), echoauth.WithCoreOptions(
 		core.WithEnvironment(func(string) (string, bool) { return "", false }),
-		core.WithUserPoolID("eu-west-2_Example1"),
+		core.WithUserPoolIDs("eu-west-2_Example1"),
 		core.WithALBARNs("arn:aws:elasticloadbalancing:eu-west-2:123456789012:loadbalancer/app/my-app/50dc6c495c0c9188"),
 		core.WithRedirectURL("https://example.com/sign-in"),
 		core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))))

@@ -55,8 +55,8 @@ func newSpellingEnv(t *testing.T) *spellingEnv {
 		cognitotest.WithRedirectURIs(base+hostedui.DefaultCallbackPath), cognitotest.WithLogoutURIs(base+"/"))
 	t.Cleanup(ui.Close)
 	seen := &codes{}
-	opts := append(iss.Options(), core.WithBearer(true), core.WithLogger(slog.New(seen)))
-	v, err := core.NewVerifier(opts...)
+	logger := core.WithLogger(slog.New(seen))
+	v, err := core.NewVerifier(append(iss.VerifierOptions(), logger)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,8 @@ func newSpellingEnv(t *testing.T) *spellingEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := core.New(append(opts, core.WithVerifier(v), core.WithSources(login))...)
+	b, err := core.New(core.WithEnvironment(func(string) (string, bool) { return "", false }), logger,
+		core.WithVerifier(v), core.WithSources(login), core.WithBearer(true))
 	if err != nil {
 		t.Fatal(err)
 	}

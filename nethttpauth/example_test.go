@@ -62,7 +62,7 @@ func ExampleWithErrorHandler() {
 	auth, err := nethttpauth.New(nethttpauth.WithErrorHandler(func(w http.ResponseWriter, _ *http.Request, err error) {
 		http.Error(w, "sign in first ("+string(core.CodeOf(err))+")", core.StatusOf(err))
 	}), nethttpauth.WithCoreOptions(core.WithEnvironment(func(string) (string, bool) { return "", false }),
-		core.WithDevMode(false), core.WithUserPoolID("eu-west-2_Example1"),
+		core.WithDevMode(false), core.WithUserPoolIDs("eu-west-2_Example1"),
 		core.WithALBARNs("arn:aws:elasticloadbalancing:eu-west-2:123456789012:loadbalancer/app/my-app/50dc6c495c0c9188"), quiet))
 	if err != nil {
 		log.Fatal(err)

@@ -75,9 +75,8 @@ type instance struct {
 }
 
 func newInstance(t *testing.T, iss *cognitotest.Issuer, ui *cognitotest.HostedUI, appURL string, rdb redis.UniversalClient, ln net.Listener) *instance {
-	opts := append(iss.Options(), core.WithALBARNs(), core.WithBearer(true),
-		core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
-	v, err := core.NewVerifier(opts...)
+	logger := core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	v, err := core.NewVerifier(append(iss.VerifierOptions(), core.WithALBARNs(), logger)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +86,8 @@ func newInstance(t *testing.T, iss *cognitotest.Issuer, ui *cognitotest.HostedUI
 	if err != nil {
 		t.Fatal(err)
 	}
-	base, err := core.New(append(opts, core.WithVerifier(v), core.WithSources(h))...)
+	base, err := core.New(core.WithEnvironment(func(string) (string, bool) { return "", false }), logger,
+		core.WithVerifier(v), core.WithSources(h), core.WithBearer(true))
 	if err != nil {
 		t.Fatal(err)
 	}

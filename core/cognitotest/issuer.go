@@ -175,17 +175,29 @@ func (i *Issuer) ALBKeyFetches() int64 { return i.albHits.Load() }
 // JWKSFetches counts requests to the JWKS endpoint.
 func (i *Issuer) JWKSFetches() int64 { return i.jwksHits.Load() }
 
-// Options returns the core options that make a BaseAuth trust this issuer
-// and ignore the process environment.
-func (i *Issuer) Options() []core.Option {
-	return []core.Option{
+// VerifierOptions returns the options that make a Verifier trust this
+// issuer and ignore the process environment (for core.NewVerifier, as
+// hostedui needs).
+func (i *Issuer) VerifierOptions() []core.VerifierOption {
+	return []core.VerifierOption{
 		core.WithEnvironment(func(string) (string, bool) { return "", false }),
-		core.WithUserPoolID(i.userPoolID),
+		core.WithUserPoolIDs(i.userPoolID),
 		core.WithClientIDs(i.clientID),
 		core.WithALBARNs(i.albARN),
 		core.WithALBKeysURL(i.ALBKeysURL()),
 		core.WithJWKSURL(i.JWKSURL()),
 	}
+}
+
+// Options returns VerifierOptions as core.New takes them, to append the
+// guard's own options to.
+func (i *Issuer) Options() []core.Option {
+	vo := i.VerifierOptions()
+	out := make([]core.Option, len(vo))
+	for n, o := range vo {
+		out[n] = o
+	}
+	return out
 }
 
 // Env returns the environment variables that make core trust this issuer.

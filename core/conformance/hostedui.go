@@ -52,6 +52,9 @@ func StartHostedUIAt(t *testing.T, driver HostedUIDriver, tokenTTL time.Duration
 	return startHostedUI(t, driver, setup{ttl: tokenTTL, prefix: prefix})
 }
 
+// noEnv ignores the process environment.
+func noEnv(string) (string, bool) { return "", false }
+
 // setup is how startHostedUI builds the app and its stand-in.
 type setup struct {
 	ttl    time.Duration
@@ -72,12 +75,12 @@ func startHostedUI(t *testing.T, driver HostedUIDriver, s setup) *HostedUIEnv {
 		ct.WithLogoutURIs(base + "/"), ct.WithTokenTTL(s.ttl),
 	}, s.ui...)...)
 	t.Cleanup(ui.Close)
-	opts := append(iss.Options(), core.WithALBARNs(), core.WithBearer(true),
-		core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	logger := core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	vopts := append(iss.VerifierOptions(), core.WithALBARNs(), logger)
 	if s.keys != nil {
-		opts = append(opts, core.WithHTTPClient(&http.Client{Transport: s.keys}))
+		vopts = append(vopts, core.WithHTTPClient(&http.Client{Transport: s.keys}))
 	}
-	v, err := core.NewVerifier(opts...)
+	v, err := core.NewVerifier(vopts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +90,7 @@ func startHostedUI(t *testing.T, driver HostedUIDriver, s setup) *HostedUIEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	auth, err := core.New(append(opts, core.WithVerifier(v), core.WithSources(h))...)
+	auth, err := core.New(core.WithEnvironment(noEnv), logger, core.WithVerifier(v), core.WithSources(h), core.WithBearer(true))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,14 +14,12 @@ import (
 // every way in (ALB headers, bearer tokens, then the session), and the
 // login, callback and logout routes mounted on the mux.
 func ExampleNew() {
-	opts := []core.Option{
-		core.WithEnvironment(func(string) (string, bool) { return "", false }),
-		core.WithUserPoolID("eu-west-2_AbCdEf123"),
-		core.WithClientIDs("1example23456789"),
-		core.WithBearer(true), // APIs may also send Authorization: Bearer <access token>
-		core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
-	}
-	verifier, err := core.NewVerifier(opts...)
+	noEnv := core.WithEnvironment(func(string) (string, bool) { return "", false })
+	logger := core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	// The Verifier is shared: the hosted UI verifies the tokens it receives
+	// with it, and so does the guard.
+	verifier, err := core.NewVerifier(noEnv, logger,
+		core.WithUserPoolIDs("eu-west-2_AbCdEf123"), core.WithClientIDs("1example23456789"))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -39,7 +37,8 @@ func ExampleNew() {
 		return
 	}
 	// The session is one of the guard's credential sources.
-	auth, err := core.New(append(opts, core.WithVerifier(verifier), core.WithSources(ui))...)
+	auth, err := core.New(noEnv, logger, core.WithVerifier(verifier), core.WithSources(ui),
+		core.WithBearer(true)) // APIs may also send Authorization: Bearer <access token>
 	if err != nil {
 		fmt.Println(err)
 		return

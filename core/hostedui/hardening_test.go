@@ -29,7 +29,7 @@ func TestIDTokenKeyFetchNeverFollowsRedirects(t *testing.T) {
 		http.Redirect(w, r, to, http.StatusFound)
 	}))
 	t.Cleanup(redirect.Close)
-	a := newAppWithCore(t, []core.Option{core.WithJWKSURL(redirect.URL + "/.well-known/jwks.json")}, nil)
+	a := newAppWithCore(t, []core.VerifierOption{core.WithJWKSURL(redirect.URL + "/.well-known/jwks.json")}, nil, nil)
 	jwks := a.iss.JWKSURL()
 	target.Store(&jwks)
 	before := a.iss.JWKSFetches()

@@ -27,8 +27,8 @@ type app struct {
 	base *core.BaseAuth
 	v    *core.Verifier
 	h    *hostedui.HostedUI
-	// coreOpts build the verifier and the guard.
-	coreOpts []core.Option
+	// guardOpts build the guard (with the shared Verifier v).
+	guardOpts []core.Option
 }
 
 type clock struct {
@@ -42,11 +42,12 @@ func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unloc
 // newApp serves a protected app with hosted-UI login against the local
 // hosted UI of a cognitotest issuer.
 func newApp(t testing.TB, uiOpts []cognitotest.HostedUIOption, opts ...hostedui.Option) *app {
-	return newAppWithCore(t, nil, uiOpts, opts...)
+	return newAppWithCore(t, nil, nil, uiOpts, opts...)
 }
 
-// newAppWithCore is newApp with extra core options.
-func newAppWithCore(t testing.TB, coreOpts []core.Option, uiOpts []cognitotest.HostedUIOption, opts ...hostedui.Option) *app {
+// newAppWithCore is newApp with extra options for the Verifier and the
+// guard.
+func newAppWithCore(t testing.TB, vopts []core.VerifierOption, gopts []core.Option, uiOpts []cognitotest.HostedUIOption, opts ...hostedui.Option) *app {
 	a := &app{t: t, iss: cognitotest.Start(t)}
 	mux := http.NewServeMux()
 	a.srv = httptest.NewServer(mux)
@@ -56,9 +57,9 @@ func newAppWithCore(t testing.TB, coreOpts []core.Option, uiOpts []cognitotest.H
 		cognitotest.WithRedirectURIs(a.srv.URL + hostedui.DefaultCallbackPath), cognitotest.WithLogoutURIs(a.srv.URL + "/"),
 	}, uiOpts...)...)
 	t.Cleanup(a.ui.Close)
-	a.coreOpts = append(append(a.iss.Options(), core.WithALBARNs(), core.WithBearer(true),
-		core.WithLogger(slog.New(slog.NewTextHandler(testLogSink, nil)))), coreOpts...)
-	v, err := core.NewVerifier(a.coreOpts...)
+	logger := core.WithLogger(slog.New(slog.NewTextHandler(testLogSink, nil)))
+	v, err := core.NewVerifier(append(append(a.iss.VerifierOptions(), core.WithALBARNs(), logger), vopts...)...)
+	a.guardOpts = append([]core.Option{core.WithEnvironment(noEnv), logger, core.WithBearer(true)}, gopts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +90,7 @@ func newAppWithCore(t testing.TB, coreOpts []core.Option, uiOpts []cognitotest.H
 // guard builds the app's BaseAuth with h as its session source (the app
 // built anew, for example after a session key rotation).
 func (a *app) guard(h *hostedui.HostedUI) *core.BaseAuth {
-	base, err := core.New(append(a.coreOpts, core.WithVerifier(a.v), core.WithSources(h))...)
+	base, err := core.New(append(a.guardOpts, core.WithVerifier(a.v), core.WithSources(h))...)
 	if err != nil {
 		a.t.Fatal(err)
 	}
@@ -250,3 +251,6 @@ func between(s, from, to string) string {
 }
 
 var testLogSink = io.Discard
+
+// noEnv ignores the process environment.
+func noEnv(string) (string, bool) { return "", false }

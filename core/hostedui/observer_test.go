@@ -48,7 +48,7 @@ func (s *sessionEvents) kinds() ([]string, []string) {
 
 func TestObserverSeesLoginRefreshRevokeLogout(t *testing.T) {
 	rec := &sessionEvents{}
-	a := newAppWithCore(t, []core.Option{core.WithObserver(rec)}, []cognitotest.HostedUIOption{cognitotest.WithTokenTTL(4 * time.Second)})
+	a := newAppWithCore(t, []core.VerifierOption{core.WithObserver(rec)}, []core.Option{core.WithObserver(rec)}, []cognitotest.HostedUIOption{cognitotest.WithTokenTTL(4 * time.Second)})
 	b := newBrowser(t)
 	a.login(b, "/", "alice")
 	time.Sleep(3200 * time.Millisecond) // the access token nears expiry: the next request refreshes it

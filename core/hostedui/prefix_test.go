@@ -23,8 +23,8 @@ func TestMountedUnderPrefix(t *testing.T) {
 	app := srv.URL + "/dash"
 	ui := iss.StartHostedUI(cognitotest.WithRedirectURIs(app + hostedui.DefaultCallbackPath))
 	defer ui.Close()
-	opts := append(iss.Options(), core.WithALBARNs(), core.WithBearer(true), core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
-	v, err := core.NewVerifier(opts...)
+	logger := core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	v, err := core.NewVerifier(append(iss.VerifierOptions(), core.WithALBARNs(), logger)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +33,7 @@ func TestMountedUnderPrefix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	base, err := core.New(append(opts, core.WithVerifier(v), core.WithSources(h))...)
+	base, err := core.New(core.WithEnvironment(noEnv), logger, core.WithVerifier(v), core.WithSources(h), core.WithBearer(true))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -79,9 +79,9 @@ func (f *faults) RoundTrip(r *http.Request) (*http.Response, error) {
 // weatherApp is an app whose key fetches and token, revoke and userInfo
 // calls go through f, against a stand-in that rotates refresh tokens with no
 // grace period (Cognito's strictest setting) and issues 4 s tokens.
-func weatherApp(t *testing.T, f *faults, coreOpts []core.Option, uiOpts ...cognitotest.HostedUIOption) *app {
+func weatherApp(t *testing.T, f *faults, vopts []core.VerifierOption, uiOpts ...cognitotest.HostedUIOption) *app {
 	client := &http.Client{Transport: f, Timeout: time.Second}
-	return newAppWithCore(t, append([]core.Option{core.WithHTTPClient(client)}, coreOpts...),
+	return newAppWithCore(t, append([]core.VerifierOption{core.WithHTTPClient(client)}, vopts...), nil,
 		append([]cognitotest.HostedUIOption{cognitotest.WithTokenTTL(4 * time.Second), cognitotest.WithRefreshRotation(0)}, uiOpts...),
 		hostedui.WithHTTPClient(client))
 }
@@ -191,7 +191,7 @@ func TestRefusedRefreshTokenEndsTheSession(t *testing.T) {
 // (Before: the code exchange sent "Authorization: Basic base64(id:)" and
 // was refused, so a public client could never sign in.)
 func TestPublicClientSignsInAndOut(t *testing.T) {
-	a := newAppWithCore(t, nil, []cognitotest.HostedUIOption{cognitotest.WithClientSecret(""), cognitotest.WithTokenTTL(4 * time.Second), cognitotest.WithRefreshRotation(0)},
+	a := newAppWithCore(t, nil, nil, []cognitotest.HostedUIOption{cognitotest.WithClientSecret(""), cognitotest.WithTokenTTL(4 * time.Second), cognitotest.WithRefreshRotation(0)},
 		hostedui.WithClientSecret(""))
 	b := newBrowser(t)
 	a.login(b, "/", "alice")
@@ -243,7 +243,7 @@ func TestRevokeIsRetriedAndReported(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFaults()
 			rec := &revokeEvents{}
-			a := weatherApp(t, f, []core.Option{core.WithObserver(rec)})
+			a := weatherApp(t, f, []core.VerifierOption{core.WithObserver(rec)})
 			b := newBrowser(t)
 			a.login(b, "/", "alice")
 			f.set("/oauth2/revoke", http.StatusInternalServerError, tc.failures)
