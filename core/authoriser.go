@@ -55,11 +55,6 @@ func NewAuthoriser(p Policy, custom ...Rule) (*Authoriser, error) {
 	return a, nil
 }
 
-// FromLists mirrors the Python package's Authoriser.from_lists.
-func FromLists(allowedGroups, allowedUsers []string, requireAll bool) (*Authoriser, error) {
-	return NewAuthoriser(Policy{AllowedGroups: allowedGroups, AllowedUsers: allowedUsers, RequireAll: requireAll})
-}
-
 // Decide applies the policy to u. It never returns an error.
 func (a *Authoriser) Decide(ctx context.Context, u *User) (Decision, error) {
 	if u == nil {
@@ -99,11 +94,4 @@ func (a *Authoriser) Decide(ctx context.Context, u *User) (Decision, error) {
 		return Decision{Allowed: a.groups != nil || a.users != nil || a.domains != nil || len(a.rules) > 0 || n == 0}, nil
 	}
 	return Decision{Allowed: n == 0}, nil
-}
-
-// IsAuthorised reports whether u may come in (the Python package's
-// is_authorised).
-func (a *Authoriser) IsAuthorised(ctx context.Context, u *User) bool {
-	d, _ := a.Decide(ctx, u)
-	return d.Allowed
 }

@@ -113,14 +113,14 @@ func (v *Verifier) checkRegistered(c *tokenClaims, now time.Time, what string) (
 	}
 	cfg := v.cfg
 	if c.Sub == "" {
-		return 0, cfg.fail(what, "sub", "", invalid(CodeMissingSub, what+" has no sub"))
+		return 0, cfg.steps.fail(what, "sub", "", invalid(CodeMissingSub, what+" has no sub"))
 	}
-	cfg.pass(what, "sub", c.Sub)
+	cfg.steps.pass(what, "sub", c.Sub)
 	if !c.GroupsOK {
-		return 0, cfg.fail(what, "cognito:groups", "", invalid(CodeInvalidGroups, "cognito:groups is not an array of strings"))
+		return 0, cfg.steps.fail(what, "cognito:groups", "", invalid(CodeInvalidGroups, "cognito:groups is not an array of strings"))
 	}
-	if cfg.tracer != nil {
-		cfg.pass(what, "cognito:groups", fmt.Sprint(c.Groups))
+	if cfg.steps.on() {
+		cfg.steps.pass(what, "cognito:groups", fmt.Sprint(c.Groups))
 	}
 	return exp, nil
 }
@@ -130,14 +130,14 @@ func (v *Verifier) checkExp(d jose.Date, now time.Time, what string) (int64, *Er
 	exp, err := d.Unix, d.Err
 	switch {
 	case errors.Is(err, jose.ErrDateMissing):
-		return 0, v.cfg.timeStep(what, "exp", d, invalid(CodeMissingExp, what+" has no exp"))
+		return 0, v.cfg.steps.timeStep(what, "exp", d, invalid(CodeMissingExp, what+" has no exp"))
 	case err != nil:
-		return 0, v.cfg.timeStep(what, "exp", d, invalid(CodeInvalidExp, what+" exp is not a number"))
+		return 0, v.cfg.steps.timeStep(what, "exp", d, invalid(CodeInvalidExp, what+" exp is not a number"))
 	}
 	if !now.Before(time.Unix(exp, 0).Add(v.cfg.leeway)) {
-		return 0, v.cfg.timeStep(what, "exp", d, newError(ErrExpiredToken, CodeTokenExpired, what+" has expired"))
+		return 0, v.cfg.steps.timeStep(what, "exp", d, newError(ErrExpiredToken, CodeTokenExpired, what+" has expired"))
 	}
-	_ = v.cfg.timeStep(what, "exp", d, nil)
+	_ = v.cfg.steps.timeStep(what, "exp", d, nil)
 	return exp, nil
 }
 
@@ -158,11 +158,11 @@ func (v *Verifier) checkNotBefore(d jose.Date, now time.Time, what string) *Erro
 func (v *Verifier) checkNotLater(d jose.Date, now time.Time, what, claim string, notNumber, later Code, laterDetail string) *Error {
 	switch {
 	case errors.Is(d.Err, jose.ErrDateMissing):
-		return v.cfg.timeStep(what, claim, d, nil)
+		return v.cfg.steps.timeStep(what, claim, d, nil)
 	case d.Err != nil:
-		return v.cfg.timeStep(what, claim, d, invalid(notNumber, what+" "+claim+" is not a number"))
+		return v.cfg.steps.timeStep(what, claim, d, invalid(notNumber, what+" "+claim+" is not a number"))
 	case time.Unix(d.Unix, 0).After(now.Add(v.cfg.leeway)):
-		return v.cfg.timeStep(what, claim, d, invalid(later, what+" "+laterDetail))
+		return v.cfg.steps.timeStep(what, claim, d, invalid(later, what+" "+laterDetail))
 	}
-	return v.cfg.timeStep(what, claim, d, nil)
+	return v.cfg.steps.timeStep(what, claim, d, nil)
 }

@@ -3,16 +3,11 @@ package core
 import (
 	"errors"
 	"fmt"
-	"log/slog"
-	"net"
-	"net/http"
 	"net/url"
 	"os"
 	"regexp"
 	"strings"
 	"time"
-
-	"github.com/cognitoauth/cognito-auth-go/core/internal/trace"
 )
 
 // Environment variables read by New (see DESIGN.md's environment contract).
@@ -61,48 +56,30 @@ const (
 	maxKeyBodyBytes       = 256 << 10
 )
 
+// config is what New builds the guard from: the Verifier's configuration
+// (used when New builds its own Verifier) and the guard's own settings.
 type config struct {
-	region               string
-	regionSet            bool // COGNITO_AUTH_REGION or WithRegion named it (not the AWS_REGION fallback)
-	userPoolIDs          []string
-	replicaRegions       []string
-	clientIDs, albARNs   []string
-	albKeysURL, jwksURL  string
-	redirectURL          string
-	devMode, devForce    bool
-	devConfigPath        string
-	devUser              *User
-	allowUnverified      bool
-	httpClient           *http.Client
-	logger               *slog.Logger
-	leeway, fetchTimeout time.Duration
-	cacheEntries         int
-	cacheBytes           int
-	jwksEvery, jwksMin   time.Duration
-	missBurst            int
-	missEvery            time.Duration
-	lookupEnv            func(string) (string, bool)
-	now                  func() time.Time
-	bearer               bool
-	trustAuthorizer      bool
-	decider              Decider
-	policySource         PolicySource
-	policyReload         time.Duration
-	configPath           string
-	secretName           string
-	rules                []Rule
-	denialHook           DenialHook
-	optErrs              []error
-	verifier             *Verifier // WithVerifier: shared, not built by New
-	sources              []Source  // WithSources, tried after ALB headers and bearer tokens
-	observers            []Observer
+	verifierConfig
+	lookupEnv       func(string) (string, bool)
+	redirectURL     string
+	devMode         bool
+	devForce        bool
+	devConfigPath   string
+	devUser         *User
+	bearer          bool
+	trustAuthorizer bool
+	decider         Decider
+	policySource    PolicySource
+	policyReload    time.Duration
+	configPath      string
+	secretName      string
+	rules           []Rule
+	denialHook      DenialHook
+	optErrs         []error
+	verifier        *Verifier // WithVerifier: shared, not built by New
+	sources         []Source  // WithSources, tried after ALB headers and bearer tokens
 	// Derived by derive, never set directly.
-	issuers         []issuerDef
-	explicitKeyURLs []string
-	albKeyURLs      map[string]string // ALB ARN -> the base URL of its public keys
 	productionSigns []string
-	observer        Observer       // the observers combined, or nil
-	tracer          trace.Recorder // set only by the explain command, through its observer
 }
 
 var (
@@ -172,20 +149,7 @@ func misplaced(opts []Option) []error {
 
 // defaultConfig holds every default that does not depend on other values.
 func defaultConfig() *config {
-	return &config{
-		region:       DefaultRegion,
-		leeway:       DefaultLeeway,
-		fetchTimeout: DefaultFetchTimeout,
-		cacheEntries: DefaultCacheEntries,
-		cacheBytes:   DefaultCacheBytes,
-		jwksEvery:    time.Hour,
-		jwksMin:      DefaultJWKSMinRefresh,
-		missBurst:    10,
-		missEvery:    6 * time.Second,
-		policyReload: DefaultPolicyReloadInterval,
-		logger:       slog.Default(),
-		now:          time.Now,
-	}
+	return &config{verifierConfig: defaultVerifierConfig(), policyReload: DefaultPolicyReloadInterval}
 }
 
 // configError is one configuration problem.
@@ -195,15 +159,7 @@ func configError(format string, args ...any) error {
 
 // readEnv overwrites defaults with the variables that are set (non-empty).
 func (c *config) readEnv(e envReader) []error {
-	if c.regionSet = e.str(EnvRegion, &c.region); !c.regionSet {
-		e.str(EnvAWSRegion, &c.region)
-	}
-	e.list(EnvUserPoolID, &c.userPoolIDs)
-	e.list(EnvReplicaRegions, &c.replicaRegions)
-	e.list(EnvClientID, &c.clientIDs)
-	e.list(EnvALBARN, &c.albARNs)
-	e.str(EnvALBKeysURL, &c.albKeysURL)
-	e.str(EnvJWKSURL, &c.jwksURL)
+	c.verifierConfig.readEnv(&e)
 	e.str(EnvRedirectURL, &c.redirectURL)
 	e.str(EnvDevConfig, &c.devConfigPath)
 	e.str(EnvConfigPath, &c.configPath)
@@ -212,7 +168,6 @@ func (c *config) readEnv(e envReader) []error {
 	e.flag(EnvDevModeForce, &c.devForce)
 	e.flag(EnvBearer, &c.bearer)
 	e.flag(EnvTrustAPIGatewayAuthorizer, &c.trustAuthorizer)
-	e.flag(EnvAllowUnverifiedEmail, &c.allowUnverified)
 	e.duration(EnvPolicyReload, &c.policyReload, time.Second, "5m")
 	return e.errs
 }
@@ -269,107 +224,26 @@ func (e *envReader) duration(name string, dst *time.Duration, least time.Duratio
 	*dst = d
 }
 
-// derive computes the values that depend on others: the key URLs recorded
-// as explicitly configured, the default ALB key URL for the region, the
-// accepted issuers and the HTTP client.
+// derive computes the values that depend on others: the Verifier's, and
+// what makes the process look like production.
 func (c *config) derive() {
-	for _, u := range []string{c.albKeysURL, c.jwksURL} {
-		if u != "" {
-			c.explicitKeyURLs = append(c.explicitKeyURLs, u)
-		}
-	}
-	c.albKeysURL = strings.TrimRight(c.albKeysURL, "/")
-	c.albKeyURLs = make(map[string]string, len(c.albARNs))
-	for _, arn := range c.albARNs {
-		if u := c.albKeysURL; u != "" {
-			c.albKeyURLs[arn] = u // one endpoint for every ALB (tests, proxies)
-		} else if a, ok := parseALBARN(arn); ok {
-			c.albKeyURLs[arn] = albKeysURL(a.region)
-		}
-	}
-	// A zero from an option means "the default", as it always has.
-	d := defaultConfig()
-	for _, z := range []struct{ v, def *time.Duration }{{&c.fetchTimeout, &d.fetchTimeout}, {&c.jwksEvery, &d.jwksEvery}, {&c.jwksMin, &d.jwksMin}, {&c.missEvery, &d.missEvery}} {
-		if *z.v == 0 {
-			*z.v = *z.def
-		}
-	}
-	if c.missBurst == 0 {
-		c.missBurst = d.missBurst
-	}
-	if c.httpClient == nil {
-		c.httpClient = &http.Client{Timeout: c.fetchTimeout}
-	}
-	if c.logger == nil {
-		c.logger = slog.Default()
-	}
-	if c.now == nil {
-		c.now = time.Now
-	}
-	c.observer = combineObservers(c.observers)
-	if r, ok := c.observer.(trace.Recorder); ok {
-		c.tracer = r
-	}
-	if c.poolsValid() {
-		c.issuers = acceptedIssuers(c.userPoolIDs, c.replicaRegions, c.jwksURL)
-	}
+	c.verifierConfig.derive()
 	if c.devMode {
 		c.productionSigns = c.productionIndicators()
 	}
 }
 
-func (c *config) poolsValid() bool {
-	for _, id := range c.userPoolIDs {
-		if !rePool.MatchString(id) {
-			return false
-		}
-	}
-	for _, r := range c.replicaRegions {
-		if !reRegion.MatchString(r) {
-			return false
-		}
-	}
-	return true
-}
-
 // validate returns every problem of the configuration: the Verifier's when
 // one is being built, and the guard's own whenever New runs.
 func (c *config) validate(checks checkSet) []error {
-	var list []func() []error
+	var errs []error
 	if checks == verifierChecks || c.verifier == nil {
-		list = append(list, c.validatePools, c.validateALBARNs, c.validateKeyURLs, c.validateKeyLimits)
+		c.poolOptional = c.devMode
+		errs = append(errs, c.verifierConfig.validate()...)
 	}
 	if checks == guardChecks {
-		list = append(list, c.validateRefusals, c.validateSources, c.validatePolicy, c.validateDevMode)
-	}
-	var errs []error
-	for _, check := range list {
-		errs = append(errs, check()...)
-	}
-	return errs
-}
-
-func (c *config) validatePools() []error {
-	var errs []error
-	if !reRegion.MatchString(c.region) {
-		errs = append(errs, configError("region %q is not an AWS region name, e.g. eu-west-2 (%s)", c.region, EnvRegion))
-	}
-	if len(c.userPoolIDs) == 0 && !c.devMode {
-		errs = append(errs, configError("user pool id is required (%s, comma-separated for several pools, e.g. eu-west-2_AbCdEf123)", EnvUserPoolID))
-	}
-	for _, id := range c.userPoolIDs {
-		if !rePool.MatchString(id) {
-			errs = append(errs, configError("user pool id %q is not of the form REGION_ID, e.g. eu-west-2_AbCdEf123 (%s)", id, EnvUserPoolID))
-		}
-	}
-	for _, r := range c.replicaRegions {
-		if !reRegion.MatchString(r) {
-			errs = append(errs, configError("replica region %q is not an AWS region name, e.g. eu-west-1 (%s)", r, EnvReplicaRegions))
-		}
-	}
-	for _, id := range c.clientIDs {
-		if !reClientID.MatchString(id) {
-			errs = append(errs, configError("client id %q is not a Cognito app client id (1-128 letters and digits, e.g. 1example23456789abcdefghij) (%s)", id, EnvClientID))
+		for _, check := range []func() []error{c.validateRefusals, c.validateSources, c.validatePolicy, c.validateDevMode} {
+			errs = append(errs, check()...)
 		}
 	}
 	return errs
@@ -394,56 +268,6 @@ func (c *config) validateSources() []error {
 		}
 	}
 	return nil
-}
-
-func (c *config) validateALBARNs() []error {
-	var errs []error
-	for _, arn := range c.albARNs {
-		a, ok := parseALBARN(arn)
-		if !ok {
-			errs = append(errs, configError("ALB ARN %q is not an application load balancer ARN; expected arn:aws:elasticloadbalancing:REGION:ACCOUNT:loadbalancer/app/NAME/ID, e.g. arn:aws:elasticloadbalancing:eu-west-2:123456789012:loadbalancer/app/my-alb/50dc6c495c0c9188 (%s)", arn, EnvALBARN))
-			continue
-		}
-		if c.regionSet && a.region != c.region {
-			errs = append(errs, configError("ALB ARN %q is in region %s but %s is %s: an ALB signs with the keys of its own region; fix %s or unset it (the ARN names the region)", arn, a.region, EnvRegion, c.region, EnvRegion))
-		}
-		if c.albKeysURL == "" && albKeysURL(a.region) == "" {
-			errs = append(errs, configError("ALB ARN %q is in %s, a region for which AWS documents no ALB public-key endpoint (it documents the commercial regions and AWS GovCloud (US)); set %s to the endpoint if you know it", arn, a.region, EnvALBKeysURL))
-		}
-	}
-	return errs
-}
-
-func (c *config) validateKeyURLs() []error {
-	var errs []error
-	if c.albKeysURL != "" {
-		if err := checkKeyURL(c.albKeysURL); err != nil {
-			errs = append(errs, configError("ALB keys URL: %v", err))
-		}
-	}
-	if c.jwksURL != "" {
-		if err := checkKeyURL(c.jwksURL); err != nil {
-			errs = append(errs, configError("JWKS URL: %v", err))
-		}
-	}
-	return errs
-}
-
-func (c *config) validateKeyLimits() []error {
-	var errs []error
-	if c.leeway < 0 || c.leeway > maxLeeway {
-		errs = append(errs, configError("leeway %v must be between 0 and %v", c.leeway, maxLeeway))
-	}
-	if c.fetchTimeout < 0 {
-		errs = append(errs, configError("fetch timeout must be positive"))
-	}
-	if c.cacheEntries < 0 || c.cacheBytes < 0 {
-		errs = append(errs, configError("token cache bounds must not be negative"))
-	}
-	if c.jwksEvery < 0 || c.jwksMin < 0 || c.missBurst < 0 || c.missEvery < 0 {
-		errs = append(errs, configError("key refresh and fetch limits must not be negative"))
-	}
-	return errs
 }
 
 // validateRefusals checks how the guard answers: the redirect for refused
@@ -483,54 +307,11 @@ func (c *config) validateDevMode() []error {
 	return nil
 }
 
-// albARN is the part of an ALB ARN that chooses its key endpoint.
-type albARN struct{ partition, region string }
-
-// parseALBARN reads arn:PARTITION:elasticloadbalancing:REGION:ACCOUNT:loadbalancer/app/NAME/ID
-// and checks that the region belongs to the partition.
-func parseALBARN(arn string) (albARN, bool) {
-	if !reALBARN.MatchString(arn) {
-		return albARN{}, false
-	}
-	parts := strings.SplitN(arn, ":", 5)
-	a := albARN{partition: parts[1], region: parts[3]}
-	if !reRegion.MatchString(a.region) {
-		return albARN{}, false
-	}
-	want := "aws"
-	switch {
-	case strings.HasPrefix(a.region, "us-gov-"):
-		want = "aws-us-gov"
-	case strings.HasPrefix(a.region, "cn-"):
-		want = "aws-cn"
-	case strings.Contains(a.region, "-iso"):
-		want = a.partition // the ISO partitions: no documented endpoint either way
-	}
-	return a, a.partition == want
-}
-
-// albKeysURL returns the endpoint AWS documents for the public keys of the
-// ALBs in region, or "" where it documents none (the China and ISO
-// regions). Per "User claims encoding and signature verification" in
-// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html:
-// https://public-keys.auth.elb.REGION.amazonaws.com/KID, and for AWS
-// GovCloud (US) https://s3-us-gov-west-1.amazonaws.com/aws-elb-public-keys-prod-us-gov-west-1/KID
-// and https://s3-us-gov-east-1.amazonaws.com/aws-elb-public-keys-prod-us-gov-east-1/KID.
-func albKeysURL(region string) string {
-	switch {
-	case region == "us-gov-west-1", region == "us-gov-east-1":
-		return "https://s3-" + region + ".amazonaws.com/aws-elb-public-keys-prod-" + region
-	case strings.HasPrefix(region, "cn-"), strings.Contains(region, "-iso"), strings.HasPrefix(region, "us-gov-"):
-		return ""
-	}
-	return "https://public-keys.auth.elb." + region + ".amazonaws.com"
-}
-
 // productionIndicators lists what makes the process look like production:
 // the Verifier's ALB ARNs and key URLs (the shared one's with WithVerifier)
 // and the environment of AWS compute services.
 func (c *config) productionIndicators() []string {
-	vc := c
+	vc := &c.verifierConfig
 	if c.verifier != nil {
 		vc = c.verifier.cfg
 	}
@@ -575,36 +356,6 @@ func parseBool(s string) (bool, error) {
 		return true, nil
 	}
 	return false, fmt.Errorf("%q is not a yes/no value; use true, 1, yes or on, or false, 0, no or off", s)
-}
-
-// checkKeyURL accepts https URLs, and http only on a loopback host (local
-// test servers). No credentials, query or fragment.
-func checkKeyURL(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return fmt.Errorf("%q is not a URL", raw)
-	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Host == "" {
-		return fmt.Errorf("%q must be a plain absolute URL without credentials, query or fragment", raw)
-	}
-	switch u.Scheme {
-	case "https":
-		return nil
-	case "http":
-		if isLoopback(u.Hostname()) {
-			return nil
-		}
-		return fmt.Errorf("%q must use https (http is allowed only on a loopback host)", raw)
-	}
-	return fmt.Errorf("%q must use https", raw)
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 func checkRedirectURL(raw string) error {

@@ -202,5 +202,5 @@ func TestDevModeRefusedInProduction(t *testing.T) {
 func redirectOf(a *core.BaseAuth) string {
 	r := newHTTPRequest()
 	r.Header.Set("Accept", "text/html")
-	return a.Failure(core.HTTPRequest(r), core.NewError(core.ErrMissingToken, core.CodeMissingToken, "")).Location
+	return a.Failure(core.HTTPRequest(r), core.NewError(core.ErrMissingToken, core.CodeMissingToken, "")).Header.Get("Location")
 }

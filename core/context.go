@@ -1,21 +1,20 @@
 package core
 
-import "context"
+import (
+	"context"
 
-// userKey is the unexported context key type for the user.
-type userKey struct{}
+	"github.com/cognitoauth/cognito-auth-go/core/internal/userctx"
+)
 
-// ContextWithUser returns a copy of ctx carrying u.
-func ContextWithUser(ctx context.Context, u *User) context.Context {
-	return context.WithValue(ctx, userKey{}, u)
-}
-
-// UserFromContext returns the user stored by ContextWithUser, or nil (and
-// false) when there is none. It is safe to call with any context.
+// UserFromContext returns the user an adapter's middleware verified for
+// this request and stored in its context, or nil and false. It is the one
+// way to read the verified user, in handlers and in service code the
+// request context reaches; the adapters' User functions are typed
+// shorthands for it. Nothing outside this module can put a user there, so
+// another middleware cannot plant one (cognitotest.ContextWithUser does,
+// for handler tests, and no guard trusts what it puts).
 func UserFromContext(ctx context.Context) (*User, bool) {
-	if ctx == nil {
-		return nil, false
-	}
-	u, ok := ctx.Value(userKey{}).(*User)
+	_, v := userctx.From(ctx)
+	u, ok := v.(*User)
 	return u, ok && u != nil
 }

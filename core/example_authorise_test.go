@@ -61,26 +61,11 @@ func ExampleRuleFunc() {
 		return
 	}
 	ctx := context.Background()
-	fmt.Println(a.IsAuthorised(ctx, core.MockUser("sre1@example.com", "sre")))
-	fmt.Println(a.IsAuthorised(ctx, core.MockUser("sre2@example.com", "sre")))
-	// Output:
-	// true
-	// false
-}
-
-// FromLists is the Python package's Authoriser.from_lists.
-func ExampleFromLists() {
-	a, err := core.FromLists([]string{"developers"}, []string{"special-user@example.com"}, false)
-	if err != nil {
-		fmt.Println(err)
-		return
+	for _, u := range []*core.User{core.MockUser("sre1@example.com", "sre"), core.MockUser("sre2@example.com", "sre")} {
+		d, _ := a.Decide(ctx, u)
+		fmt.Println(d.Allowed)
 	}
-	ctx := context.Background()
-	fmt.Println(a.IsAuthorised(ctx, core.MockUser("dev@example.com", "developers")))
-	fmt.Println(a.IsAuthorised(ctx, core.MockUser("Special-User@example.com")))
-	fmt.Println(a.IsAuthorised(ctx, core.MockUser("someone@example.com", "guests")))
 	// Output:
-	// true
 	// true
 	// false
 }
@@ -119,7 +104,7 @@ func ExampleBaseAuth_Authenticate_routeRules() {
 
 	r := httptest.NewRequest(http.MethodGet, "/admin", nil)
 	iss.Mint(cognitotest.User{Email: "alice@example.com", Groups: []string{"staff"}}).Apply(r)
-	_, err = auth.Authenticate(r.Context(), core.HTTPRequest(r), core.RequireGroups("admins"))
+	_, err = auth.Authenticate(r.Context(), core.HTTPRequest(r), core.AllowGroups("admins"))
 	fmt.Println(errors.Is(err, core.ErrForbidden), core.CodeOf(err), denied)
 	// Output: true route_forbidden map[route_forbidden:1]
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 
@@ -100,10 +102,11 @@ func ExampleMockUser() {
 	// Output: dev@example.com true true example.com true
 }
 
-// ContextWithUser and UserFromContext carry the user to code below the
-// handler.
+// UserFromContext reads the user the adapter's middleware verified, in the
+// handler and in code it calls. Handler tests put one there with
+// cognitotest.ContextWithUser.
 func ExampleUserFromContext() {
-	ctx := core.ContextWithUser(context.Background(), core.MockUser("dev@example.com"))
+	ctx := cognitotest.ContextWithUser(context.Background(), core.MockUser("dev@example.com"))
 	if u, ok := core.UserFromContext(ctx); ok {
 		fmt.Println(u.Email)
 	}
@@ -131,11 +134,20 @@ func ExampleParseDevUser() {
 	// json: unknown field "emial"
 }
 
-// DecideFailure is the decision without a BaseAuth, for adapters and tests.
-func ExampleDecideFailure() {
-	r := httptest.NewRequest(http.MethodGet, "/", nil)
-	r.Header.Set("Accept", "text/html")
-	f := core.DecideFailure(core.HTTPRequest(r), core.ErrForbidden, "https://example.com/no-access")
-	fmt.Println(f.Status, f.Location)
+// With a redirect URL, a refused browser is sent there.
+func ExampleBaseAuth_Failure_redirect() {
+	auth, err := core.New(core.WithEnvironment(func(string) (string, bool) { return "", false }),
+		core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
+		core.WithUserPoolIDs("eu-west-2_AbCdEf123"), core.WithBearer(true),
+		core.WithRedirectURL("https://example.com/no-access"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer auth.Close()
+	browser := httptest.NewRequest(http.MethodGet, "/", nil)
+	browser.Header.Set("Accept", "text/html")
+	f := auth.Failure(core.HTTPRequest(browser), core.ErrForbidden)
+	fmt.Println(f.Status, f.Header.Get("Location"))
 	// Output: 302 https://example.com/no-access
 }

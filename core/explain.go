@@ -5,67 +5,19 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
-	"github.com/cognitoauth/cognito-auth-go/core/internal/jose"
 	"github.com/cognitoauth/cognito-auth-go/core/internal/trace"
 )
 
-// This file reports each check to the explain command's recorder
-// (internal/trace). Without one (always, outside that command) every helper
-// is a nil check; they are only reached on the verification path, never on
-// a cache hit.
-
-// pass records a check that passed.
-func (c *config) pass(tok, check, value string) {
-	if c.tracer != nil {
-		c.tracer.Step(trace.Step{Token: tok, Check: check, Value: value})
-	}
-}
-
-// fail records a check that failed and returns its error.
-func (c *config) fail(tok, check, value string, e *Error) *Error {
-	if c.tracer != nil {
-		c.tracer.Step(trace.Step{Token: tok, Check: check, Value: value, Failed: string(e.Code)})
-	}
-	return e
-}
-
-// timeStep records a time check; e is nil when it passed.
-func (c *config) timeStep(what, check string, d jose.Date, e *Error) *Error {
-	if c.tracer != nil {
-		tok, _, header := strings.Cut(what, " header")
-		if header {
-			check += " (JWS header)"
-		}
-		s := trace.Step{Token: tok, Check: check, Unix: d.Unix, HasTime: d.Err == nil}
-		switch {
-		case errors.Is(d.Err, jose.ErrDateMissing):
-			s.Value = "absent"
-		case d.Err != nil:
-			s.Value = d.Err.Error()
-		}
-		if e != nil {
-			s.Failed = string(e.Code)
-		}
-		c.tracer.Step(s)
-	}
-	return e
-}
-
-// decoded records a token's decoded header and payload (never its
-// signature).
-func (c *config) decoded(tok string, t *jose.Compact) {
-	if c.tracer != nil {
-		c.tracer.Decoded(tok, t.Header, t.Payload)
-	}
-}
+// This file records the authorisation, rule by rule, for the explain
+// command's recorder (internal/trace); steps.go records the verification's
+// checks.
 
 // explainPolicy records the authorisation of u rule by rule: the
 // app-wide policy (every rule is evaluated, none short-circuits), then the
 // per-route rules. The decision itself is still the Decider's.
 func (a *BaseAuth) explainPolicy(ctx context.Context, u *User, routeRules []Rule) {
-	t := a.cfg.tracer
+	t := a.cfg.steps.rec
 	var auth *Authoriser
 	switch d := a.decider.(type) {
 	case *Authoriser:
@@ -140,19 +92,6 @@ func sortedSet(set map[string]struct{}) []string {
 	}
 	slices.Sort(out)
 	return out
-}
-
-// emailState describes an email_verified check that passed.
-func emailState(c *tokenClaims, allowUnverified bool) string {
-	switch {
-	case c.Email == "":
-		return "no email in the token"
-	case c.EmailVerified:
-		return "true"
-	case allowUnverified:
-		return "false, allowed by " + EnvAllowUnverifiedEmail
-	}
-	return "false"
 }
 
 // asError returns err's *Error, or one of code invalid_config for a

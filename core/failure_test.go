@@ -44,16 +44,27 @@ func TestFailureDecisions(t *testing.T) {
 			if tc.accept != "" {
 				r.Header.Set("Accept", tc.accept)
 			}
-			f := core.DecideFailure(core.HTTPRequest(r), tc.err, tc.redirect)
+			var opts []core.Option
+			if tc.redirect != "" {
+				opts = append(opts, core.WithRedirectURL(tc.redirect))
+			}
+			a, _ := newAuth(t, nil, opts...)
+			f := a.Failure(core.HTTPRequest(r), tc.err)
 			if f.Status != tc.wantStatus || f.Header.Get("Content-Type") != tc.wantType ||
-				f.Header.Get("WWW-Authenticate") != tc.wantAuth || f.Location != tc.wantLoc {
+				f.Header.Get("WWW-Authenticate") != tc.wantAuth || f.Header.Get("Location") != tc.wantLoc {
 				t.Fatalf("got %+v", f)
 			}
-			if f.Header.Get("Cache-Control") != "no-store" {
-				t.Fatal("failure responses must not be cached")
+			if f.Header.Get("Cache-Control") != "no-store" || f.Header.Get("X-Content-Type-Options") != "nosniff" {
+				t.Fatal("refusals must carry no-store and nosniff")
 			}
-			if f.IsRedirect() != (tc.wantLoc != "") || (f.IsRedirect() && len(f.Body) != 0) {
-				t.Fatal("redirect shape")
+			if tc.wantType == "text/html; charset=utf-8" && !strings.Contains(f.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'") {
+				t.Fatalf("pages must carry a Content-Security-Policy: %q", f.Header.Get("Content-Security-Policy"))
+			}
+			if (tc.wantStatus == http.StatusServiceUnavailable) != (f.Header.Get("Retry-After") != "") {
+				t.Fatalf("Retry-After %q on %d", f.Header.Get("Retry-After"), f.Status)
+			}
+			if tc.wantLoc != "" && len(f.Body) != 0 {
+				t.Fatal("a redirect has no body")
 			}
 			if tc.wantType == "application/json" {
 				var body struct {

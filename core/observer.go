@@ -9,8 +9,7 @@ import (
 )
 
 // Observer is told about every authentication decision, key fetch, cache
-// look-up, policy load and hosted-UI login, refresh and logout, for metrics
-// and traces (the otelauth module records them with OpenTelemetry). Events
+// look-up and policy load, for metrics and traces (the otelauth module records them with OpenTelemetry). Events
 // never carry tokens, email addresses or other personal data.
 //
 // Methods are called synchronously on the request's goroutine (key fetches
@@ -31,9 +30,6 @@ type Observer interface {
 	// ObservePolicy is called after every load of the authorisation policy
 	// from its source (file or secret).
 	ObservePolicy(ctx context.Context, e PolicyEvent)
-	// ObserveSession is called for every hosted-UI login, token refresh and
-	// logout (core/hostedui).
-	ObserveSession(ctx context.Context, e SessionEvent)
 }
 
 // NopObserver ignores every event. Embed it in an observer that handles
@@ -51,9 +47,6 @@ func (NopObserver) ObserveCache(context.Context, CacheEvent) {}
 
 // ObservePolicy implements Observer.
 func (NopObserver) ObservePolicy(context.Context, PolicyEvent) {}
-
-// ObserveSession implements Observer.
-func (NopObserver) ObserveSession(context.Context, SessionEvent) {}
 
 // Outcome is how a request's authentication ended.
 type Outcome string
@@ -93,12 +86,6 @@ const (
 	SourceCustom               = "custom" // a WithSources source that does not name itself
 	SourceNone                 = "none"   // no source found credentials
 )
-
-// NamedSource is implemented by credential sources that name themselves in
-// DecisionEvent.Source (the hosted UI's session source is "session").
-type NamedSource interface {
-	SourceName() string
-}
 
 // DecisionEvent is one authentication decision (one Authenticate call).
 type DecisionEvent struct {
@@ -168,35 +155,6 @@ type PolicyEvent struct {
 	Err error
 }
 
-// SessionKind says which hosted-UI step a SessionEvent reports.
-type SessionKind string
-
-// Hosted-UI steps.
-const (
-	SessionLogin   SessionKind = "login"   // the callback exchanged a code for tokens
-	SessionRefresh SessionKind = "refresh" // an expiring access token was renewed
-	SessionLogout  SessionKind = "logout"  // the session was ended
-	SessionRevoke  SessionKind = "revoke"  // the refresh token was revoked at sign-out (retried; failure leaves it valid)
-)
-
-// SessionEvent is one hosted-UI login, refresh, logout or revocation.
-type SessionEvent struct {
-	Kind SessionKind
-	// Outcome is how the step ended (OutcomeAllowed when it succeeded).
-	Outcome Outcome
-	// Code is the refusal's stable code when the step failed with one,
-	// else "".
-	Code Code
-	// Start and Duration time the step.
-	Start    time.Time
-	Duration time.Duration
-}
-
-// Observer returns the observer configured with WithObserver (several are
-// combined into one), or nil. Packages that extend core, such as hostedui,
-// report their events to it.
-func (v *Verifier) Observer() Observer { return v.cfg.observer }
-
 // combineObservers returns nil, the one observer, or one that calls each.
 func combineObservers(list []Observer) Observer {
 	switch len(list) {
@@ -231,40 +189,6 @@ func (m multiObserver) ObserveCache(ctx context.Context, e CacheEvent) {
 func (m multiObserver) ObservePolicy(ctx context.Context, e PolicyEvent) {
 	for _, o := range m {
 		o.ObservePolicy(ctx, e)
-	}
-}
-
-func (m multiObserver) ObserveSession(ctx context.Context, e SessionEvent) {
-	for _, o := range m {
-		o.ObserveSession(ctx, e)
-	}
-}
-
-// sourceName names a credential source for DecisionEvent.Source.
-func sourceName(s Source) string {
-	switch s := s.(type) {
-	case nil:
-		return SourceNone
-	case albSource:
-		return SourceALB
-	case bearerSource:
-		return SourceBearer
-	case devSource:
-		return SourceDev
-	case authorizerSource:
-		return SourceAPIGatewayAuthorizer
-	case NamedSource:
-		if n := s.SourceName(); n != "" {
-			return n
-		}
-	}
-	return SourceCustom
-}
-
-// observeCache reports a cache look-up (none when caching is off).
-func (v *Verifier) observeCache(ctx context.Context, cache string, hit bool) {
-	if v.cache != nil {
-		v.cfg.observer.ObserveCache(ctx, CacheEvent{Cache: cache, Hit: hit})
 	}
 }
 

@@ -46,8 +46,6 @@ func (r *recorder) ObservePolicy(_ context.Context, e core.PolicyEvent) {
 	r.policies = append(r.policies, e)
 }
 
-func (r *recorder) ObserveSession(context.Context, core.SessionEvent) {}
-
 func (r *recorder) lastDecision(t *testing.T) core.DecisionEvent {
 	t.Helper()
 	r.mu.Lock()

@@ -2,7 +2,8 @@ package core
 
 import (
 	"net/http"
-	"strings"
+
+	"github.com/cognitoauth/cognito-auth-go/core/internal/web"
 )
 
 // Header names the ALB adds after Cognito authentication, in canonical form.
@@ -54,23 +55,9 @@ func returnPath(req Request) string {
 	return req.Path()
 }
 
-// WantsHTML reports whether the request's Accept header prefers an HTML page
-// (a browser) over JSON (an API client).
-func WantsHTML(req Request) bool {
-	for _, v := range req.HeaderValues("Accept") {
-		for part := range strings.SplitSeq(v, ",") {
-			mt, _, _ := strings.Cut(strings.TrimSpace(part), ";")
-			mt = strings.ToLower(strings.TrimSpace(mt))
-			switch mt {
-			case "text/html", "application/xhtml+xml":
-				return true
-			case "application/json", "application/problem+json":
-				return false
-			}
-		}
-	}
-	return false
-}
+// wantsHTML reports whether req prefers an HTML page (a browser) over JSON
+// (an API client).
+func wantsHTML(req Request) bool { return web.WantsHTML(req.HeaderValues("Accept")) }
 
 // CookieWriter is implemented by requests that can set cookies on the
 // response (the adapters' requests, HTTPExchange); session refreshes and

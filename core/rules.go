@@ -25,10 +25,6 @@ func (r groupRule) Allows(_ context.Context, u *User) bool { return inAnyGroup(u
 // case-sensitive, like Cognito group names).
 func AllowGroups(groups ...string) Rule { return groupRule{set: toSet(groups)} }
 
-// RequireGroups is AllowGroups under the name per-route rules read best with:
-// core.RequireGroups("admins").
-func RequireGroups(groups ...string) Rule { return AllowGroups(groups...) }
-
 // emailRule allows users whose verified email is in the set.
 type emailRule struct{ set map[string]struct{} }
 

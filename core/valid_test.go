@@ -211,7 +211,7 @@ func TestUserFromContext(t *testing.T) {
 		t.Fatal("empty context has a user")
 	}
 	m := core.MockUser("x@example.com", "admins")
-	ctx := core.ContextWithUser(t.Context(), m)
+	ctx := ct.ContextWithUser(t.Context(), m)
 	if u, ok := core.UserFromContext(ctx); !ok || u != m {
 		t.Fatal("user not found")
 	}

@@ -4,7 +4,7 @@
 //	if err != nil { log.Fatal(err) }
 //	e := echo.New()
 //	e.Use(auth.ProtectApp())
-//	e.GET("/admin", adminHandler, auth.RequireAuth(core.RequireGroups("admins")))
+//	e.GET("/admin", adminHandler, auth.RequireAuth(core.AllowGroups("admins")))
 //
 // Handlers read the user with auth.GetAuthUser(c) or echoauth.User(c). The
 // user is stored in echo's context (c.Get) and in the request's context

@@ -96,26 +96,33 @@ func (a *Auth) defaultError(c *echo.Context, err error) error {
 	return a.render(c, err)
 }
 
-// render writes core's failure decision with echo's calls.
+// render writes core's failure decision.
 func (a *Auth) render(c *echo.Context, err error) error {
+	return render(c, a.kit.Failure(core.HTTPRequest(c.Request()), err))
+}
+
+// render writes a core.Response with echo's calls: its headers, then the
+// status and body. Every answer core and the hosted UI give goes through it.
+func render(c *echo.Context, r core.Response) error {
+	h := c.Response().Header()
+	for k, v := range r.Header {
+		h[k] = append([]string(nil), v...)
+	}
+	c.Response().WriteHeader(r.Status)
+	_, err := c.Response().Write(r.Body)
+	return err
+}
+
+// httpError sets the failure's headers (all but the body's type) and
+// returns it as an *echo.HTTPError, for the app's error handler to render.
+func (a *Auth) httpError(c *echo.Context, err error) error {
 	f := a.kit.Failure(core.HTTPRequest(c.Request()), err)
 	h := c.Response().Header()
 	for k, v := range f.Header {
-		h[k] = append([]string(nil), v...)
+		if k != "Content-Type" && k != "Content-Security-Policy" {
+			h[k] = append([]string(nil), v...)
+		}
 	}
-	if f.IsRedirect() {
-		return c.Redirect(f.Status, f.Location)
-	}
-	return c.Blob(f.Status, f.Header.Get("Content-Type"), f.Body)
-}
-
-// httpError sets the failure's headers and returns it as an *echo.HTTPError.
-func (a *Auth) httpError(c *echo.Context, err error) error {
-	f := a.kit.Failure(core.HTTPRequest(c.Request()), err)
-	if v := f.Header.Get("WWW-Authenticate"); v != "" {
-		c.Response().Header().Set("WWW-Authenticate", v)
-	}
-	c.Response().Header().Set("Cache-Control", "no-store")
 	status := core.StatusOf(err)
 	return echo.NewHTTPError(status, http.StatusText(status)).Wrap(err)
 }
@@ -148,7 +155,7 @@ func (a *Auth) ProtectApp() echo.MiddlewareFunc {
 }
 
 // RequireAuth returns middleware for one route or group, applying the app
-// policy plus rules, e.g. RequireAuth(core.RequireGroups("admins")).
+// policy plus rules, e.g. RequireAuth(core.AllowGroups("admins")).
 func (a *Auth) RequireAuth(rules ...core.Rule) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c *echo.Context) error { return a.check(c, next, rules) }
@@ -178,13 +185,14 @@ func (a *Auth) authenticate(c *echo.Context, rules []core.Rule) (*core.User, err
 // stores it when no middleware ran.
 func (a *Auth) GetAuthUser(c *echo.Context) (*core.User, error) { return a.authenticate(c, nil) }
 
-// User returns the user the middleware verified and stored, or nil (never a
-// user put in the request context with core.ContextWithUser).
+// User returns the user the middleware verified, or nil: shorthand for
+// core.UserFromContext(c.Request().Context()).
 func User(c *echo.Context) *core.User {
 	if c == nil || c.Request() == nil {
 		return nil
 	}
-	return adapterkit.VerifiedUser(c.Request().Context())
+	u, _ := core.UserFromContext(c.Request().Context())
+	return u
 }
 
 // MountHostedUI registers the hosted-UI login, callback and logout routes on
@@ -194,14 +202,9 @@ func MountHostedUI(e interface {
 	Add(method, path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) echo.RouteInfo
 }, ui *hostedui.HostedUI,
 ) {
-	for _, rt := range adapterkit.HostedUIRoutes(ui) {
+	for _, rt := range ui.Routes() {
 		e.Add(rt.Method, rt.Path, func(c *echo.Context) error {
-			resp := rt.Serve(c.Request().Context(), hostedui.HTTPExchange(c.Response(), c.Request()))
-			c.Response().Header().Set("Cache-Control", "no-store")
-			if resp.Location != "" {
-				return c.Redirect(resp.Status, resp.Location)
-			}
-			return c.Blob(resp.Status, resp.ContentType, resp.Body)
+			return render(c, rt.Serve(c.Request().Context(), hostedui.HTTPExchange(c.Response(), c.Request())))
 		})
 	}
 }

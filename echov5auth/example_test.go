@@ -37,7 +37,7 @@ func ExampleAuth_ProtectApp() {
 	})
 	e.GET("/admin", func(c *echo.Context) error {
 		return c.String(http.StatusOK, "admin "+echov5auth.User(c).Email)
-	}, auth.RequireAuth(core.RequireGroups("admins")))
+	}, auth.RequireAuth(core.AllowGroups("admins")))
 
 	alice := iss.Mint(cognitotest.User{Email: "alice@example.com", Groups: []string{"staff"}})
 	for _, path := range []string{"/", "/admin"} {

@@ -64,9 +64,8 @@ var frameworkApps = map[string]func(t *testing.T, auth *core.BaseAuth, ui *confo
 		r := chi.NewRouter()
 		r.Use(auth.ProtectApp)
 		if ui != nil {
-			login, callback, logout := ui.UI.Paths()
-			for _, p := range []string{login, callback, logout} {
-				r.Handle(p, ui.UI.Handler())
+			for _, rt := range ui.UI.Routes() {
+				r.Method(rt.Method, rt.Path, ui.UI.Handler())
 			}
 		}
 		r.Get("/", func(w http.ResponseWriter, r *http.Request) {

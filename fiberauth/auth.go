@@ -12,9 +12,6 @@ import (
 	"github.com/cognitoauth/cognito-auth-go/core/hostedui"
 )
 
-// userKey is the unexported key of the user in c.Locals.
-type userKey struct{}
-
 // ErrorHandler handles a refused request; what it returns is returned by the
 // middleware. The next handler is never called.
 type ErrorHandler = fiber.ErrorHandler
@@ -123,30 +120,36 @@ func (e *Error) Error() string { return e.status.Message }
 func (e *Error) Unwrap() []error { return []error{e.status, e.err} }
 
 func (a *Auth) defaultError(c *fiber.Ctx, err error) error {
-	if a.fiberErrors {
-		status := core.StatusOf(err)
-		f := a.kit.Failure(request{c}, err)
-		if v := f.Header.Get("WWW-Authenticate"); v != "" {
-			c.Set("WWW-Authenticate", v)
-		}
-		c.Set("Cache-Control", "no-store")
-		return &Error{status: fiber.NewError(status, http.StatusText(status)), err: err}
+	if !a.fiberErrors {
+		return a.render(c, err)
 	}
-	return a.render(c, err)
+	// The app's error handler renders the body: set the refusal's other
+	// headers (WWW-Authenticate, no-store, Retry-After, …).
+	for k, v := range a.kit.Failure(request{c}, err).Header {
+		if k != "Content-Type" && k != "Content-Security-Policy" {
+			for _, s := range v {
+				c.Set(k, s)
+			}
+		}
+	}
+	status := core.StatusOf(err)
+	return &Error{status: fiber.NewError(status, http.StatusText(status)), err: err}
 }
 
-// render writes core's failure decision with fiber's calls.
+// render writes core's failure decision.
 func (a *Auth) render(c *fiber.Ctx, err error) error {
-	f := a.kit.Failure(request{c}, err)
-	for k, v := range f.Header {
+	return render(c, a.kit.Failure(request{c}, err))
+}
+
+// render writes a core.Response with fiber's calls: its headers, then the
+// status and body. Every answer core and the hosted UI give goes through it.
+func render(c *fiber.Ctx, r core.Response) error {
+	for k, v := range r.Header {
 		for _, s := range v {
 			c.Set(k, s)
 		}
 	}
-	if f.IsRedirect() {
-		return c.Redirect(f.Location, f.Status)
-	}
-	return c.Status(f.Status).Send(f.Body)
+	return c.Status(r.Status).Send(r.Body)
 }
 
 // ErrorHandler returns a fiber.ErrorHandler that renders errors from this
@@ -175,7 +178,7 @@ func (a *Auth) ProtectApp() fiber.Handler {
 }
 
 // RequireAuth returns middleware for one route or group, applying the app
-// policy plus rules, e.g. RequireAuth(core.RequireGroups("admins")).
+// policy plus rules, e.g. RequireAuth(core.AllowGroups("admins")).
 func (a *Auth) RequireAuth(rules ...core.Rule) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		a.checkBuffer(c)
@@ -195,7 +198,6 @@ func (a *Auth) check(c *fiber.Ctx, rules []core.Rule) error {
 func (a *Auth) authenticate(c *fiber.Ctx, rules []core.Rule) (*core.User, error) {
 	u, fresh, err := a.kit.Check(c.UserContext(), request{c}, rules)
 	if err == nil && fresh {
-		c.Locals(userKey{}, u)
 		c.SetUserContext(a.kit.StoreUser(c.UserContext(), u))
 	}
 	return u, err
@@ -206,29 +208,22 @@ func (a *Auth) authenticate(c *fiber.Ctx, rules []core.Rule) (*core.User, error)
 // stores it when no middleware ran.
 func (a *Auth) GetAuthUser(c *fiber.Ctx) (*core.User, error) { return a.authenticate(c, nil) }
 
-// User returns the user the middleware stored, or nil.
+// User returns the user the middleware verified, or nil: shorthand for
+// core.UserFromContext(c.UserContext()).
 func User(c *fiber.Ctx) *core.User {
 	if c == nil {
 		return nil
 	}
-	u, _ := c.Locals(userKey{}).(*core.User)
+	u, _ := core.UserFromContext(c.UserContext())
 	return u
 }
 
 // MountHostedUI registers the hosted-UI login, callback and logout routes on
 // r (see core/hostedui), natively; ProtectApp lets them through.
 func MountHostedUI(r fiber.Router, ui *hostedui.HostedUI) {
-	for _, rt := range adapterkit.HostedUIRoutes(ui) {
+	for _, rt := range ui.Routes() {
 		r.Add(rt.Method, rt.Path, func(c *fiber.Ctx) error {
-			resp := rt.Serve(c.UserContext(), exchange{request{c}})
-			c.Set("Cache-Control", "no-store")
-			if resp.Location != "" {
-				return c.Redirect(resp.Location, resp.Status)
-			}
-			if resp.ContentType != "" {
-				c.Set(fiber.HeaderContentType, resp.ContentType)
-			}
-			return c.Status(resp.Status).Send(resp.Body)
+			return render(c, rt.Serve(c.UserContext(), exchange{request{c}}))
 		})
 	}
 }

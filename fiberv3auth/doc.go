@@ -4,7 +4,7 @@
 //	if err != nil { log.Fatal(err) }
 //	app := fiber.New()
 //	app.Use(auth.ProtectApp())
-//	app.Get("/admin", auth.RequireAuth(core.RequireGroups("admins")), adminHandler)
+//	app.Get("/admin", auth.RequireAuth(core.AllowGroups("admins")), adminHandler)
 //
 // Handlers read the user with auth.GetAuthUser(c) or fiberv3auth.User(c). The
 // user is stored in c.Locals (under an unexported key) and in the user

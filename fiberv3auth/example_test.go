@@ -34,7 +34,7 @@ func ExampleAuth_ProtectApp() {
 		u, _ := auth.GetAuthUser(c)
 		return c.SendString("hello " + u.Email)
 	})
-	app.Get("/admin", auth.RequireAuth(core.RequireGroups("admins")), func(c fiber.Ctx) error {
+	app.Get("/admin", auth.RequireAuth(core.AllowGroups("admins")), func(c fiber.Ctx) error {
 		return c.SendString("admin " + fiberv3auth.User(c).Email)
 	})
 	app.Get("/health", func(c fiber.Ctx) error { return c.SendString("ok") })

@@ -8,9 +8,6 @@ import (
 	"github.com/cognitoauth/cognito-auth-go/core/hostedui"
 )
 
-// userKey is the unexported key of the user in gin's context.
-type userKey struct{}
-
 // ErrorHandler renders a refused request. The middleware aborts the chain
 // after it, whatever it does.
 type ErrorHandler func(c *gin.Context, err error)
@@ -70,17 +67,19 @@ func (a *Auth) Base() *core.BaseAuth { return a.kit.Auth() }
 // Close closes the BaseAuth if Auth built it.
 func (a *Auth) Close() error { return a.kit.Close() }
 
-// renderFailure writes core's failure decision with gin's calls.
+// renderFailure writes core's failure decision.
 func (a *Auth) renderFailure(c *gin.Context, err error) {
-	f := a.kit.Failure(core.HTTPRequest(c.Request), err)
-	for k, v := range f.Header {
+	render(c, a.kit.Failure(core.HTTPRequest(c.Request), err))
+}
+
+// render writes a core.Response with gin's calls: its headers, then the
+// status and body. Every answer core and the hosted UI give goes through it.
+func render(c *gin.Context, r core.Response) {
+	for k, v := range r.Header {
 		c.Writer.Header()[k] = v
 	}
-	if f.IsRedirect() {
-		c.Redirect(f.Status, f.Location)
-		return
-	}
-	c.Data(f.Status, f.Header.Get("Content-Type"), f.Body)
+	c.Status(r.Status)
+	_, _ = c.Writer.Write(r.Body)
 }
 
 // ProtectApp returns middleware that authenticates and authorises every
@@ -96,7 +95,7 @@ func (a *Auth) ProtectApp() gin.HandlerFunc {
 }
 
 // RequireAuth returns middleware for one route or group, applying the app
-// policy plus rules, e.g. RequireAuth(core.RequireGroups("admins")).
+// policy plus rules, e.g. RequireAuth(core.AllowGroups("admins")).
 func (a *Auth) RequireAuth(rules ...core.Rule) gin.HandlerFunc {
 	return func(c *gin.Context) { a.check(c, rules) }
 }
@@ -115,7 +114,6 @@ func (a *Auth) check(c *gin.Context, rules []core.Rule) {
 func (a *Auth) authenticate(c *gin.Context, rules []core.Rule) (*core.User, error) {
 	u, fresh, err := a.kit.Check(c.Request.Context(), core.HTTPExchange(c.Writer, c.Request), rules)
 	if err == nil && fresh {
-		c.Set(userKey{}, u)
 		c.Request = c.Request.WithContext(a.kit.StoreUser(c.Request.Context(), u))
 	}
 	return u, err
@@ -126,28 +124,22 @@ func (a *Auth) authenticate(c *gin.Context, rules []core.Rule) (*core.User, erro
 // stores it when no middleware ran.
 func (a *Auth) GetAuthUser(c *gin.Context) (*core.User, error) { return a.authenticate(c, nil) }
 
-// User returns the user the middleware stored, or nil.
+// User returns the user the middleware verified, or nil: shorthand for
+// core.UserFromContext(c.Request.Context()).
 func User(c *gin.Context) *core.User {
-	if c == nil {
+	if c == nil || c.Request == nil {
 		return nil
 	}
-	v, _ := c.Get(userKey{})
-	u, _ := v.(*core.User)
+	u, _ := core.UserFromContext(c.Request.Context())
 	return u
 }
 
 // MountHostedUI registers the hosted-UI login, callback and logout routes on
 // r (see core/hostedui); ProtectApp lets them through.
 func MountHostedUI(r gin.IRoutes, ui *hostedui.HostedUI) {
-	for _, rt := range adapterkit.HostedUIRoutes(ui) {
+	for _, rt := range ui.Routes() {
 		r.Handle(rt.Method, rt.Path, func(c *gin.Context) {
-			resp := rt.Serve(c.Request.Context(), hostedui.HTTPExchange(c.Writer, c.Request))
-			c.Header("Cache-Control", "no-store")
-			if resp.Location != "" {
-				c.Redirect(resp.Status, resp.Location)
-				return
-			}
-			c.Data(resp.Status, resp.ContentType, resp.Body)
+			render(c, rt.Serve(c.Request.Context(), hostedui.HTTPExchange(c.Writer, c.Request)))
 		})
 	}
 }

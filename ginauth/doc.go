@@ -4,7 +4,7 @@
 //	if err != nil { log.Fatal(err) }
 //	r := gin.New()
 //	r.Use(auth.ProtectApp())
-//	r.GET("/admin", auth.RequireAuth(core.RequireGroups("admins")), adminHandler)
+//	r.GET("/admin", auth.RequireAuth(core.AllowGroups("admins")), adminHandler)
 //
 // Handlers read the user with auth.GetAuthUser(c) or ginauth.User(c). The
 // user is stored in gin's context (c.Get, under an unexported key) and in the

@@ -35,7 +35,7 @@ func ExampleAuth_ProtectApp() {
 		u, _ := auth.GetAuthUser(c)
 		c.String(http.StatusOK, "hello "+u.Email)
 	})
-	r.GET("/admin", auth.RequireAuth(core.RequireGroups("admins")), func(c *gin.Context) {
+	r.GET("/admin", auth.RequireAuth(core.AllowGroups("admins")), func(c *gin.Context) {
 		c.String(http.StatusOK, "admin "+ginauth.User(c).Email)
 	})
 	r.GET("/health", func(c *gin.Context) { c.String(http.StatusOK, "ok") })

@@ -3,7 +3,6 @@ package lambdaauth
 import (
 	"context"
 	"log/slog"
-	"net/http"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
 	"github.com/cognitoauth/cognito-auth-go/core/adapterkit"
@@ -82,9 +81,12 @@ func (a *Auth) Base() *core.BaseAuth { return a.kit.Auth() }
 // Close closes the BaseAuth if Auth built it.
 func (a *Auth) Close() error { return a.kit.Close() }
 
-// User returns the user Protect verified and stored in ctx, or nil (never a
-// user put in ctx with core.ContextWithUser).
-func User(ctx context.Context) *core.User { return adapterkit.VerifiedUser(ctx) }
+// User returns the user Protect verified, or nil: shorthand for
+// core.UserFromContext(ctx).
+func User(ctx context.Context) *core.User {
+	u, _ := core.UserFromContext(ctx)
+	return u
+}
 
 // guardScope is what a guard covers: the whole app (the Protect handlers)
 // or one route (the RequireAuth handlers).
@@ -104,12 +106,12 @@ const (
 func (a *Auth) guard(ctx context.Context, x *exchange, rules []core.Rule, scope guardScope) (context.Context, *response, error) {
 	ctx = context.WithValue(core.ContextWithAuthorizerClaims(ctx, x.claims), exchangeKey{}, x)
 	if err := a.refuseAmbiguous(ctx, x); err != nil {
-		return ctx, ambiguousResponse(x), err
+		return ctx, a.failure(x, err), err
 	}
 	if scope == wholeApp {
 		if a.ui != nil {
 			if r, ok := a.ui.Serve(ctx, x); ok {
-				return ctx, uiResponse(r), nil
+				return ctx, fromCore(r), nil
 			}
 		}
 		if a.kit.Bypassed(x.path) {
@@ -157,27 +159,11 @@ func (a *Auth) refuseAmbiguous(ctx context.Context, x *exchange) error {
 	return x.ambiguous
 }
 
-// ambiguousResponse answers an event with ambiguous headers: core's 401,
-// never a redirect to sign in (the login route refuses the same event).
-func ambiguousResponse(x *exchange) *response {
-	f := core.DecideFailure(x, x.ambiguous, "")
-	return &response{status: f.Status, header: f.Header, body: f.Body}
-}
-
 // failure is core's decision for a refused request.
-func (a *Auth) failure(x *exchange, err error) *response {
-	f := a.kit.Failure(x, err)
-	return &response{status: f.Status, header: f.Header, body: f.Body}
-}
+func (a *Auth) failure(x *exchange, err error) *response { return fromCore(a.kit.Failure(x, err)) }
 
-// uiResponse renders a hosted-UI route's answer.
-func uiResponse(r hostedui.Response) *response {
-	h := http.Header{"Cache-Control": {"no-store"}}
-	if r.Location != "" {
-		h.Set("Location", r.Location)
-	}
-	if r.ContentType != "" {
-		h.Set("Content-Type", r.ContentType)
-	}
-	return &response{status: r.Status, header: h, body: r.Body}
+// fromCore takes a core.Response (a refusal, or a hosted-UI route's answer)
+// into an event response.
+func fromCore(r core.Response) *response {
+	return &response{status: r.Status, header: r.Header, body: r.Body}
 }

@@ -89,7 +89,7 @@ func authorizerApp(t *testing.T, payload string, trust bool, claims map[string]c
 	if payload == lambdalocal.PayloadREST {
 		admin := auth.RequireAuthREST(func(ctx context.Context, _ events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
 			return lambdaauth.RESTResponse(http.StatusOK, jsonH, me(ctx)), nil
-		}, core.RequireGroups("admins"))
+		}, core.AllowGroups("admins"))
 		fn = auth.ProtectREST(func(ctx context.Context, e events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
 			if e.Path == "/admin" {
 				return admin(ctx, e)
@@ -99,7 +99,7 @@ func authorizerApp(t *testing.T, payload string, trust bool, claims map[string]c
 	} else {
 		admin := auth.RequireAuthHTTPAPI(func(ctx context.Context, _ events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
 			return lambdaauth.HTTPAPIResponse(http.StatusOK, jsonH, me(ctx)), nil
-		}, core.RequireGroups("admins"))
+		}, core.AllowGroups("admins"))
 		fn = auth.ProtectHTTPAPI(func(ctx context.Context, e events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
 			if strings.HasSuffix(e.RawPath, "/admin") {
 				return admin(ctx, e)

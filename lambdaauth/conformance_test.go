@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/core/cognitotest"
 	"github.com/cognitoauth/cognito-auth-go/core/conformance"
 	"github.com/cognitoauth/cognito-auth-go/lambdaauth"
 )
@@ -23,7 +24,7 @@ func app(auth *lambdaauth.Auth, c conformance.App) lambdaauth.Handler {
 	admin := auth.RequireAuth(func(ctx context.Context, e events.ALBTargetGroupRequest) (events.ALBTargetGroupResponse, error) {
 		c.Called(conformance.PathAdmin)
 		return text(&e, http.StatusOK, "admin "+lambdaauth.User(ctx).Email), nil
-	}, core.RequireGroups(c.AdminGroup))
+	}, core.AllowGroups(c.AdminGroup))
 	return func(ctx context.Context, e events.ALBTargetGroupRequest) (events.ALBTargetGroupResponse, error) {
 		switch e.Path {
 		case conformance.PathHome:
@@ -66,7 +67,7 @@ func driver(multi bool) conformance.Driver {
 		if c.Planted != nil {
 			inner := h
 			h = func(ctx context.Context, e events.ALBTargetGroupRequest) (events.ALBTargetGroupResponse, error) {
-				return inner(core.ContextWithUser(ctx, c.Planted), e)
+				return inner(cognitotest.ContextWithUser(ctx, c.Planted), e)
 			}
 		}
 		return albFront(t, h, multi)

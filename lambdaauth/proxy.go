@@ -113,7 +113,7 @@ func proxyRequest(ctx context.Context, x *exchange, host, sourceIP string) (*htt
 // are ambiguous, as the Protect handlers answer).
 func serveHTTP(ctx context.Context, h http.Handler, x *exchange, host, sourceIP string) *response {
 	if x.ambiguous != nil {
-		return ambiguousResponse(x)
+		return fromCore(core.Refusal(x, x.ambiguous))
 	}
 	r, err := proxyRequest(ctx, x, host, sourceIP)
 	if err != nil {

@@ -41,7 +41,7 @@ func WithBypass(paths ...string) Option {
 }
 
 // WithErrorHandler replaces the default rendering of refusals (core's
-// failure decision, written with core.Failure.Write).
+// failure decision, written with core.Response.Write).
 func WithErrorHandler(h ErrorHandler) Option { return func(o *options) { o.onError = h } }
 
 // New builds an Auth. Without WithBaseAuth it builds a BaseAuth from the
@@ -89,7 +89,7 @@ func (a *Auth) ProtectApp(next http.Handler) http.Handler {
 
 // RequireAuth returns middleware for one route or group: it authenticates
 // the request (or reuses the user ProtectApp stored) and applies the app
-// policy plus rules, e.g. RequireAuth(core.RequireGroups("admins")).
+// policy plus rules, e.g. RequireAuth(core.AllowGroups("admins")).
 func (a *Auth) RequireAuth(rules ...core.Rule) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { a.serve(w, r, next, rules) })
@@ -116,6 +116,9 @@ func (a *Auth) GetAuthUser(w http.ResponseWriter, r *http.Request) (*core.User, 
 	return u, err
 }
 
-// User returns the user the middleware verified and stored in r's context,
-// or nil (never a user put there with core.ContextWithUser).
-func User(r *http.Request) *core.User { return adapterkit.VerifiedUser(r.Context()) }
+// User returns the user the middleware verified, or nil: shorthand for
+// core.UserFromContext(r.Context()).
+func User(r *http.Request) *core.User {
+	u, _ := core.UserFromContext(r.Context())
+	return u
+}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/core/cognitotest"
 	"github.com/cognitoauth/cognito-auth-go/core/conformance"
 	"github.com/cognitoauth/cognito-auth-go/nethttpauth"
 )
@@ -38,7 +39,7 @@ func driver(t *testing.T, app conformance.App) string {
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(conformance.NewMe(u, fromCtx))
 	})
-	mux.Handle("GET "+conformance.PathAdmin, auth.RequireAuth(core.RequireGroups(app.AdminGroup))(http.HandlerFunc(
+	mux.Handle("GET "+conformance.PathAdmin, auth.RequireAuth(core.AllowGroups(app.AdminGroup))(http.HandlerFunc(
 		func(w http.ResponseWriter, r *http.Request) {
 			app.Called(conformance.PathAdmin)
 			_, _ = io.WriteString(w, "admin "+nethttpauth.User(r).Email)
@@ -58,7 +59,7 @@ func driver(t *testing.T, app conformance.App) string {
 	if app.Planted != nil {
 		inner := h
 		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			inner.ServeHTTP(w, r.WithContext(core.ContextWithUser(r.Context(), app.Planted)))
+			inner.ServeHTTP(w, r.WithContext(cognitotest.ContextWithUser(r.Context(), app.Planted)))
 		})
 	}
 	srv := httptest.NewServer(h)

@@ -35,7 +35,7 @@ func ExampleAuth_ProtectApp() {
 		u, _ := auth.GetAuthUser(w, r)
 		fmt.Fprintf(w, "hello %s", u.Email)
 	})
-	mux.Handle("GET /admin", auth.RequireAuth(core.RequireGroups("admins"))(http.HandlerFunc(
+	mux.Handle("GET /admin", auth.RequireAuth(core.AllowGroups("admins"))(http.HandlerFunc(
 		func(w http.ResponseWriter, r *http.Request) { fmt.Fprintf(w, "admin %s", nethttpauth.User(r).Email) })))
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok") })
 	srv := httptest.NewServer(auth.ProtectApp(mux))

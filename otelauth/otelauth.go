@@ -12,6 +12,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/core/hostedui"
 )
 
 // ScopeName is the instrumentation scope of the meter and tracer.
@@ -78,7 +79,10 @@ type Observer struct {
 	sessionsEvents metric.Int64Counter
 }
 
-var _ core.Observer = (*Observer)(nil)
+var (
+	_ core.Observer            = (*Observer)(nil)
+	_ hostedui.SessionObserver = (*Observer)(nil)
+)
 
 // New creates the instruments. It fails only when the meter provider
 // refuses an instrument.
@@ -227,8 +231,9 @@ func (o *Observer) ObservePolicy(ctx context.Context, e core.PolicyEvent) {
 	o.policyLoads.Add(ctx, 1, metric.WithAttributes(attrs...))
 }
 
-// ObserveSession implements core.Observer.
-func (o *Observer) ObserveSession(ctx context.Context, e core.SessionEvent) {
+// ObserveSession implements hostedui.SessionObserver: hosted-UI logins,
+// refreshes, logouts and revocations.
+func (o *Observer) ObserveSession(ctx context.Context, e hostedui.SessionEvent) {
 	attrs := []attribute.KeyValue{AttrSessionEvent.String(string(e.Kind)), AttrOutcome.String(string(e.Outcome))}
 	if e.Code != "" {
 		attrs = append(attrs, AttrCode.String(string(e.Code)))

@@ -19,6 +19,7 @@ import (
 
 	"github.com/cognitoauth/cognito-auth-go/core"
 	ct "github.com/cognitoauth/cognito-auth-go/core/cognitotest"
+	"github.com/cognitoauth/cognito-auth-go/core/hostedui"
 	"github.com/cognitoauth/cognito-auth-go/otelauth"
 )
 
@@ -216,7 +217,7 @@ func TestPolicyAndSessionCounters(t *testing.T) {
 	ctx := context.Background()
 	obs.ObservePolicy(ctx, core.PolicyEvent{Source: "file p.json"})
 	obs.ObservePolicy(ctx, core.PolicyEvent{Source: "file p.json", Err: core.ErrInvalidPolicy})
-	obs.ObserveSession(ctx, core.SessionEvent{Kind: core.SessionRefresh, Outcome: core.OutcomeUnauthenticated, Code: core.CodeSessionExpired})
+	obs.ObserveSession(ctx, hostedui.SessionEvent{Kind: hostedui.SessionRefresh, Outcome: core.OutcomeUnauthenticated, Code: hostedui.CodeSessionExpired})
 	counters, _ := sums(t, reader)
 	tests := []struct {
 		metric string

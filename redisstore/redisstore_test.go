@@ -229,7 +229,7 @@ func TestRedisSessionsSharedAndRevoked(t *testing.T) {
 	}
 	// ... and a replayed copy of the cookie is refused everywhere.
 	for name, inst := range map[string]*instance{"A": a, "B": b} {
-		if status, code := with(t, inst.srv.URL, cookies); status != http.StatusUnauthorized || code != string(core.CodeSessionExpired) {
+		if status, code := with(t, inst.srv.URL, cookies); status != http.StatusUnauthorized || code != string(hostedui.CodeSessionExpired) {
 			t.Fatalf("replay after logout on %s: %d %s", name, status, code)
 		}
 	}
@@ -245,7 +245,7 @@ func TestRedisRestartDuringTraffic(t *testing.T) {
 	r.stop()
 	// While Redis is down: a clear 503, not a login loop or a crash.
 	for range 5 {
-		if status, code := with(t, a.srv.URL, cookies); status != http.StatusServiceUnavailable || code != string(core.CodeSessionStore) {
+		if status, code := with(t, a.srv.URL, cookies); status != http.StatusServiceUnavailable || code != string(hostedui.CodeSessionStore) {
 			t.Fatalf("Redis down: %d %s", status, code)
 		}
 	}
@@ -263,7 +263,7 @@ func TestRedisRestartDuringTraffic(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 		status, code = with(t, a.srv.URL, cookies)
 	}
-	if status != http.StatusUnauthorized || code != string(core.CodeSessionExpired) {
+	if status != http.StatusUnauthorized || code != string(hostedui.CodeSessionExpired) {
 		t.Fatalf("old session after an empty restart: %d %s", status, code)
 	}
 	c2 := login(t, a.srv.URL, ui)

@@ -69,4 +69,4 @@ func (k *Kit) Check(ctx context.Context, req core.Request, rules []core.Rule) (u
 }
 
 // Failure is core's decision about how to answer req, refused with err.
-func (k *Kit) Failure(req core.Request, err error) core.Failure { return k.auth.Failure(req, err) }
+func (k *Kit) Failure(req core.Request, err error) core.Response { return k.auth.Failure(req, err) }

@@ -27,7 +27,7 @@ func newKit(t *testing.T, iss *ct.Issuer, bypass ...string) *adapterkit.Kit {
 }
 
 // TestCheck: the one decision. A user this kit verified is authorised
-// (rules apply); a user planted with core.ContextWithUser, or verified by
+// (rules apply); a user planted with cognitotest.ContextWithUser, or verified by
 // another kit's BaseAuth, is not trusted: the request is authenticated.
 func TestCheck(t *testing.T) {
 	iss := ct.Start(t)
@@ -40,12 +40,12 @@ func TestCheck(t *testing.T) {
 		}
 		return core.HTTPRequest(r)
 	}
-	planted := core.ContextWithUser(context.Background(), core.MockUser("root@example.com", "admins"))
+	planted := ct.ContextWithUser(context.Background(), core.MockUser("root@example.com", "admins"))
 	if _, _, err := k.Check(planted, req(nil), nil); core.CodeOf(err) != core.CodeMissingToken {
 		t.Fatalf("planted user, no headers: %v", err)
 	}
-	if adapterkit.VerifiedUser(planted) != nil {
-		t.Fatal("VerifiedUser returned a planted user")
+	if k.StoredUser(planted) != nil {
+		t.Fatal("StoredUser trusted a planted user")
 	}
 	u, fresh, err := k.Check(context.Background(), req(staff.Header()), nil)
 	if err != nil || !fresh || u.Email != "alice@example.com" {
@@ -55,14 +55,14 @@ func TestCheck(t *testing.T) {
 	if got, fresh, err := k.Check(ctx, req(nil), nil); err != nil || fresh || got != u {
 		t.Fatalf("stored user: %v %v %v", got, fresh, err)
 	}
-	if _, _, err := k.Check(ctx, req(nil), []core.Rule{core.RequireGroups("admins")}); core.CodeOf(err) != core.CodeRouteForbidden {
+	if _, _, err := k.Check(ctx, req(nil), []core.Rule{core.AllowGroups("admins")}); core.CodeOf(err) != core.CodeRouteForbidden {
 		t.Fatalf("stored user, rule: %v", err)
 	}
 	if other.StoredUser(ctx) != nil {
 		t.Fatal("another BaseAuth trusted this kit's user")
 	}
-	if adapterkit.VerifiedUser(ctx) != u {
-		t.Fatal("VerifiedUser lost the stored user")
+	if got, ok := core.UserFromContext(ctx); !ok || got != u {
+		t.Fatal("core.UserFromContext lost the stored user")
 	}
 	for path, want := range map[string]bool{"/health": true, "/health/": true, "/healthz": false, "/HEALTH": false, "/": false} {
 		if k.Bypassed(path) != want {

@@ -1,6 +1,7 @@
 package cognitotest
 
 import (
+	"context"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/core/internal/userctx"
 )
 
 // User describes the person a header set is minted for. Empty fields get
@@ -350,4 +352,12 @@ func tamper(tok string, enc *base64.Encoding, payload []byte) string {
 	parts := strings.Split(tok, ".")
 	parts[1] = enc.EncodeToString(forged)
 	return strings.Join(parts, ".")
+}
+
+// ContextWithUser returns a copy of ctx carrying u where
+// core.UserFromContext finds it, for testing a handler on its own. No
+// adapter trusts a user put there this way: behind a guard, requests are
+// authenticated again.
+func ContextWithUser(ctx context.Context, u *core.User) context.Context {
+	return userctx.With(ctx, nil, u)
 }

@@ -8,7 +8,7 @@
 //
 //	GET  /               200 "hello " + user email          (GetAuthUser)
 //	GET  /api/me         200 JSON Me                         (GetAuthUser and core.UserFromContext)
-//	GET  /admin          200 "admin " + email, per-route rule core.RequireGroups(App.AdminGroup)
+//	GET  /admin          200 "admin " + email, per-route rule core.AllowGroups(App.AdminGroup)
 //	GET  /health         200 "ok"                            (bypassed; also registered as /health/)
 //	GET  /public/whoami  bypassed; GetAuthUser on demand: 200 "user:"+email or "anonymous:"+code
 //
@@ -17,7 +17,7 @@
 // error-handler option answering 418 with body "custom:" + core.CodeOf(err).
 // When App.Planted is set, the driver installs, outside (before) the
 // adapter, a middleware that puts that user into the request context with
-// core.ContextWithUser, as a test helper or another middleware might: the
+// cognitotest.ContextWithUser, as a test helper might: the
 // adapter must not trust it.
 //
 // Servers must accept real ALB browser requests: about 30 KB of headers
@@ -53,7 +53,7 @@ type App struct {
 	// Called must be called by every handler with its route path.
 	Called func(route string)
 	// Planted, when not nil, is put into every request's context by an
-	// outer middleware (core.ContextWithUser) before the adapter runs.
+	// outer middleware (cognitotest.ContextWithUser) before the adapter runs.
 	Planted *core.User
 }
 

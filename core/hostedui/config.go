@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/core/internal/web"
 )
 
 // Environment variables (in the style of core's contract).
@@ -216,7 +217,7 @@ func (c *config) validate(v *core.Verifier) []error {
 	}
 	errs = append(errs, c.validateAppURL()...)
 	for _, p := range []string{c.callbackPath, c.loginPath, c.logoutPath} {
-		if !strings.HasPrefix(p, "/") || core.SafeReturnPath(p) != p {
+		if !strings.HasPrefix(p, "/") || web.SafeReturnPath(p) != p {
 			bad("path %q must start with /", p)
 		}
 	}

@@ -46,10 +46,14 @@ func ExampleNew() {
 	defer auth.Close()
 	mux := http.NewServeMux()
 	ui.Mount(mux)
-	login, callback, logout := ui.Paths()
-	fmt.Println(login, callback, logout)
+	for _, r := range ui.Routes() {
+		fmt.Println(r.Method, r.Path)
+	}
 	fmt.Println(ui.LoginURL("/reports?month=11"))
 	// Output:
-	// /login/cognito /login/cognito/authorized /logout/cognito
+	// GET /login/cognito
+	// GET /login/cognito/authorized
+	// GET /logout/cognito
+	// POST /logout/cognito
 	// /login/cognito?rd=%2Freports%3Fmonth%3D11
 }

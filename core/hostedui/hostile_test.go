@@ -287,7 +287,7 @@ func TestHostPrefixOverHTTPS(t *testing.T) {
 	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, "https://app.example.com/dash/x", nil)
 	rec := &recorder{Request: core.HTTPRequest(req), query: url.Values{"rd": {"/reports"}}}
 	resp := h.Login(t.Context(), rec)
-	loc, _ := url.Parse(resp.Location)
+	loc, _ := url.Parse(resp.Header.Get("Location"))
 	if loc.Query().Get("redirect_uri") != "https://app.example.com/dash/login/cognito/authorized" {
 		t.Fatalf("redirect_uri %q", loc.Query().Get("redirect_uri"))
 	}

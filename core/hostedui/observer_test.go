@@ -17,11 +17,11 @@ import (
 type sessionEvents struct {
 	core.NopObserver
 	mu       sync.Mutex
-	sessions []core.SessionEvent
+	sessions []hostedui.SessionEvent
 	sources  []string
 }
 
-func (s *sessionEvents) ObserveSession(_ context.Context, e core.SessionEvent) {
+func (s *sessionEvents) ObserveSession(_ context.Context, e hostedui.SessionEvent) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.sessions = append(s.sessions, e)

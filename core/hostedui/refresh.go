@@ -33,12 +33,12 @@ func (h *HostedUI) Authenticate(ctx context.Context, req core.Request) (*core.Us
 	case errors.As(err, &ce):
 		return nil, err
 	case err != nil || l.s.V != sessionVersion:
-		return nil, core.NewError(core.ErrInvalidToken, core.CodeInvalidSession, "session cookie does not open (tampered, truncated, spliced, or an unknown key)")
+		return nil, core.NewError(core.ErrInvalidToken, CodeInvalidSession, "session cookie does not open (tampered, truncated, spliced, or an unknown key)")
 	}
 	s := l.s
 	now := h.cfg.now()
 	if now.Unix() >= s.Expires || now.Sub(time.Unix(s.Seen, 0)) > h.cfg.idleTTL {
-		return nil, core.NewError(core.ErrExpiredToken, core.CodeSessionExpired, "session past its absolute or idle lifetime")
+		return nil, core.NewError(core.ErrExpiredToken, CodeSessionExpired, "session past its absolute or idle lifetime")
 	}
 	w, canWrite := req.(core.CookieWriter)
 	switch {
@@ -71,7 +71,7 @@ func (h *HostedUI) user(ctx context.Context, s *session) (*core.User, error) {
 		return nil, err
 	}
 	if u.Sub != s.Sub {
-		return nil, core.NewError(core.ErrInvalidToken, core.CodeInvalidSession, "access token names another user")
+		return nil, core.NewError(core.ErrInvalidToken, CodeInvalidSession, "access token names another user")
 	}
 	u.Email, u.EmailVerified, u.Name, u.GivenName, u.FamilyName = s.Email, s.EmailVerified, s.Name, s.GivenName, s.FamilyName
 	if s.Attributes != nil {
@@ -106,7 +106,7 @@ type renewal struct {
 func (h *HostedUI) refreshSession(ctx context.Context, l *loaded) (*session, error) {
 	s := l.s
 	if s.Refresh == "" {
-		return nil, core.NewError(core.ErrExpiredToken, core.CodeSessionExpired, "access token expired and there is no refresh token")
+		return nil, core.NewError(core.ErrExpiredToken, CodeSessionExpired, "access token expired and there is no refresh token")
 	}
 	key := tokencache.Key{A: s.ID, C: "renewed"}
 	if h.cfg.store == nil {
@@ -135,15 +135,12 @@ func (h *HostedUI) refreshSession(ctx context.Context, l *loaded) (*session, err
 
 // observedRenew is renew, told to the Verifier's observer.
 func (h *HostedUI) observedRenew(ctx context.Context, l *loaded, key *tokencache.Key) renewal {
-	o := h.v.Observer()
-	if o == nil {
+	if len(h.observers) == 0 {
 		return h.renew(ctx, l, key)
 	}
 	start := time.Now()
 	r := h.renew(ctx, l, key)
-	o.ObserveSession(ctx, core.SessionEvent{
-		Kind: core.SessionRefresh, Outcome: core.OutcomeOf(r.err), Code: core.CodeOf(r.err), Start: start, Duration: time.Since(start),
-	})
+	h.observe(ctx, SessionEvent{Kind: SessionRefresh, Outcome: outcomeOfErr(r.err), Code: core.CodeOf(r.err), Start: start, Duration: time.Since(start)})
 	return r
 }
 
@@ -183,7 +180,7 @@ func (h *HostedUI) checkRenewed(ctx context.Context, ns *session, key *tokencach
 	case errors.Is(err, core.ErrUnavailable):
 		return renewal{s: ns, err: err}
 	case err != nil || u.Sub != ns.Sub:
-		return renewal{err: core.NewError(core.ErrInvalidToken, core.CodeInvalidSession, "refreshed access token does not verify")}
+		return renewal{err: core.NewError(core.ErrInvalidToken, CodeInvalidSession, "refreshed access token does not verify")}
 	}
 	ns.AccessExp = u.ExpiresAt.Unix()
 	if key != nil {
@@ -210,7 +207,7 @@ func renewedSession(s *session, tok *oauth2.Token, now time.Time) *session {
 }
 
 // errRefreshRefused ends a session whose refresh token Cognito refused.
-var errRefreshRefused = core.NewError(core.ErrExpiredToken, core.CodeSessionExpired,
+var errRefreshRefused = core.NewError(core.ErrExpiredToken, CodeSessionExpired,
 	"the refresh token was refused (invalid_grant): revoked, expired, or already used")
 
 // exchangeRefresh asks the token endpoint for new tokens. Only Cognito's
@@ -229,9 +226,9 @@ func (h *HostedUI) exchangeRefresh(ctx context.Context, refresh string) (*oauth2
 	case err != nil:
 		h.v.Logger().Warn("cognito-auth: refreshing a hosted-UI session failed; the session is kept and the request answered 503",
 			"reason", oauthReason(err))
-		return nil, core.NewError(core.ErrUnavailable, core.CodeRefreshFailed, "the token endpoint failed to renew the session ("+oauthReason(err)+")")
+		return nil, core.NewError(core.ErrUnavailable, CodeRefreshFailed, "the token endpoint failed to renew the session ("+oauthReason(err)+")")
 	case tok.AccessToken == "":
-		return nil, core.NewError(core.ErrUnavailable, core.CodeRefreshFailed, "the token endpoint answered without an access token")
+		return nil, core.NewError(core.ErrUnavailable, CodeRefreshFailed, "the token endpoint answered without an access token")
 	}
 	return tok, nil
 }

@@ -16,7 +16,7 @@ import (
 // Revocation at sign-out: tried up to revokeAttempts times, revokeBackoff
 // apart and doubling, within revokeTimeout in all. A token Cognito could
 // not be told about stays valid until it expires, so the failure is
-// reported to observers (core.SessionRevoke) as well as logged.
+// reported to observers (SessionRevoke) as well as logged.
 const (
 	revokeAttempts = 3
 	revokeBackoff  = 200 * time.Millisecond
@@ -47,13 +47,11 @@ func (h *HostedUI) revoke(ctx context.Context, refresh string) {
 	}
 	outcome, code := core.OutcomeAllowed, core.Code("")
 	if err != nil {
-		outcome, code = core.OutcomeUnavailable, core.CodeRefreshFailed
+		outcome, code = core.OutcomeUnavailable, CodeRefreshFailed
 		h.v.Logger().Warn("cognito-auth: revoking the refresh token at sign-out failed; it stays valid until it expires",
 			"error", err.Error(), "attempts", revokeAttempts)
 	}
-	if o := h.v.Observer(); o != nil {
-		o.ObserveSession(ctx, core.SessionEvent{Kind: core.SessionRevoke, Outcome: outcome, Code: code, Start: start, Duration: time.Since(start)})
-	}
+	h.observe(ctx, SessionEvent{Kind: SessionRevoke, Outcome: outcome, Code: code, Start: start, Duration: time.Since(start)})
 }
 
 // revokeOnce makes one revocation request; again reports a failure worth

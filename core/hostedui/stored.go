@@ -45,7 +45,7 @@ func (h *HostedUI) getStored(ctx context.Context, id string) (*loaded, error) {
 	data, err := h.cfg.store.Get(ctx, id)
 	switch {
 	case errors.Is(err, ErrNotFound):
-		return nil, core.NewError(core.ErrExpiredToken, core.CodeSessionExpired, "the session was signed out or has expired")
+		return nil, core.NewError(core.ErrExpiredToken, CodeSessionExpired, "the session was signed out or has expired")
 	case err != nil:
 		return nil, storeError("reading the session", err)
 	}
@@ -57,7 +57,7 @@ func (h *HostedUI) getStored(ctx context.Context, id string) (*loaded, error) {
 }
 
 func storeError(what string, err error) error {
-	return core.NewError(core.ErrUnavailable, core.CodeSessionStore, what+": "+err.Error())
+	return core.NewError(core.ErrUnavailable, CodeSessionStore, what+": "+err.Error())
 }
 
 // touch records that the session was seen (the idle timeout). In a Store
@@ -124,7 +124,7 @@ func (h *HostedUI) lease(ctx context.Context, l *loaded) (leased, renewed *loade
 		}
 		if cur.s.Lease > now.UnixMilli() && cur.s.LeaseBy != h.instance {
 			if time.Now().After(deadline) {
-				return nil, nil, core.NewError(core.ErrUnavailable, core.CodeSessionStore, "another app instance is renewing this session and has not finished")
+				return nil, nil, core.NewError(core.ErrUnavailable, CodeSessionStore, "another app instance is renewing this session and has not finished")
 			}
 			time.Sleep(leasePoll)
 			if cur, err = h.getStored(ctx, cur.s.ID); err != nil {
@@ -146,7 +146,7 @@ func (h *HostedUI) lease(ctx context.Context, l *loaded) (leased, renewed *loade
 				return nil, nil, err
 			}
 		case errors.Is(err, ErrNotFound):
-			return nil, nil, core.NewError(core.ErrExpiredToken, core.CodeSessionExpired, "the session was signed out or has expired")
+			return nil, nil, core.NewError(core.ErrExpiredToken, CodeSessionExpired, "the session was signed out or has expired")
 		default:
 			return nil, nil, storeError("taking the session's renewal lease", err)
 		}
@@ -174,7 +174,7 @@ func (h *HostedUI) commit(ctx context.Context, leased *loaded, ns *session) erro
 		case err == nil:
 			return nil
 		case errors.Is(err, ErrNotFound):
-			return core.NewError(core.ErrExpiredToken, core.CodeSessionExpired, "the session was signed out while it was renewed")
+			return core.NewError(core.ErrExpiredToken, CodeSessionExpired, "the session was signed out while it was renewed")
 		case errors.Is(err, ErrConflict):
 			latest, gerr := h.getStored(ctx, ns.ID)
 			if gerr != nil {
@@ -182,7 +182,7 @@ func (h *HostedUI) commit(ctx context.Context, leased *loaded, ns *session) erro
 				continue
 			}
 			if latest.s.LeaseBy != h.instance || latest.s.Lease != leased.s.Lease {
-				return core.NewError(core.ErrUnavailable, core.CodeSessionStore, "another app instance took over the session's renewal")
+				return core.NewError(core.ErrUnavailable, CodeSessionStore, "another app instance took over the session's renewal")
 			}
 			cur = latest
 		}

@@ -216,8 +216,8 @@ type revokeEvents struct {
 	got []string
 }
 
-func (r *revokeEvents) ObserveSession(_ context.Context, e core.SessionEvent) {
-	if e.Kind == core.SessionRevoke {
+func (r *revokeEvents) ObserveSession(_ context.Context, e hostedui.SessionEvent) {
+	if e.Kind == hostedui.SessionRevoke {
 		r.mu.Lock()
 		r.got = append(r.got, string(e.Outcome))
 		r.mu.Unlock()

@@ -42,7 +42,7 @@ func run() error {
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(demo.NewMe(nethttpauth.User(r)))
 	})
-	r.With(auth.RequireAuth(core.RequireGroups(demo.AdminGroup))).Get("/admin", func(w http.ResponseWriter, r *http.Request) {
+	r.With(auth.RequireAuth(core.AllowGroups(demo.AdminGroup))).Get("/admin", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_, _ = w.Write(demo.AdminPage("chi", nethttpauth.User(r))) //nolint:gosec // html/template escapes every value
 	})
@@ -51,9 +51,8 @@ func run() error {
 	r.Get("/ping", ok)   // the same handler, protected (load tests compare the two)
 
 	if ui != nil { // no ALB: the app runs the Cognito hosted-UI login itself
-		login, callback, logout := ui.Paths()
-		for _, p := range []string{login, callback, logout} {
-			r.Handle(p, ui.Handler())
+		for _, rt := range ui.Routes() {
+			r.Method(rt.Method, rt.Path, ui.Handler())
 		}
 	}
 

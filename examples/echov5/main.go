@@ -43,7 +43,7 @@ func run() error {
 	})
 	e.GET("/admin", func(c *echo.Context) error {
 		return c.HTMLBlob(http.StatusOK, demo.AdminPage("echo v5", echov5auth.User(c)))
-	}, auth.RequireAuth(core.RequireGroups(demo.AdminGroup)))
+	}, auth.RequireAuth(core.AllowGroups(demo.AdminGroup)))
 	ok := func(c *echo.Context) error { return c.String(http.StatusOK, "ok") }
 	e.GET("/health", ok) // bypassed
 	e.GET("/ping", ok)   // the same handler, protected (load tests compare the two)

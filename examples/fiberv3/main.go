@@ -47,7 +47,7 @@ func run() error {
 		u, _ := auth.GetAuthUser(c)
 		return c.JSON(demo.NewMe(u))
 	})
-	app.Get("/admin", auth.RequireAuth(core.RequireGroups(demo.AdminGroup)), func(c fiber.Ctx) error {
+	app.Get("/admin", auth.RequireAuth(core.AllowGroups(demo.AdminGroup)), func(c fiber.Ctx) error {
 		c.Type("html", "utf-8")
 		return c.Send(demo.AdminPage("fiber v3", fiberv3auth.User(c)))
 	})

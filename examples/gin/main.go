@@ -42,7 +42,7 @@ func run() error {
 		u, _ := auth.GetAuthUser(c)
 		c.JSON(http.StatusOK, demo.NewMe(u))
 	})
-	r.GET("/admin", auth.RequireAuth(core.RequireGroups(demo.AdminGroup)), func(c *gin.Context) {
+	r.GET("/admin", auth.RequireAuth(core.AllowGroups(demo.AdminGroup)), func(c *gin.Context) {
 		c.Data(http.StatusOK, "text/html; charset=utf-8", demo.AdminPage("gin", ginauth.User(c)))
 	})
 	ok := func(c *gin.Context) { c.String(http.StatusOK, "ok") }

@@ -30,7 +30,7 @@ func router(auth *lambdaauth.Auth) lambdaauth.Handler {
 	html := http.Header{"Content-Type": {"text/html; charset=utf-8"}}
 	admin := auth.RequireAuth(func(ctx context.Context, e events.ALBTargetGroupRequest) (events.ALBTargetGroupResponse, error) {
 		return lambdaauth.Response(&e, http.StatusOK, html, string(demo.AdminPage("lambda", lambdaauth.User(ctx)))), nil
-	}, core.RequireGroups(demo.AdminGroup))
+	}, core.AllowGroups(demo.AdminGroup))
 
 	return func(ctx context.Context, e events.ALBTargetGroupRequest) (events.ALBTargetGroupResponse, error) {
 		switch e.Path {

@@ -41,7 +41,7 @@ func run() error {
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(demo.NewMe(u))
 	})
-	mux.Handle("GET /admin", auth.RequireAuth(core.RequireGroups(demo.AdminGroup))(http.HandlerFunc(
+	mux.Handle("GET /admin", auth.RequireAuth(core.AllowGroups(demo.AdminGroup))(http.HandlerFunc(
 		func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			_, _ = w.Write(demo.AdminPage("net/http", nethttpauth.User(r))) //nolint:gosec // html/template escapes every value

@@ -354,15 +354,15 @@ func (p *printer) allowed(u *core.User) {
 	p.printf("\n")
 }
 
-func (p *printer) refused(err error, f *core.Failure) {
+func (p *printer) refused(err error, f *core.Response) {
 	p.printf("\nverdict: REFUSED - code %s (%s)\n", core.CodeOf(err), kind(err))
 	p.printf("  reason: %s\n", err.Error())
 	p.printf("the app answers: HTTP %d %s\n", f.Status, http.StatusText(f.Status))
-	if f.IsRedirect() {
-		p.printf("  redirect to %s\n", f.Location)
+	if loc := f.Header.Get("Location"); loc != "" {
+		p.printf("  redirect to %s\n", loc)
 		return
 	}
-	for _, h := range []string{"Content-Type", "Www-Authenticate"} {
+	for _, h := range []string{"Content-Type", "Www-Authenticate", "Retry-After"} {
 		if v := f.Header.Get(h); v != "" {
 			p.printf("  %s: %s\n", h, v)
 		}

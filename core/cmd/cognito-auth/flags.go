@@ -73,7 +73,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		vals[i] = fs.String(f.name, "", f.help+" ["+f.env+"]")
 	}
 	leeway := fs.Duration("leeway", 0, "clock skew allowed on exp, iat and nbf (default 30s)")
-	routeGroups := fs.String("route-groups", "", "the route's own rule: the user must be in one of these groups (core.RequireGroups), comma-separated")
+	routeGroups := fs.String("route-groups", "", "the route's own rule: the user must be in one of these groups (core.AllowGroups), comma-separated")
 	routeScopes := fs.String("route-scopes", "", "the route's own rule: the access token must carry every one of these scopes (core.RequireScopes), comma-separated")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -104,8 +104,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		o.core = append(o.core, core.WithLeeway(*leeway))
 	}
 	if g := list(*routeGroups); len(g) > 0 {
-		o.routeRules = append(o.routeRules, core.RequireGroups(g...))
-		o.routeLabels = append(o.routeLabels, fmt.Sprintf("RequireGroups%v", g))
+		o.routeRules = append(o.routeRules, core.AllowGroups(g...))
+		o.routeLabels = append(o.routeLabels, fmt.Sprintf("AllowGroups%v", g))
 	}
 	if s := list(*routeScopes); len(s) > 0 {
 		o.routeRules = append(o.routeRules, core.RequireScopes(s...))

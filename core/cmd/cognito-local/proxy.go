@@ -17,6 +17,7 @@ import (
 
 	"github.com/cognitoauth/cognito-auth-go/core"
 	ct "github.com/cognitoauth/cognito-auth-go/core/cognitotest"
+	"github.com/cognitoauth/cognito-auth-go/core/internal/web"
 )
 
 // Paths cognito-local keeps for itself.
@@ -120,7 +121,7 @@ func (p *proxy) forward(w http.ResponseWriter, r *http.Request) {
 	idx, ok := p.userFor(r)
 	r.Header.Del(userHeader)
 	if !ok {
-		if core.WantsHTML(core.HTTPRequest(r)) {
+		if web.WantsHTML(r.Header.Values("Accept")) {
 			http.Redirect(w, r, loginPath+"?rd="+url.QueryEscape(r.URL.RequestURI()), http.StatusFound)
 			return
 		}

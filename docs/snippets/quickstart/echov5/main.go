@@ -26,7 +26,7 @@ func main() {
 	})
 	e.GET("/admin", func(c *echo.Context) error {
 		return c.String(http.StatusOK, "hello admin "+echov5auth.User(c).Email)
-	}, auth.RequireAuth(core.RequireGroups("admins"))) // a per-route rule
+	}, auth.RequireAuth(core.AllowGroups("admins"))) // a per-route rule
 	e.GET("/health", func(c *echo.Context) error { return c.String(http.StatusOK, "ok") }) // bypassed: no login
 	log.Fatal(e.Start(":8080"))
 }

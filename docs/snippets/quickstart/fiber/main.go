@@ -23,7 +23,7 @@ func main() {
 		user, _ := auth.GetAuthUser(c)
 		return c.SendString("hello " + user.Email)
 	})
-	app.Get("/admin", auth.RequireAuth(core.RequireGroups("admins")), func(c *fiber.Ctx) error { // a per-route rule
+	app.Get("/admin", auth.RequireAuth(core.AllowGroups("admins")), func(c *fiber.Ctx) error { // a per-route rule
 		return c.SendString("hello admin " + fiberauth.User(c).Email)
 	})
 	app.Get("/health", func(c *fiber.Ctx) error { return c.SendString("ok") }) // bypassed: no login

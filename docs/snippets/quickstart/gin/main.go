@@ -24,7 +24,7 @@ func main() {
 		user, _ := auth.GetAuthUser(c)
 		c.String(http.StatusOK, "hello %s", user.Email)
 	})
-	r.GET("/admin", auth.RequireAuth(core.RequireGroups("admins")), func(c *gin.Context) { // a per-route rule
+	r.GET("/admin", auth.RequireAuth(core.AllowGroups("admins")), func(c *gin.Context) { // a per-route rule
 		c.String(http.StatusOK, "hello admin %s", ginauth.User(c).Email)
 	})
 	r.GET("/health", func(c *gin.Context) { c.String(http.StatusOK, "ok") }) // bypassed: no login

@@ -23,7 +23,7 @@ func main() {
 	text := http.Header{"Content-Type": {"text/plain; charset=utf-8"}}
 	admin := auth.RequireAuth(func(ctx context.Context, e events.ALBTargetGroupRequest) (events.ALBTargetGroupResponse, error) {
 		return lambdaauth.Response(&e, http.StatusOK, text, "hello admin "+lambdaauth.User(ctx).Email), nil
-	}, core.RequireGroups("admins")) // a per-route rule
+	}, core.AllowGroups("admins")) // a per-route rule
 
 	lambda.Start(auth.Protect(func(ctx context.Context, e events.ALBTargetGroupRequest) (events.ALBTargetGroupResponse, error) { // the whole function
 		switch e.Path {

@@ -27,7 +27,7 @@ func main() {
 		_ = json.NewEncoder(w).Encode(map[string]any{"email": user.Email, "groups": user.Groups})
 	})
 	admin := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, "hello, admin") })
-	mux.Handle("GET /admin", auth.RequireAuth(core.RequireGroups("admins"))(admin)) // a per-route rule
+	mux.Handle("GET /admin", auth.RequireAuth(core.AllowGroups("admins"))(admin)) // a per-route rule
 	// /health is bypassed: no login.
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, "ok") })
 

@@ -35,7 +35,7 @@ func main() {
 	text := http.Header{"Content-Type": {"text/plain; charset=utf-8"}}
 	admin := auth.RequireAuthREST(func(ctx context.Context, _ events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
 		return lambdaauth.RESTResponse(http.StatusOK, text, "hello admin "+lambdaauth.User(ctx).Email), nil
-	}, core.RequireGroups("admins"))
+	}, core.AllowGroups("admins"))
 
 	// For an HTTP API (payload 2.0): ProtectHTTPAPI, RequireAuthHTTPAPI, HTTPAPIResponse.
 	lambda.Start(auth.ProtectREST(func(ctx context.Context, e events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {

@@ -49,7 +49,7 @@ func New(opts ...Option) (*BaseAuth, error) {
 		dev = &d
 	}
 	if a.verifier == nil {
-		a.verifier, a.ownVerifier = newVerifier(cfg), true
+		a.verifier, a.ownVerifier = newVerifier(&cfg.verifierConfig), true
 	}
 	if cfg.trustAuthorizer {
 		a.sources = append(a.sources, authorizerSource{a.verifier})
@@ -176,32 +176,32 @@ func (a *BaseAuth) Authorise(ctx context.Context, u *User, routeRules ...Rule) e
 }
 
 func (a *BaseAuth) authorise(ctx context.Context, u *User, routeRules []Rule) error {
-	if a.cfg.tracer != nil {
+	if a.cfg.steps.on() {
 		a.explainPolicy(ctx, u, routeRules)
 	}
 	d, err := a.decider.Decide(ctx, u)
 	if err != nil {
-		if a.cfg.tracer != nil {
-			_ = a.cfg.fail("policy", "decision", "no decision", asError(err))
+		if a.cfg.steps.on() {
+			_ = a.cfg.steps.fail("policy", "decision", "no decision", asError(err))
 		}
 		return err
 	}
 	if !d.Allowed {
-		return a.cfg.fail("policy", "decision", "refused", a.deny(ctx, u, CodeForbidden, "the authorisation policy refused the user"))
+		return a.cfg.steps.fail("policy", "decision", "refused", a.deny(ctx, u, CodeForbidden, "the authorisation policy refused the user"))
 	}
 	u.appAdmin = d.AppAdmin
 	if d.AppAdmin {
-		a.cfg.pass("policy", "decision", "allowed as an app admin (per-route rules do not apply)")
+		a.cfg.steps.pass("policy", "decision", "allowed as an app admin (per-route rules do not apply)")
 		return nil
 	}
-	a.cfg.pass("policy", "decision", "allowed")
+	a.cfg.steps.pass("policy", "decision", "allowed")
 	for _, r := range routeRules {
 		if !r.Allows(ctx, u) {
-			return a.cfg.fail("route rules", "decision", "refused", a.deny(ctx, u, CodeRouteForbidden, "a per-route rule refused the user"))
+			return a.cfg.steps.fail("route rules", "decision", "refused", a.deny(ctx, u, CodeRouteForbidden, "a per-route rule refused the user"))
 		}
 	}
 	if len(routeRules) > 0 {
-		a.cfg.pass("route rules", "decision", "allowed")
+		a.cfg.steps.pass("route rules", "decision", "allowed")
 	}
 	return nil
 }
@@ -281,4 +281,25 @@ func (a *BaseAuth) logRefusal(ctx context.Context, path string, u *User, err err
 		attrs = append(attrs, slog.String("email", u.Email), slog.Any("groups", u.Groups), slog.String("sub", u.Sub))
 	}
 	a.cfg.logger.LogAttrs(ctx, level, msg, attrs...)
+}
+
+// sourceName names a credential source for DecisionEvent.Source.
+func sourceName(s Source) string {
+	switch s := s.(type) {
+	case nil:
+		return SourceNone
+	case albSource:
+		return SourceALB
+	case bearerSource:
+		return SourceBearer
+	case devSource:
+		return SourceDev
+	case authorizerSource:
+		return SourceAPIGatewayAuthorizer
+	case NamedSource:
+		if n := s.SourceName(); n != "" {
+			return n
+		}
+	}
+	return SourceCustom
 }

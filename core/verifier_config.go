@@ -1,0 +1,292 @@
+package core
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/cognitoauth/cognito-auth-go/core/internal/trace"
+)
+
+// verifierConfig is what a Verifier is built from: who issues the tokens
+// (pools, issuers, clients, ALBs), where their keys are and how tokens are
+// checked. It knows nothing of the guard.
+type verifierConfig struct {
+	region               string
+	regionSet            bool // COGNITO_AUTH_REGION or WithRegion named it (not the AWS_REGION fallback)
+	userPoolIDs          []string
+	replicaRegions       []string
+	clientIDs, albARNs   []string
+	albKeysURL, jwksURL  string
+	allowUnverified      bool
+	httpClient           *http.Client
+	logger               *slog.Logger
+	leeway, fetchTimeout time.Duration
+	cacheEntries         int
+	cacheBytes           int
+	jwksEvery, jwksMin   time.Duration
+	missBurst            int
+	missEvery            time.Duration
+	now                  func() time.Time
+	observers            []Observer
+	poolOptional         bool // set by a guard in dev mode, which may run without a pool
+	// Derived by derive, never set directly.
+	issuers         []issuerDef
+	explicitKeyURLs []string
+	albKeyURLs      map[string]string // ALB ARN -> the base URL of its public keys
+	observer        Observer          // the observers combined, or nil
+	steps           steps             // records each check; set only by the explain command, through its observer
+}
+
+// defaultVerifierConfig holds every default of the Verifier.
+func defaultVerifierConfig() verifierConfig {
+	return verifierConfig{
+		region:       DefaultRegion,
+		leeway:       DefaultLeeway,
+		fetchTimeout: DefaultFetchTimeout,
+		cacheEntries: DefaultCacheEntries,
+		cacheBytes:   DefaultCacheBytes,
+		jwksEvery:    time.Hour,
+		jwksMin:      DefaultJWKSMinRefresh,
+		missBurst:    10,
+		missEvery:    6 * time.Second,
+		logger:       slog.Default(),
+		now:          time.Now,
+	}
+}
+
+// readEnv overwrites defaults with the Verifier's variables that are set.
+func (c *verifierConfig) readEnv(e *envReader) {
+	if c.regionSet = e.str(EnvRegion, &c.region); !c.regionSet {
+		e.str(EnvAWSRegion, &c.region)
+	}
+	e.list(EnvUserPoolID, &c.userPoolIDs)
+	e.list(EnvReplicaRegions, &c.replicaRegions)
+	e.list(EnvClientID, &c.clientIDs)
+	e.list(EnvALBARN, &c.albARNs)
+	e.str(EnvALBKeysURL, &c.albKeysURL)
+	e.str(EnvJWKSURL, &c.jwksURL)
+	e.flag(EnvAllowUnverifiedEmail, &c.allowUnverified)
+}
+
+// derive computes the values that depend on others: the key URLs recorded
+// as explicitly configured, each ALB's key URL, the accepted issuers, the
+// HTTP client and the observers.
+func (c *verifierConfig) derive() {
+	for _, u := range []string{c.albKeysURL, c.jwksURL} {
+		if u != "" {
+			c.explicitKeyURLs = append(c.explicitKeyURLs, u)
+		}
+	}
+	c.albKeysURL = strings.TrimRight(c.albKeysURL, "/")
+	c.albKeyURLs = make(map[string]string, len(c.albARNs))
+	for _, arn := range c.albARNs {
+		if u := c.albKeysURL; u != "" {
+			c.albKeyURLs[arn] = u // one endpoint for every ALB (tests, proxies)
+		} else if a, ok := parseALBARN(arn); ok {
+			c.albKeyURLs[arn] = albKeysURL(a.region)
+		}
+	}
+	// A zero from an option means "the default", as it always has.
+	d := defaultVerifierConfig()
+	for _, z := range []struct{ v, def *time.Duration }{{&c.fetchTimeout, &d.fetchTimeout}, {&c.jwksEvery, &d.jwksEvery}, {&c.jwksMin, &d.jwksMin}, {&c.missEvery, &d.missEvery}} {
+		if *z.v == 0 {
+			*z.v = *z.def
+		}
+	}
+	if c.missBurst == 0 {
+		c.missBurst = d.missBurst
+	}
+	if c.httpClient == nil {
+		c.httpClient = &http.Client{Timeout: c.fetchTimeout}
+	}
+	if c.logger == nil {
+		c.logger = slog.Default()
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	c.observer = combineObservers(c.observers)
+	if r, ok := c.observer.(trace.Recorder); ok {
+		c.steps = steps{rec: r}
+	}
+	if c.poolsValid() {
+		c.issuers = acceptedIssuers(c.userPoolIDs, c.replicaRegions, c.jwksURL)
+	}
+}
+
+func (c *verifierConfig) poolsValid() bool {
+	for _, id := range c.userPoolIDs {
+		if !rePool.MatchString(id) {
+			return false
+		}
+	}
+	for _, r := range c.replicaRegions {
+		if !reRegion.MatchString(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// validate returns every problem of the Verifier's configuration.
+func (c *verifierConfig) validate() []error {
+	var errs []error
+	errs = append(errs, c.validatePools()...)
+	errs = append(errs, c.validateALBARNs()...)
+	errs = append(errs, c.validateKeyURLs()...)
+	return append(errs, c.validateKeyLimits()...)
+}
+
+func (c *verifierConfig) validatePools() []error {
+	var errs []error
+	if !reRegion.MatchString(c.region) {
+		errs = append(errs, configError("region %q is not an AWS region name, e.g. eu-west-2 (%s)", c.region, EnvRegion))
+	}
+	if len(c.userPoolIDs) == 0 && !c.poolOptional {
+		errs = append(errs, configError("user pool id is required (%s, comma-separated for several pools, e.g. eu-west-2_AbCdEf123)", EnvUserPoolID))
+	}
+	for _, id := range c.userPoolIDs {
+		if !rePool.MatchString(id) {
+			errs = append(errs, configError("user pool id %q is not of the form REGION_ID, e.g. eu-west-2_AbCdEf123 (%s)", id, EnvUserPoolID))
+		}
+	}
+	for _, r := range c.replicaRegions {
+		if !reRegion.MatchString(r) {
+			errs = append(errs, configError("replica region %q is not an AWS region name, e.g. eu-west-1 (%s)", r, EnvReplicaRegions))
+		}
+	}
+	for _, id := range c.clientIDs {
+		if !reClientID.MatchString(id) {
+			errs = append(errs, configError("client id %q is not a Cognito app client id (1-128 letters and digits, e.g. 1example23456789abcdefghij) (%s)", id, EnvClientID))
+		}
+	}
+	return errs
+}
+
+func (c *verifierConfig) validateALBARNs() []error {
+	var errs []error
+	for _, arn := range c.albARNs {
+		a, ok := parseALBARN(arn)
+		if !ok {
+			errs = append(errs, configError("ALB ARN %q is not an application load balancer ARN; expected arn:aws:elasticloadbalancing:REGION:ACCOUNT:loadbalancer/app/NAME/ID, e.g. arn:aws:elasticloadbalancing:eu-west-2:123456789012:loadbalancer/app/my-alb/50dc6c495c0c9188 (%s)", arn, EnvALBARN))
+			continue
+		}
+		if c.regionSet && a.region != c.region {
+			errs = append(errs, configError("ALB ARN %q is in region %s but %s is %s: an ALB signs with the keys of its own region; fix %s or unset it (the ARN names the region)", arn, a.region, EnvRegion, c.region, EnvRegion))
+		}
+		if c.albKeysURL == "" && albKeysURL(a.region) == "" {
+			errs = append(errs, configError("ALB ARN %q is in %s, a region for which AWS documents no ALB public-key endpoint (it documents the commercial regions and AWS GovCloud (US)); set %s to the endpoint if you know it", arn, a.region, EnvALBKeysURL))
+		}
+	}
+	return errs
+}
+
+func (c *verifierConfig) validateKeyURLs() []error {
+	var errs []error
+	if c.albKeysURL != "" {
+		if err := checkKeyURL(c.albKeysURL); err != nil {
+			errs = append(errs, configError("ALB keys URL: %v", err))
+		}
+	}
+	if c.jwksURL != "" {
+		if err := checkKeyURL(c.jwksURL); err != nil {
+			errs = append(errs, configError("JWKS URL: %v", err))
+		}
+	}
+	return errs
+}
+
+func (c *verifierConfig) validateKeyLimits() []error {
+	var errs []error
+	if c.leeway < 0 || c.leeway > maxLeeway {
+		errs = append(errs, configError("leeway %v must be between 0 and %v", c.leeway, maxLeeway))
+	}
+	if c.fetchTimeout < 0 {
+		errs = append(errs, configError("fetch timeout must be positive"))
+	}
+	if c.cacheEntries < 0 || c.cacheBytes < 0 {
+		errs = append(errs, configError("token cache bounds must not be negative"))
+	}
+	if c.jwksEvery < 0 || c.jwksMin < 0 || c.missBurst < 0 || c.missEvery < 0 {
+		errs = append(errs, configError("key refresh and fetch limits must not be negative"))
+	}
+	return errs
+}
+
+// albARN is the part of an ALB ARN that chooses its key endpoint.
+type albARN struct{ partition, region string }
+
+// parseALBARN reads arn:PARTITION:elasticloadbalancing:REGION:ACCOUNT:loadbalancer/app/NAME/ID
+// and checks that the region belongs to the partition.
+func parseALBARN(arn string) (albARN, bool) {
+	if !reALBARN.MatchString(arn) {
+		return albARN{}, false
+	}
+	parts := strings.SplitN(arn, ":", 5)
+	a := albARN{partition: parts[1], region: parts[3]}
+	if !reRegion.MatchString(a.region) {
+		return albARN{}, false
+	}
+	want := "aws"
+	switch {
+	case strings.HasPrefix(a.region, "us-gov-"):
+		want = "aws-us-gov"
+	case strings.HasPrefix(a.region, "cn-"):
+		want = "aws-cn"
+	case strings.Contains(a.region, "-iso"):
+		want = a.partition // the ISO partitions: no documented endpoint either way
+	}
+	return a, a.partition == want
+}
+
+// albKeysURL returns the endpoint AWS documents for the public keys of the
+// ALBs in region, or "" where it documents none (the China and ISO
+// regions). Per "User claims encoding and signature verification" in
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html:
+// https://public-keys.auth.elb.REGION.amazonaws.com/KID, and for AWS
+// GovCloud (US) https://s3-us-gov-west-1.amazonaws.com/aws-elb-public-keys-prod-us-gov-west-1/KID
+// and https://s3-us-gov-east-1.amazonaws.com/aws-elb-public-keys-prod-us-gov-east-1/KID.
+func albKeysURL(region string) string {
+	switch {
+	case region == "us-gov-west-1", region == "us-gov-east-1":
+		return "https://s3-" + region + ".amazonaws.com/aws-elb-public-keys-prod-" + region
+	case strings.HasPrefix(region, "cn-"), strings.Contains(region, "-iso"), strings.HasPrefix(region, "us-gov-"):
+		return ""
+	}
+	return "https://public-keys.auth.elb." + region + ".amazonaws.com"
+}
+
+// checkKeyURL accepts https URLs, and http only on a loopback host (local
+// test servers). No credentials, query or fragment.
+func checkKeyURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("%q is not a URL", raw)
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Host == "" {
+		return fmt.Errorf("%q must be a plain absolute URL without credentials, query or fragment", raw)
+	}
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		if isLoopback(u.Hostname()) {
+			return nil
+		}
+		return fmt.Errorf("%q must use https (http is allowed only on a loopback host)", raw)
+	}
+	return fmt.Errorf("%q must use https", raw)
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
