@@ -15,7 +15,10 @@
 //     compatible; from v1 on, MINOR and PATCH bumps (v1.2.0 -> v1.3.0 or
 //     v1.2.1) must stay compatible. When breaks are allowed the module is not
 //     compared;
-//  3. otherwise extracts the previous tag's tree (git archive: offline, and
+//  3. skips the module when neither its directory nor those of the sibling
+//     modules it uses (its replace lines, transitively) differ from the tag:
+//     its API cannot have changed;
+//  4. otherwise extracts the previous tag's tree (git archive: offline, and
 //     the repository's worktrees are not touched), and compares the module's
 //     exported API there and in the working tree with apidiff -m (GOWORK=off:
 //     each module with its own go.mod and replace lines). Internal packages
@@ -40,8 +43,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 
+	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/semver"
 )
 
@@ -146,6 +151,14 @@ func (g *gate) check(ctx context.Context, dir, prev string) ([]string, error) {
 		fmt.Fprintf(g.out, "  %s: %s -> %s is %s, which may break the API: not compared\n", dir, prev, g.version, why)
 		return nil, nil
 	}
+	unchanged, err := unchangedSince(ctx, dir, dir+"/"+prev)
+	if err != nil {
+		return nil, err
+	}
+	if unchanged {
+		fmt.Fprintf(g.out, "  %s: compatible with %s/%s (its sources and its sibling modules' are unchanged since)\n", dir, dir, prev)
+		return nil, nil
+	}
 	changes, err := g.incompatible(ctx, dir, dir+"/"+prev)
 	if err != nil {
 		return nil, fmt.Errorf("%s: comparing with %s/%s: %w", dir, dir, prev, err)
@@ -156,6 +169,66 @@ func (g *gate) check(ctx context.Context, dir, prev string) ([]string, error) {
 	}
 	return []string{fmt.Sprintf("  %s: %s -> %s is %s, but it breaks %s/%s:\n    %s",
 		dir, prev, g.version, why, dir, prev, strings.Join(changes, "\n    "))}, nil
+}
+
+// unchangedSince reports whether module dir's API cannot have changed since
+// tag: no file differs from tag (committed or not, untracked included) in
+// dir or in the directories of the sibling modules it uses through replace
+// lines, transitively. Its API is a function of those sources and of the
+// third-party versions its go.mod (in dir) selects.
+func unchangedSince(ctx context.Context, dir, tag string) (bool, error) {
+	dirs, err := localModules(dir)
+	if err != nil {
+		return false, err
+	}
+	diff, err := git(ctx, append([]string{"diff", "--name-only", tag, "--"}, dirs...)...)
+	if err != nil {
+		return false, err
+	}
+	status, err := git(ctx, append([]string{"status", "--porcelain", "--"}, dirs...)...)
+	if err != nil {
+		return false, err
+	}
+	return strings.TrimSpace(diff) == "" && strings.TrimSpace(status) == "", nil
+}
+
+// localModules is dir and the directories its go.mod replaces modules with
+// (paths starting with ./ or ../), transitively, relative to the current
+// directory.
+func localModules(dir string) ([]string, error) {
+	seen := map[string]bool{}
+	var out []string
+	var visit func(d string) error
+	visit = func(d string) error {
+		d = filepath.Clean(d)
+		if seen[d] {
+			return nil
+		}
+		seen[d] = true
+		out = append(out, filepath.ToSlash(d))
+		p := filepath.Join(d, "go.mod")
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		f, err := modfile.Parse(p, data, nil)
+		if err != nil {
+			return err
+		}
+		for _, r := range f.Replace {
+			if np := r.New.Path; r.New.Version == "" && (strings.HasPrefix(np, "./") || strings.HasPrefix(np, "../")) {
+				if err := visit(filepath.Join(d, filepath.FromSlash(np))); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	if err := visit(dir); err != nil {
+		return nil, err
+	}
+	sort.Strings(out)
+	return out, nil
 }
 
 // incompatible lists apidiff's incompatible changes from tag's tree to the

@@ -55,3 +55,14 @@ func TestWithoutMains(t *testing.T) {
 		t.Fatalf("withoutMains = %q, want %q", got, want)
 	}
 }
+
+func TestLocalModules(t *testing.T) {
+	t.Chdir("../..")
+	got, err := localModules("ginauth")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, []string{"core", "ginauth"}) {
+		t.Fatalf("localModules(ginauth) = %q, want core and ginauth", got)
+	}
+}
