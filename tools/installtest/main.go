@@ -230,9 +230,11 @@ func (c *consumer) buildSnippets(ctx context.Context, root string) error {
 // lint runs golangci-lint with the repository's configuration on the
 // consumer module.
 func (c *consumer) lint(ctx context.Context, golangciLint, root string) error {
-	lint := exec.CommandContext(ctx, golangciLint, "run", "--config", filepath.Join(root, ".golangci.yml"), "./...")
+	// --allow-serial-runners: wait for, rather than fail beside, another
+	// golangci-lint running on the same machine (as scripts/test.sh does).
+	lint := exec.CommandContext(ctx, golangciLint, "run", "--allow-serial-runners", "--config", filepath.Join(root, ".golangci.yml"), "./...")
 	lint.Dir, lint.Env = c.dir, c.env
-	fmt.Fprintf(c.out, "$ golangci-lint run --config %s ./...\n", filepath.Join(root, ".golangci.yml"))
+	fmt.Fprintf(c.out, "$ golangci-lint run --allow-serial-runners --config %s ./...\n", filepath.Join(root, ".golangci.yml"))
 	if b, err := lint.CombinedOutput(); err != nil {
 		return fmt.Errorf("golangci-lint on the programs from docs/snippets: %w\n%s", err, b)
 	}
