@@ -4,7 +4,11 @@
 #     codes) are current and no page hand-writes Go (tools/docgen -check);
 #  2. mkdocs build --strict (Debian's mkdocs and mkdocs-material);
 #  3. every internal link and #anchor resolves (tools/linkcheck);
-#  4. headless Chromium renders Home and an adapter page: screenshots in
+#  4. the built pages have the structure their Markdown says
+#     (tools/docstructure, on the HTML): every heading of every page is a
+#     heading of its level and in the page's table of contents, and no table
+#     cell starts with "#" (a heading swallowed by the table before it);
+#  5. headless Chromium renders Home and an adapter page: screenshots in
 #     site-screenshots/, and the navigation and code tabs are in the DOM.
 # Installs mkdocs, mkdocs-material and chromium with apt when missing.
 set -euo pipefail
@@ -25,6 +29,7 @@ site=$(mktemp -d)
 trap 'rm -rf "$site"; [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null || true' EXIT
 mkdocs build --strict --quiet -d "$site"
 go run ./tools/linkcheck "$site"
+go run ./tools/docstructure -site "$site" -docs docs
 
 # Look at the site in a real browser.
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -49,4 +54,4 @@ check "$gin" 'Runnable examples' "the runnable examples"
 for f in site-screenshots/home.png site-screenshots/gin.png; do
   [ "$(stat -c %s "$f")" -gt 20000 ] || { echo "FAIL: $f looks empty" >&2; exit 1; }
 done
-echo "docs: site built, links and anchors resolve, Home and the gin page render (site-screenshots/)"
+echo "docs: site built, links and anchors resolve, headings and tables render as written, Home and the gin page render (site-screenshots/)"

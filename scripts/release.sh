@@ -5,8 +5,8 @@
 #
 # 1. checks the tree: a clean git tree, no tag vX.Y.Z yet, a "## [X.Y.Z]"
 #    entry in CHANGELOG.md, no module requiring a sibling at v0.0.0 or at a
-#    pseudo-version, and the tests green (./scripts/test.sh, unless
-#    --skip-tests);
+#    pseudo-version, the API compatible with the previous release (below),
+#    and the tests green (./scripts/test.sh, unless --skip-tests);
 # 2. makes every module (examples, bench and tools included) require its
 #    siblings at vX.Y.Z and commits that if anything changed (the
 #    "replace ... => ../<dir>" lines stay, for GOWORK=off development);
@@ -14,8 +14,30 @@
 #    dependency order (core first);
 # 4. prints the git push command that publishes the release. It never pushes.
 #
+# The compatibility gate (tools/apicompat, with apidiff): for each library
+# module, the API of the tree is compared with the module's previous tag
+# (the highest <dir>/vA.B.C below vX.Y.Z), and the release is refused, with
+# the incompatible changes listed, when the bump does not allow them.
+# Semantic versioning's rule:
+#   - v0.x: a MINOR bump (v0.1.3 -> v0.2.0) may break the API; a PATCH bump
+#     (v0.1.3 -> v0.1.4) must not;
+#   - v1 and up: MINOR and PATCH bumps (v1.2.3 -> v1.3.0, v1.2.4) must not
+#     break it; only a new major version may (v0 -> v1 may too);
+#   - a module with no previous tag (its first release) is skipped, with a
+#     note.
+# Main packages (cmd/...) and internal packages are not API. The previous
+# tag's tree comes from git archive, so the gate runs offline and touches no
+# worktree; apidiff is installed at APIDIFF_VERSION when missing.
+#
 # It works on the repository that contains the current directory.
 set -euo pipefail
+
+# golang.org/x/exp/cmd/apidiff, pinned: x/exp has no releases, this is its
+# last commit whose go.mod accepts Go 1.25 (2026-08-13). apidiff rather than
+# gorelease: gorelease fetches the base version from the module proxy, which
+# an unpushed tag is not on; apidiff compares two trees on disk.
+APIDIFF_VERSION=v0.0.0-20260813180055-c1d0aacb2297
+scripts_dir=$(cd "$(dirname "$0")" && pwd)
 
 usage() { echo "usage: $0 vX.Y.Z [--skip-tests]" >&2; exit 2; }
 fail() { echo "release: $*" >&2; exit 1; }
@@ -83,6 +105,18 @@ for m in "${modules[@]}"; do
 done
 [ "${#bad[@]}" -eq 0 ] || fail "modules require siblings at versions nobody can download (set a released version first):
 $(printf '  %s\n' "${bad[@]}")"
+echo "release $version: the API against each module's previous tag (tools/apicompat, apidiff $APIDIFF_VERSION)"
+gobin=$(go env GOPATH)/bin
+apidiff=$gobin/apidiff
+if ! go version -m "$apidiff" 2>/dev/null | grep -q "golang.org/x/exp[[:space:]]*$APIDIFF_VERSION"; then
+  GOBIN=$gobin go install "golang.org/x/exp/cmd/apidiff@$APIDIFF_VERSION" || fail "could not install apidiff $APIDIFF_VERSION"
+fi
+tmpd=$(mktemp -d)
+trap 'rm -rf "$tmpd"' EXIT
+# Built from this script's own checkout, which may not be the one released.
+(cd "$scripts_dir/.." && go build -o "$tmpd/apicompat" ./tools/apicompat) || fail "could not build tools/apicompat"
+"$tmpd/apicompat" -version "$version" -apidiff "$apidiff" "${libraries[@]}" ||
+  fail "$version breaks the API of a previous release (listed above): below v1 release it as a minor bump, from v1 on as a new major version, or restore the API"
 if $skip_tests; then
   echo "release $version: tests skipped (--skip-tests)"
 else

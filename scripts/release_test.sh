@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Tests scripts/release.sh (this working tree's copy) in scratch clones of the
 # repository's HEAD, made without tags; nothing is pushed and the repository
-# itself is not touched. Run by scripts/test.sh; takes a few seconds.
+# itself is not touched. Run by scripts/test.sh; takes about half a minute
+# (the compatibility gate compares ginauth with its previous tag with apidiff).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 release="$repo/scripts/release.sh"
@@ -81,4 +82,39 @@ for m in "${libraries[@]}"; do
     fail "$m/v0.99.0 is not on the bump commit"
 done
 echo "release_test: v0.99.0 bumped every sibling require in $(git -C "$tmp/clone" rev-parse --short HEAD) and tagged ${#libraries[@]} modules"
+# 4. The compatibility gate: the version after a release may break the API
+# only as a v0.x minor bump or a new major version. The breaking change is the
+# removal of a function the test adds to ginauth (it stays independent of the
+# library's real API); only ginauth changes, so only ginauth is compared.
+clone
+IFS=. read -r major minor patch <<<"${version#v}"
+[ "$major" = 0 ] || fail "the compatibility case assumes a v0.x version, not $version"
+v_patch="v0.$minor.$((patch + 1))" v_minor="v0.$((minor + 1)).0"
+probe() { # probe NAME...: ginauth/release_probe.go declares func NAME() for each NAME
+  { echo "package ginauth"; for f in "$@"; do printf '\n// %s is API for scripts/release_test.sh.\nfunc %s() {}\n' "$f" "$f"; done; } \
+    >"$tmp/clone/ginauth/release_probe.go"
+  git -C "$tmp/clone" add ginauth/release_probe.go
+  git -C "$tmp/clone" commit -q -m "ginauth: release probe $*"
+}
+for v in "$v_patch" "$v_minor" v1.0.0 v1.1.0 v1.2.0; do printf '\n## [%s]\n\n- test entry\n' "${v#v}" >>"$tmp/clone/CHANGELOG.md"; done
+git -C "$tmp/clone" commit -q -am "changelog entries for the compatibility case"
+probe ReleaseTestProbe
+out=$(cd "$tmp/clone" && "$release" "$version" --skip-tests) || fail "release.sh $version: $out"
+grep -q "ginauth: no earlier tag ginauth/v\*: a first release" <<<"$out" || fail "no first-release note: $out"
+probe # removes ReleaseTestProbe: a breaking change
+expect_refusal "ginauth: $version -> $v_patch is a patch release below v1.*" "$v_patch" --skip-tests
+expect_refusal "ReleaseTestProbe: removed" "$v_patch" --skip-tests
+out=$(cd "$tmp/clone" && "$release" "$v_minor" --skip-tests 2>&1) || fail "release.sh $v_minor refused a v0.x minor bump: $out"
+grep -q "ginauth: $version -> $v_minor is a minor bump below v1, which may break the API" <<<"$out" || fail "no note on the allowed break: $out"
+echo "release_test: $v_patch refused (ReleaseTestProbe removed from ginauth), $v_minor tagged"
+# From v1 on, a minor bump must not break the API either.
+probe ReleaseTestProbe2
+out=$(cd "$tmp/clone" && "$release" v1.0.0 --skip-tests 2>&1) || fail "release.sh v1.0.0: $out"
+probe ReleaseTestProbe2 ReleaseTestAdded # an addition: compatible
+out=$(cd "$tmp/clone" && "$release" v1.1.0 --skip-tests 2>&1) || fail "release.sh v1.1.0 refused a compatible change: $out"
+grep -q "ginauth: compatible with ginauth/v1.0.0$" <<<"$out" || fail "ginauth was not compared with v1.0.0: $out"
+probe ReleaseTestAdded # removes ReleaseTestProbe2
+expect_refusal "ginauth: v1.1.0 -> v1.2.0 is a minor or patch release from v1 on" v1.2.0 --skip-tests
+expect_refusal "ReleaseTestProbe2: removed" v1.2.0 --skip-tests
+echo "release_test: v1.0.0 and v1.1.0 (an addition) tagged, v1.2.0 refused (ReleaseTestProbe2 removed)"
 echo "release_test: ok"

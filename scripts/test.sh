@@ -13,10 +13,17 @@
 #                         golang/go#75804)
 #   GO_PREVIOUS=go1.25.N  the oldest Go release go.mod accepts, checked (default below)
 #   GO_NEWEST=go1.27.N    the newest Go release, checked (default below)
+#   GOVULNDB_URL=URL      the vulnerability database govulncheck reads
+#                         (default: its own, https://vuln.go.dev; file://DIR
+#                         for an offline copy, as .ci/run sets when it has one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 GOLANGCI_LINT_VERSION=v2.15.0
+# The newest govulncheck whose go.mod accepts Go 1.25 (v1.8.0 and up need
+# Go 1.26 to build); it scans code for Go 1.25 to 1.27.
+GOVULNCHECK_VERSION=v1.7.0
+GOVULNDB_URL=${GOVULNDB_URL:-https://vuln.go.dev}
 FUZZTIME=${FUZZTIME:-20000x}
 # Supported: the two latest Go releases, 1.26 (the go command here) and 1.25,
 # checked with its newest patch release on the module proxy.
@@ -46,6 +53,12 @@ fi
 
 mapfile -t modules < <(go work edit -json | sed -n 's/.*"DiskPath": "\(.*\)".*/\1/p')
 [ "${#modules[@]}" -gt 0 ] || fail "go.work lists no modules"
+# The library modules: what scripts/release.sh tags and users install.
+not_libraries=" examples bench tools "
+libraries=()
+for m in "${modules[@]}"; do
+  [[ "$not_libraries" == *" ${m#./} "* ]] || libraries+=("$m")
+done
 
 step "gofmt"
 unformatted=$(find . -name '*.go' -not -path './.git/*' -print0 | xargs -0 gofmt -l)
@@ -58,6 +71,18 @@ done
 
 step "dependency floors (scripts/dependency-floors.txt: no module requires a version with a known advisory)"
 go run ./tools/depfloors
+
+step "govulncheck $GOVULNCHECK_VERSION (every library module, GOWORK=off: what users install; database $GOVULNDB_URL)"
+if ! govulncheck -version 2>/dev/null | grep -q "govulncheck@$GOVULNCHECK_VERSION\$"; then
+  go install "golang.org/x/vuln/cmd/govulncheck@$GOVULNCHECK_VERSION"
+fi
+# tools/vulnreport fails on a vulnerability that is called or has a fixed
+# version at any level (a required module's too: users install it), and
+# lists the ones with no fix published.
+for m in "${libraries[@]}"; do
+  (cd "$m" && GOWORK=off govulncheck -db "$GOVULNDB_URL" -format json ./...) | go run ./tools/vulnreport -module "${m#./}" ||
+    fail "govulncheck: vulnerabilities to fix in $m (see above)"
+done
 
 step "go vet (every module)"
 go vet work

@@ -474,11 +474,18 @@ func adapterPage(module, app, extra string, generated map[string][]byte) ([]byte
 		case "Example":
 			continue
 		case "Signature":
+			blankLine(&b)
 			b.WriteString("## Signature\n\n```go\n" + sig + "```\n\n")
+		case "": // the text before the first "## " heading, after the generated comment
+			b.WriteString(includeSnippets(sec.text))
 		default:
+			blankLine(&b)
 			b.WriteString(includeSnippets(sec.text))
 		}
 	}
+	// A README's last section may end right after a table: without a blank
+	// line the heading would be read as the table's last row.
+	blankLine(&b)
 	b.WriteString("## Runnable examples\n\nCompiled and run by `go test`, output checked:\n\n")
 	var names []string
 	prefix := "docs/.snippets/" + module + "/"
@@ -493,8 +500,23 @@ func adapterPage(module, app, extra string, generated map[string][]byte) ([]byte
 	}
 	b.WriteString("## The example app\n\nThe complete reference app (it imports the repository's own `examples/internal/demo` for its pages, so copy the quick start above rather than this), built and run by the end-to-end test (`examples/" + app + "`):\n\n```go\n--8<-- \"examples/" + app + "/main.go\"\n```\n")
 	b.WriteString(extra)
-	b.WriteString("\n## Reference\n\n[API reference for `" + module + "`](../api/" + module + ".md).\n")
+	blankLine(&b)
+	b.WriteString("## Reference\n\n[API reference for `" + module + "`](../api/" + module + ".md).\n")
 	return []byte(b.String()), nil
+}
+
+// blankLine ends b with a blank line (unless b is empty or already does), so
+// that what follows, a heading above all, starts a new block: after a table
+// or a paragraph, Markdown would otherwise continue them.
+func blankLine(b *strings.Builder) {
+	s := b.String()
+	switch {
+	case s == "" || strings.HasSuffix(s, "\n\n"):
+	case strings.HasSuffix(s, "\n"):
+		b.WriteString("\n")
+	default:
+		b.WriteString("\n\n")
+	}
 }
 
 type section struct{ title, text string }

@@ -73,46 +73,27 @@ func runWithSignals(st settings) error {
 	return run(ctx, st, os.Stdout)
 }
 
+// run is the whole install test, in the order the package comment gives.
 func run(ctx context.Context, st settings, out io.Writer) (err error) {
-	root, keep, version := st.root, st.keep, st.version
 	start := time.Now()
 	golangciLint, err := exec.LookPath("golangci-lint")
 	if err != nil {
 		return fmt.Errorf("golangci-lint is needed to lint the programs from docs/snippets (scripts/test.sh installs it): %w", err)
 	}
-	root, err = filepath.Abs(root)
+	root, err := filepath.Abs(st.root)
 	if err != nil {
 		return err
 	}
-	mods, err := workspaceModules(root)
+	version, err := publishedVersion(root, st.version, out)
 	if err != nil {
 		return err
 	}
-	if version == "" {
-		if version, err = releasedVersion(mods); err != nil {
-			return err
-		}
-		fmt.Fprintf(out, "installtest: modules require their siblings at %s: publishing the library modules at %s\n", version, version)
-	} else {
-		if !semver.IsValid(version) || semver.Canonical(version) != version {
-			return fmt.Errorf("-version %q is not a canonical semantic version", version)
-		}
-		fmt.Fprintf(out, "installtest: publishing the library modules at %s (-version), whatever they require their siblings at\n", version)
-	}
-
-	// One directory per checkout, at the same path every run, so the build
-	// and lint caches are reused; emptied before and after.
-	sum := sha256.Sum256([]byte(root))
-	tmp := filepath.Join(os.TempDir(), "cognito-auth-go-installtest-"+hex.EncodeToString(sum[:6]))
-	if rel, err := filepath.Rel(root, tmp); err == nil && !strings.HasPrefix(rel, "..") {
-		return fmt.Errorf("the temporary directory %s is inside the repository; set TMPDIR elsewhere", tmp)
-	}
-	if err := removeAll(tmp); err != nil {
+	tmp, err := workDir(root)
+	if err != nil {
 		return err
 	}
-	c := &consumer{dir: filepath.Join(tmp, "consumer"), modcache: filepath.Join(tmp, "modcache"), out: out}
 	defer func() {
-		if keep {
+		if st.keep {
 			fmt.Fprintf(out, "installtest: kept %s\n", tmp)
 			return
 		}
@@ -122,28 +103,90 @@ func run(ctx context.Context, st settings, out io.Writer) (err error) {
 	}()
 
 	proxy := filepath.Join(tmp, "proxy")
+	if err := publishLibraries(ctx, root, version, proxy, start, out); err != nil {
+		return err
+	}
+	c := &consumer{dir: filepath.Join(tmp, "consumer"), modcache: filepath.Join(tmp, "modcache"), out: out}
+	for _, step := range []func() error{
+		func() error { return c.install(ctx, proxy, version) },
+		func() error { return c.buildSnippets(ctx, root) },
+		func() error { return c.checkRequirements(ctx, version) },
+		func() error { return c.lint(ctx, golangciLint, root) },
+		func() error { return c.checkFloors(ctx, root) },
+		func() error { return c.runCommands(ctx, version) },
+	} {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(out, "installtest: ok (%s)\n", time.Since(start).Round(time.Second))
+	return nil
+}
+
+// publishedVersion is the version the library modules are published at:
+// -version when given, else the one the modules require their siblings at.
+func publishedVersion(root, version string, out io.Writer) (string, error) {
+	mods, err := workspaceModules(root) // checks go.work against libraries and notLibraries
+	if err != nil {
+		return "", err
+	}
+	if version != "" {
+		if !semver.IsValid(version) || semver.Canonical(version) != version {
+			return "", fmt.Errorf("-version %q is not a canonical semantic version", version)
+		}
+		fmt.Fprintf(out, "installtest: publishing the library modules at %s (-version), whatever they require their siblings at\n", version)
+		return version, nil
+	}
+	if version, err = releasedVersion(mods); err != nil {
+		return "", err
+	}
+	fmt.Fprintf(out, "installtest: modules require their siblings at %s: publishing the library modules at %s\n", version, version)
+	return version, nil
+}
+
+// workDir is the temporary directory of the checkout at root, emptied: one
+// directory per checkout, at the same path every run, so the build and lint
+// caches are reused.
+func workDir(root string) (string, error) {
+	sum := sha256.Sum256([]byte(root))
+	tmp := filepath.Join(os.TempDir(), "cognito-auth-go-installtest-"+hex.EncodeToString(sum[:6]))
+	if rel, err := filepath.Rel(root, tmp); err == nil && !strings.HasPrefix(rel, "..") {
+		return "", fmt.Errorf("the temporary directory %s is inside the repository; set TMPDIR elsewhere", tmp)
+	}
+	return tmp, removeAll(tmp)
+}
+
+// publishLibraries publishes every library module at version to the
+// file-based proxy, each zip checked by checkZipContents and checkZipFiles.
+func publishLibraries(ctx context.Context, root, version, proxy string, at time.Time, out io.Writer) error {
 	for _, dir := range libraries {
-		files, err := publish(ctx, root, dir, version, proxy, start)
+		files, size, err := publish(ctx, root, dir, version, proxy, at)
 		if err != nil {
 			return err
 		}
 		if err := checkZipFiles(dir, files); err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "  %s@%s: %d files\n", modulePrefix+dir, version, len(files))
+		fmt.Fprintf(out, "  %s@%s: %d files, %d bytes zipped (budget %d)\n", modulePrefix+dir, version, len(files), size, zipBudget)
 	}
+	return nil
+}
 
+// install makes the consumer module and gets the library modules into it:
+// the README's go get as written (the latest version), then every library
+// module at version.
+func (c *consumer) install(ctx context.Context, proxy, version string) error {
+	var err error
 	if c.env, err = consumerEnv(ctx, proxy, c.modcache); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(c.dir, 0o755); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "installtest: consumer module %s, GOWORK=off, %s, %s\n", c.dir, envValue(c.env, "GOFLAGS"), envValue(c.env, "GOPROXY"))
+	fmt.Fprintf(c.out, "installtest: consumer module %s, GOWORK=off, %s, %s\n", c.dir, envValue(c.env, "GOFLAGS"), envValue(c.env, "GOPROXY"))
 	if err := c.goCmd(ctx, "go", "mod", "init", "example.com/consumer"); err != nil {
 		return err
 	}
-	// The README's command, as written: the latest version.
 	if err := c.goCmd(ctx, "go", "get", modulePrefix+"ginauth"); err != nil {
 		return err
 	}
@@ -151,14 +194,17 @@ func run(ctx context.Context, st settings, out io.Writer) (err error) {
 	for _, dir := range libraries {
 		args = append(args, modulePrefix+dir+"@"+version)
 	}
-	if err := c.goCmd(ctx, args...); err != nil {
-		return err
-	}
+	return c.goCmd(ctx, args...)
+}
+
+// buildSnippets copies the programs under docs/snippets into the consumer
+// module, tidies it, and builds and vets every program.
+func (c *consumer) buildSnippets(ctx context.Context, root string) error {
 	programs, err := copySnippets(filepath.Join(root, "docs", "snippets"), filepath.Join(c.dir, "cmd"))
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "installtest: copied %d programs from docs/snippets: %s\n", len(programs), strings.Join(programs, ", "))
+	fmt.Fprintf(c.out, "installtest: copied %d programs from docs/snippets: %s\n", len(programs), strings.Join(programs, ", "))
 	for _, step := range [][]string{
 		{"go", "mod", "tidy"},
 		{"go", "build", "-o", "bin/", "./..."},
@@ -176,38 +222,50 @@ func run(ctx context.Context, st settings, out io.Writer) (err error) {
 		return fmt.Errorf("built %d programs, want %d", len(built), len(programs))
 	}
 	for _, b := range built {
-		fmt.Fprintf(out, "  built %s\n", b.Name())
+		fmt.Fprintf(c.out, "  built %s\n", b.Name())
 	}
+	return nil
+}
 
-	if err := c.checkRequirements(ctx, version); err != nil {
-		return err
-	}
-	lint := exec.CommandContext(ctx, golangciLint, "run", "--config", filepath.Join(root, ".golangci.yml"), "./...")
+// lint runs golangci-lint with the repository's configuration on the
+// consumer module.
+func (c *consumer) lint(ctx context.Context, golangciLint, root string) error {
+	// --allow-serial-runners: wait for, rather than fail beside, another
+	// golangci-lint running on the same machine (as scripts/test.sh does).
+	lint := exec.CommandContext(ctx, golangciLint, "run", "--allow-serial-runners", "--config", filepath.Join(root, ".golangci.yml"), "./...")
 	lint.Dir, lint.Env = c.dir, c.env
-	fmt.Fprintf(out, "$ golangci-lint run --config %s ./...\n", filepath.Join(root, ".golangci.yml"))
+	fmt.Fprintf(c.out, "$ golangci-lint run --allow-serial-runners --config %s ./...\n", filepath.Join(root, ".golangci.yml"))
 	if b, err := lint.CombinedOutput(); err != nil {
 		return fmt.Errorf("golangci-lint on the programs from docs/snippets: %w\n%s", err, b)
 	}
+	return nil
+}
 
+// checkFloors checks the consumer's requirements against
+// scripts/dependency-floors.txt (tools/depfloors).
+func (c *consumer) checkFloors(ctx context.Context, root string) error {
 	floors := exec.CommandContext(ctx, "go", "run", "./tools/depfloors", filepath.Join(c.dir, "go.mod"))
 	floors.Dir = root
 	b, err := floors.CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("the consumer's requirements are below the dependency floors:\n%s", b)
 	}
-	fmt.Fprint(out, indent(string(b)))
+	fmt.Fprint(c.out, indent(string(b)))
+	return nil
+}
 
+// runCommands runs cognito-local and cognito-auth with go run ...@version.
+func (c *consumer) runCommands(ctx context.Context, version string) error {
 	help, _ := c.output(ctx, "go", "run", modulePrefix+"core/cmd/cognito-local@"+version, "-h")
 	if !strings.Contains(help, "Usage of cognito-local:") || !strings.Contains(help, "-upstream") {
 		return fmt.Errorf("go run cognito-local@%s -h did not print its usage:\n%s", version, help)
 	}
-	fmt.Fprintf(out, "installtest: go run %score/cmd/cognito-local@%s -h printed its usage:\n%s", modulePrefix, version, indent(firstLines(help, 3)))
+	fmt.Fprintf(c.out, "installtest: go run %score/cmd/cognito-local@%s -h printed its usage:\n%s", modulePrefix, version, indent(firstLines(help, 3)))
 	help, _ = c.output(ctx, "go", "run", modulePrefix+"core/cmd/cognito-auth@"+version, "help")
 	if !strings.Contains(help, "usage: cognito-auth explain") {
 		return fmt.Errorf("go run cognito-auth@%s help did not print its usage:\n%s", version, help)
 	}
-	fmt.Fprintf(out, "installtest: go run %score/cmd/cognito-auth@%s help printed its usage:\n%s", modulePrefix, version, indent(firstLines(help, 1)))
-	fmt.Fprintf(out, "installtest: ok (%s)\n", time.Since(start).Round(time.Second))
+	fmt.Fprintf(c.out, "installtest: go run %score/cmd/cognito-auth@%s help printed its usage:\n%s", modulePrefix, version, indent(firstLines(help, 1)))
 	return nil
 }
 

@@ -74,13 +74,14 @@ func TestRepositoryModulesPublish(t *testing.T) {
 	}
 	proxy := t.TempDir()
 	for _, dir := range []string{"core", "ginauth"} {
-		files, err := publish(context.Background(), root, dir, version, proxy, time.Now())
+		files, size, err := publish(context.Background(), root, dir, version, proxy, time.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
 		if err := checkZipFiles(dir, files); err != nil {
 			t.Fatal(err)
 		}
+		t.Logf("%s zip: %d files, %d bytes (budget %d)", dir, len(files), size, zipBudget)
 		if dir == "ginauth" && slices.Contains(files, "cmd/cognito-local/main.go") {
 			t.Fatalf("ginauth zip holds core's files: %v", files)
 		}

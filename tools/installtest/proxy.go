@@ -132,37 +132,41 @@ type info struct {
 // proxy (the GOPROXY protocol as files): @v/list, .info, .mod and .zip. The
 // zip holds what the Go command would put in it for a tag of this tree: the
 // files git does not ignore, without nested modules, plus the repository's
-// LICENSE when the module directory has none. It returns the zip's file
-// names.
-func publish(ctx context.Context, root, dir, version, proxy string, at time.Time) ([]string, error) {
+// LICENSE when the module directory has none. The zip must pass
+// checkZipContents (no executable or unknown binary file, at most zipBudget
+// bytes). It returns the zip's file names and its size.
+func publish(ctx context.Context, root, dir, version, proxy string, at time.Time) ([]string, int64, error) {
 	m := module.Version{Path: modulePrefix + dir, Version: version}
 	escPath, err := module.EscapePath(m.Path)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	escVersion, err := module.EscapeVersion(m.Version)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	vdir := filepath.Join(proxy, filepath.FromSlash(escPath), "@v")
 	if err := os.MkdirAll(vdir, 0o755); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	gomod, err := os.ReadFile(filepath.Join(root, dir, "go.mod"))
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	infoJSON, err := json.Marshal(info{Version: version, Time: at.UTC()})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	files, err := moduleFiles(ctx, root, dir)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	var zbuf bytes.Buffer
 	if err := modzip.Create(&zbuf, m, files); err != nil {
-		return nil, fmt.Errorf("%s: %w", m, err)
+		return nil, 0, fmt.Errorf("%s: %w", m, err)
+	}
+	if err := checkZipContents(dir, zbuf.Bytes(), zipBudget); err != nil {
+		return nil, 0, err
 	}
 	for name, data := range map[string][]byte{
 		"list":               []byte(version + "\n"),
@@ -171,18 +175,18 @@ func publish(ctx context.Context, root, dir, version, proxy string, at time.Time
 		escVersion + ".zip":  zbuf.Bytes(),
 	} {
 		if err := os.WriteFile(filepath.Join(vdir, name), data, 0o644); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	}
 	checked, err := modzip.CheckZip(m, filepath.Join(vdir, escVersion+".zip"))
 	if err != nil {
-		return nil, fmt.Errorf("%s: the zip is not a valid module zip: %w", m, err)
+		return nil, 0, fmt.Errorf("%s: the zip is not a valid module zip: %w", m, err)
 	}
 	names := make([]string, len(checked.Valid))
 	for i, v := range checked.Valid {
 		names[i] = strings.TrimPrefix(v, m.Path+"@"+m.Version+"/")
 	}
-	return names, nil
+	return names, int64(zbuf.Len()), nil
 }
 
 // moduleFiles lists the files of module directory dir that a tag of the
