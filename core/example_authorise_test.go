@@ -108,3 +108,28 @@ func ExampleBaseAuth_Authenticate_routeRules() {
 	fmt.Println(errors.Is(err, core.ErrForbidden), core.CodeOf(err), denied)
 	// Output: true route_forbidden map[route_forbidden:1]
 }
+
+// NewAuthoriser builds the decision from a policy in code, on its own (for
+// a Decider of your own, or WithAuthoriser).
+func ExampleNewAuthoriser() {
+	a, err := core.NewAuthoriser(core.Policy{
+		AllowedGroups: []string{"developers"},
+		AllowedUsers:  []string{"special-user@example.com"},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, u := range []*core.User{
+		core.MockUser("dev@example.com", "developers"),
+		core.MockUser("Special-User@example.com"),
+		core.MockUser("someone@example.com", "guests"),
+	} {
+		d, _ := a.Decide(context.Background(), u)
+		fmt.Println(u.Email, d.Allowed)
+	}
+	// Output:
+	// dev@example.com true
+	// Special-User@example.com true
+	// someone@example.com false
+}

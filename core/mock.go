@@ -18,7 +18,7 @@ const (
 // MockUser returns a user for tests and development, like the original's
 // User.create_mock. The sub is derived from the email so it is stable.
 // IsMock reports true for it. It never passes through verification: use it
-// with ContextWithUser in handler tests, or through dev mode.
+// with cognitotest.ContextWithUser in handler tests, or through dev mode.
 func MockUser(email string, groups ...string) *User {
 	if email == "" {
 		email = DefaultMockEmail

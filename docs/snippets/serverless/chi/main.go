@@ -32,9 +32,8 @@ func main() {
 	}
 	r := chi.NewRouter()
 	r.Use(auth.ProtectApp)
-	login, callback, logout := ui.Paths()
-	for _, p := range []string{login, callback, logout} {
-		r.Handle(p, ui.Handler())
+	for _, rt := range ui.Routes() {
+		r.Method(rt.Method, rt.Path, ui.Handler())
 	}
 	r.Get("/", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
