@@ -2,16 +2,17 @@ package core
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/cognitoauth/cognito-auth-go/core/internal/awsurl"
 )
 
-// DefaultALBSessionCookie is the name prefix of the ALB's session cookie
+// defaultALBSessionCookie is the name prefix of the ALB's session cookie
 // shards (AWSELBAuthSessionCookie-0, -1, …).
-const DefaultALBSessionCookie = "AWSELBAuthSessionCookie"
+const defaultALBSessionCookie = "AWSELBAuthSessionCookie"
 
 // ALBLogout signs a user out of an app behind an ALB with Cognito
 // authentication. Clearing the app's state is not enough: the ALB keeps its
@@ -35,41 +36,10 @@ type ALBLogout struct {
 	CookieName string
 }
 
-// HostedUIBaseURL turns a hosted UI domain setting into a base URL: a
-// Cognito prefix becomes https://PREFIX.auth.REGION.amazoncognito.com, a
-// custom domain https://DOMAIN, and an absolute URL is kept (http only on a
-// loopback host, for local stand-ins).
-func HostedUIBaseURL(domain, region string) (string, error) {
-	domain = strings.TrimRight(strings.TrimSpace(domain), "/")
-	switch {
-	case domain == "":
-		return "", errors.New("hosted UI domain is empty")
-	case strings.Contains(domain, "://"):
-		if err := checkKeyURL(domain); err != nil {
-			return "", err
-		}
-		return domain, nil
-	case strings.Contains(domain, "."):
-		if !validDomain(domain) {
-			return "", fmt.Errorf("%q is not a domain name", domain)
-		}
-		return "https://" + domain, nil
-	}
-	for i := 0; i < len(domain); i++ {
-		if c := domain[i]; (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' {
-			return "", fmt.Errorf("%q is not a Cognito domain prefix", domain)
-		}
-	}
-	if !reRegion.MatchString(region) {
-		return "", fmt.Errorf("a Cognito domain prefix needs a region, got %q", region)
-	}
-	return "https://" + domain + ".auth." + region + ".amazoncognito.com", nil
-}
-
 // Plan returns where to send the browser and the cookies to set: every ALB
 // session cookie shard the request carries (and shard 0) expired.
 func (l ALBLogout) Plan(req Request) (location string, cookies []*http.Cookie, err error) {
-	base, err := HostedUIBaseURL(l.Domain, l.Region)
+	base, err := awsurl.HostedUIBaseURL(l.Domain, l.Region)
 	if err != nil {
 		return "", nil, err
 	}
@@ -78,7 +48,7 @@ func (l ALBLogout) Plan(req Request) (location string, cookies []*http.Cookie, e
 	}
 	name := l.CookieName
 	if name == "" {
-		name = DefaultALBSessionCookie
+		name = defaultALBSessionCookie
 	}
 	seen := map[string]bool{}
 	expire := func(n string) {

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/core/internal/awsurl"
 )
 
 func TestALBLogout(t *testing.T) {
@@ -55,16 +56,16 @@ func TestHostedUIBaseURL(t *testing.T) {
 		"https://auth.example.com/":     "https://auth.example.com",
 		"http://127.0.0.1:9000/cognito": "http://127.0.0.1:9000/cognito",
 	} {
-		if got, err := core.HostedUIBaseURL(in, "eu-west-2"); err != nil || got != want {
+		if got, err := awsurl.HostedUIBaseURL(in, "eu-west-2"); err != nil || got != want {
 			t.Errorf("%q: %q %v", in, got, err)
 		}
 	}
 	for _, bad := range []string{"", "http://evil.example", "My_App", "auth.example.com.", "javascript:alert(1)"} {
-		if _, err := core.HostedUIBaseURL(bad, "eu-west-2"); err == nil {
+		if _, err := awsurl.HostedUIBaseURL(bad, "eu-west-2"); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
 	}
-	if _, err := core.HostedUIBaseURL("my-app", ""); err == nil || !strings.Contains(err.Error(), "region") {
+	if _, err := awsurl.HostedUIBaseURL("my-app", ""); err == nil || !strings.Contains(err.Error(), "region") {
 		t.Fatal("prefix without region")
 	}
 }

@@ -135,10 +135,6 @@ func TestPolicyDocuments(t *testing.T) {
 			t.Fatalf("%s parsed as %+v", f, p)
 		}
 	}
-	data, _ := os.ReadFile("testdata/dev-mock-user.example.json")
-	if u, err := core.ParseDevUser(data); err != nil || u.Email != "developer@example.com" || len(u.Groups) != 2 {
-		t.Fatalf("dev mock user example: %v %v", u, err)
-	}
 	bad := map[string]string{
 		`{"allowed_group": ["dev"]}`:                      `unknown field "allowed_group"`,
 		`{"allowed_groups": ["dev"], "requireAll": true}`: `unknown field "requireAll"`,

@@ -41,15 +41,15 @@ const (
 
 // Defaults.
 const (
-	DefaultRegion        = "eu-west-2"
-	DefaultDevConfigPath = "dev-mock-user.json"
-	DefaultLeeway        = 30 * time.Second
-	DefaultFetchTimeout  = 5 * time.Second
-	DefaultCacheEntries  = 10_000
-	DefaultCacheBytes    = 32 << 20
-	// DefaultJWKSMinRefresh is the least time between a successful JWKS
+	defaultRegion        = "eu-west-2"
+	defaultDevConfigPath = "dev-mock-user.json"
+	defaultLeeway        = 30 * time.Second
+	defaultFetchTimeout  = 5 * time.Second
+	defaultCacheEntries  = 10_000
+	defaultCacheBytes    = 32 << 20
+	// defaultJWKSMinRefresh is the least time between a successful JWKS
 	// load and a reload caused by an unknown kid.
-	DefaultJWKSMinRefresh = 10 * time.Second
+	defaultJWKSMinRefresh = 10 * time.Second
 	maxLeeway             = 5 * time.Minute
 	maxHeaderBytes        = 16 << 10
 	maxIdentityBytes      = 256
@@ -83,7 +83,6 @@ type config struct {
 }
 
 var (
-	reRegion   = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$`)
 	rePool     = regexp.MustCompile(`^([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2})_[0-9A-Za-z]{1,55}$`)
 	reClientID = regexp.MustCompile(`^[\w+]{1,128}$`)
 	reALBARN   = regexp.MustCompile(`^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:[0-9]{12}:loadbalancer/app/[A-Za-z0-9-]{1,32}/[0-9a-f]{1,32}$`)
@@ -149,7 +148,7 @@ func misplaced(opts []Option) []error {
 
 // defaultConfig holds every default that does not depend on other values.
 func defaultConfig() *config {
-	return &config{verifierConfig: defaultVerifierConfig(), policyReload: DefaultPolicyReloadInterval}
+	return &config{verifierConfig: defaultVerifierConfig(), policyReload: defaultPolicyReloadInterval}
 }
 
 // configError is one configuration problem.

@@ -117,22 +117,6 @@ func ExampleUserFromContext() {
 	// false
 }
 
-// ParseDevUser reads dev-mock-user.json; keys starting with "_" are
-// comments, and unknown keys are an error.
-func ExampleParseDevUser() {
-	u, err := core.ParseDevUser([]byte(`{
-		"_comment": "DEVELOPMENT MODE ONLY",
-		"email": "developer@example.com",
-		"sub": "12345678-1234-1234-1234-123456789abc",
-		"groups": ["developers", "users"]
-	}`))
-	fmt.Println(u.Email, u.Groups, err)
-	_, err = core.ParseDevUser([]byte(`{"emial": "typo@example.com"}`))
-	fmt.Println(err)
-	// Output:
-	// developer@example.com [developers users] <nil>
-	// json: unknown field "emial"
-}
 
 // With a redirect URL, a refused browser is sent there.
 func ExampleBaseAuth_Failure_redirect() {

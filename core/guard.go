@@ -136,7 +136,7 @@ func (a *BaseAuth) Authenticate(ctx context.Context, req Request, routeRules ...
 
 // observeDecision tells the observer how a decision ended.
 func (a *BaseAuth) observeDecision(ctx context.Context, start time.Time, src Source, u *User, err error) {
-	e := DecisionEvent{Source: sourceName(src), Outcome: OutcomeOf(err), Code: CodeOf(err), Start: start, Duration: time.Since(start)}
+	e := DecisionEvent{Source: sourceName(src), Outcome: outcomeOf(err), Code: CodeOf(err), Start: start, Duration: time.Since(start)}
 	if u != nil {
 		e.UserPoolID = u.UserPoolID
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/cognitoauth/cognito-auth-go/core/internal/awsurl"
 	"github.com/cognitoauth/cognito-auth-go/core/internal/keys"
 )
 
@@ -11,37 +12,12 @@ import (
 // (AWS recommends UPDATED for every pool); with multi-Region replication and
 // the ORIGINAL type, a token's iss names the region of the endpoint that
 // issued it.
-const (
-	issuerOriginalHost = "https://cognito-idp."
-	issuerUpdatedHost  = "https://issuer-cognito-idp."
-	jwksPath           = "/.well-known/jwks.json"
-)
+const jwksPath = "/.well-known/jwks.json"
 
 // issuerDef is one accepted issuer: the exact iss string, the pool it
 // belongs to, and the URL of its JWKS (from configuration only).
 type issuerDef struct {
 	issuer, pool, jwksURL string
-}
-
-// awsDomain is the DNS suffix of AWS endpoints in region's partition.
-func awsDomain(region string) string {
-	if strings.HasPrefix(region, "cn-") {
-		return ".amazonaws.com.cn"
-	}
-	return ".amazonaws.com"
-}
-
-// OriginalIssuer returns the ORIGINAL-format issuer of pool as served from
-// region: https://cognito-idp.REGION.amazonaws.com/POOL.
-func OriginalIssuer(region, pool string) string {
-	return issuerOriginalHost + region + awsDomain(region) + "/" + pool
-}
-
-// UpdatedIssuer returns the UPDATED-format issuer of pool, whose region is
-// the pool's primary region: https://issuer-cognito-idp.REGION.amazonaws.com/POOL.
-func UpdatedIssuer(pool string) string {
-	region, _, _ := strings.Cut(pool, "_")
-	return issuerUpdatedHost + region + awsDomain(region) + "/" + pool
 }
 
 // acceptedIssuers lists, for each pool, its ORIGINAL and UPDATED issuers and
@@ -58,11 +34,11 @@ func acceptedIssuers(pools, replicaRegions []string, jwksOverride string) []issu
 	}
 	for _, p := range pools {
 		region, _, _ := strings.Cut(p, "_")
-		add(OriginalIssuer(region, p), p)
-		add(UpdatedIssuer(p), p)
+		add(awsurl.OriginalIssuer(region, p), p)
+		add(awsurl.UpdatedIssuer(p), p)
 		for _, r := range replicaRegions {
 			if r != region {
-				add(OriginalIssuer(r, p), p)
+				add(awsurl.OriginalIssuer(r, p), p)
 			}
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cognitoauth/cognito-auth-go/core"
 	ct "github.com/cognitoauth/cognito-auth-go/core/cognitotest"
+	"github.com/cognitoauth/cognito-auth-go/core/internal/awsurl"
 )
 
 const secondPool = "eu-west-2_SecondPool1"
@@ -18,9 +19,9 @@ const secondPool = "eu-west-2_SecondPool1"
 func TestIssuers(t *testing.T) {
 	pool := issuer.UserPoolID()
 	region, _, _ := strings.Cut(pool, "_")
-	orig := core.OriginalIssuer(region, pool)
-	upd := core.UpdatedIssuer(pool)
-	replica := core.OriginalIssuer("eu-west-1", pool)
+	orig := awsurl.OriginalIssuer(region, pool)
+	upd := awsurl.UpdatedIssuer(pool)
+	replica := awsurl.OriginalIssuer("eu-west-1", pool)
 	plain, _ := newAuth(t, nil)
 	withReplica, _ := newAuth(t, nil, core.WithReplicaRegions("eu-west-1"))
 	plainSrv, replicaSrv := protected(t, plain), protected(t, withReplica)
@@ -36,8 +37,8 @@ func TestIssuers(t *testing.T) {
 		{"replica region without COGNITO_AUTH_REPLICA_REGIONS", replica, "plain", false},
 		{"replica region with COGNITO_AUTH_REPLICA_REGIONS", replica, "replica", true},
 		{"UPDATED host in a replica region", "https://issuer-cognito-idp.eu-west-1.amazonaws.com/" + pool, "replica", false},
-		{"other pool", core.OriginalIssuer(region, "eu-west-2_Other"), "plain", false},
-		{"other region host", core.OriginalIssuer("us-east-1", pool), "replica", false},
+		{"other pool", awsurl.OriginalIssuer(region, "eu-west-2_Other"), "plain", false},
+		{"other region host", awsurl.OriginalIssuer("us-east-1", pool), "replica", false},
 		{"trailing slash", orig + "/", "plain", false},
 		{"UPDATED, trailing slash", upd + "/", "plain", false},
 		{"http", strings.Replace(orig, "https://", "http://", 1), "plain", false},
@@ -75,7 +76,7 @@ func TestIssuers(t *testing.T) {
 func TestSeveralPools(t *testing.T) {
 	a, _ := newAuth(t, nil, core.WithUserPoolIDs(issuer.UserPoolID(), secondPool))
 	srv := protected(t, a)
-	second := core.OriginalIssuer("eu-west-2", secondPool)
+	second := awsurl.OriginalIssuer("eu-west-2", secondPool)
 	bob := ct.User{Email: "bob@second.example", Groups: []string{"second-staff"}}
 	u, err := authenticate(a, issuer.Mint(bob, ct.WithIssuer(second)).Header())
 	if err != nil || u.UserPoolID != secondPool || !u.IsIn("second-staff") || u.IsIn("staff") {
@@ -98,7 +99,7 @@ func TestSeveralPools(t *testing.T) {
 		t.Fatalf("data token header and payload of different pools: %d %q", status, code)
 	}
 	// A pool that is not configured stays out.
-	if status, _, _ := get(t, srv, issuer.Mint(bob, ct.WithIssuer(core.OriginalIssuer("eu-west-2", "eu-west-2_Third"))).Header()); status != http.StatusUnauthorized {
+	if status, _, _ := get(t, srv, issuer.Mint(bob, ct.WithIssuer(awsurl.OriginalIssuer("eu-west-2", "eu-west-2_Third"))).Header()); status != http.StatusUnauthorized {
 		t.Fatalf("third pool: %d", status)
 	}
 }

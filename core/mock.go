@@ -6,12 +6,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cognitoauth/cognito-auth-go/core/internal/devuser"
 	"github.com/cognitoauth/cognito-auth-go/core/internal/strictjson"
 )
 
 // Default mock user values (the original package's defaults).
 const (
-	DefaultMockEmail = "dev@example.com"
+	defaultMockEmail = "dev@example.com"
 	mockIssuer       = "https://cognito-idp.mock.amazonaws.com/mock-pool"
 )
 
@@ -21,7 +22,7 @@ const (
 // with cognitotest.ContextWithUser in handler tests, or through dev mode.
 func MockUser(email string, groups ...string) *User {
 	if email == "" {
-		email = DefaultMockEmail
+		email = defaultMockEmail
 	}
 	sub := mockSub(email)
 	return &User{
@@ -41,21 +42,9 @@ func mockSub(email string) string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", h[0:4], h[4:6], h[6:8], h[8:10], h[10:16])
 }
 
-// DevUserFile is the JSON shape of dev-mock-user.json. Keys starting with
-// "_" are comments; unknown keys are an error.
-type DevUserFile struct {
-	Email         string   `json:"email"`
-	Sub           string   `json:"sub"`
-	Username      string   `json:"username"`
-	Name          string   `json:"name"`
-	GivenName     string   `json:"given_name"`
-	FamilyName    string   `json:"family_name"`
-	Groups        []string `json:"groups"`
-	EmailVerified *bool    `json:"email_verified"`
-}
-
-// User converts the file contents to a mock user, filling defaults.
-func (f *DevUserFile) User() *User {
+// devUser converts a dev-mock-user.json entry to a mock user, filling
+// defaults.
+func devUser(f *devuser.File) *User {
 	u := MockUser(f.Email, f.Groups...)
 	if f.Sub != "" {
 		u.Sub = f.Sub
@@ -71,14 +60,14 @@ func (f *DevUserFile) User() *User {
 	return u
 }
 
-// ParseDevUser parses dev-mock-user.json contents.
-func ParseDevUser(data []byte) (*User, error) {
-	var f DevUserFile
+// parseDevUser parses dev-mock-user.json contents.
+func parseDevUser(data []byte) (*User, error) {
+	var f devuser.File
 	if err := strictjson.Decode(data, &f); err != nil {
 		return nil, err
 	}
 	if f.Email != "" && !strings.Contains(f.Email, "@") {
 		return nil, fmt.Errorf("email %q is not an email address", f.Email)
 	}
-	return f.User(), nil
+	return devUser(&f), nil
 }

@@ -60,8 +60,8 @@ const (
 	OutcomeError           Outcome = "error"           // 500: misconfigured
 )
 
-// OutcomeOf returns the outcome of a decision that ended with err (nil: let in).
-func OutcomeOf(err error) Outcome {
+// outcomeOf returns the outcome of a decision that ended with err (nil: let in).
+func outcomeOf(err error) Outcome {
 	switch {
 	case err == nil:
 		return OutcomeAllowed

@@ -198,21 +198,3 @@ func TestSeveralObserversAllHear(t *testing.T) {
 	}
 }
 
-func TestOutcomeOf(t *testing.T) {
-	tests := []struct {
-		err  error
-		want core.Outcome
-	}{
-		{nil, core.OutcomeAllowed},
-		{core.NewError(core.ErrForbidden, core.CodeForbidden, ""), core.OutcomeForbidden},
-		{core.NewError(core.ErrExpiredToken, core.CodeTokenExpired, ""), core.OutcomeUnauthenticated},
-		{core.NewError(core.ErrUnavailable, core.CodeKeyUnavailable, ""), core.OutcomeUnavailable},
-		{core.NewError(core.ErrConfig, core.CodeInvalidConfig, ""), core.OutcomeError},
-		{errors.New("other"), core.OutcomeError},
-	}
-	for _, tc := range tests {
-		if got := core.OutcomeOf(tc.err); got != tc.want {
-			t.Errorf("OutcomeOf(%v) = %s, want %s", tc.err, got, tc.want)
-		}
-	}
-}

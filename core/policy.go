@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/cognitoauth/cognito-auth-go/core/internal/awsurl"
 	"github.com/cognitoauth/cognito-auth-go/core/internal/strictjson"
 )
 
@@ -137,26 +138,7 @@ func validEmail(s string) bool {
 
 // validDomain accepts dot-separated LDH labels with at least two labels and
 // no trailing dot.
-func validDomain(d string) bool {
-	if len(d) == 0 || len(d) > 253 {
-		return false
-	}
-	labels := strings.Split(d, ".")
-	if len(labels) < 2 {
-		return false
-	}
-	for _, l := range labels {
-		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
-			return false
-		}
-		for i := 0; i < len(l); i++ {
-			if !isAlnum(l[i]) && l[i] != '-' {
-				return false
-			}
-		}
-	}
-	return true
-}
+func validDomain(d string) bool { return awsurl.ValidDomain(d) }
 
 func isAlnum(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'

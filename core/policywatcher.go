@@ -12,9 +12,9 @@ import (
 	"time"
 )
 
-// DefaultPolicyReloadInterval is how often a PolicyWatcher re-reads its
+// defaultPolicyReloadInterval is how often a PolicyWatcher re-reads its
 // source in the background.
-const DefaultPolicyReloadInterval = 5 * time.Minute
+const defaultPolicyReloadInterval = 5 * time.Minute
 
 // maxPolicyBytes caps a policy document.
 const maxPolicyBytes = 4 << 20
@@ -95,7 +95,7 @@ type PolicyWatcher struct {
 // background re-reads. Call Close to stop them.
 func NewPolicyWatcher(ctx context.Context, src PolicySource, cfg PolicyWatcherConfig) (*PolicyWatcher, error) {
 	if cfg.Interval == 0 {
-		cfg.Interval = DefaultPolicyReloadInterval
+		cfg.Interval = defaultPolicyReloadInterval
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()

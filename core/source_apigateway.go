@@ -34,8 +34,8 @@ func ContextWithAuthorizerClaims(ctx context.Context, claims AuthorizerClaims) c
 	return context.WithValue(ctx, authorizerClaimsKey{}, claims)
 }
 
-// AuthorizerClaimsFrom returns the authorizer claims ctx carries, if any.
-func AuthorizerClaimsFrom(ctx context.Context) (AuthorizerClaims, bool) {
+// authorizerClaimsFrom returns the authorizer claims ctx carries, if any.
+func authorizerClaimsFrom(ctx context.Context) (AuthorizerClaims, bool) {
 	c, ok := ctx.Value(authorizerClaimsKey{}).(AuthorizerClaims)
 	return c, ok && len(c) > 0
 }
@@ -45,7 +45,7 @@ func AuthorizerClaimsFrom(ctx context.Context) (AuthorizerClaims, bool) {
 type authorizerSource struct{ v *Verifier }
 
 func (s authorizerSource) Authenticate(ctx context.Context, _ Request) (*User, error) {
-	claims, ok := AuthorizerClaimsFrom(ctx)
+	claims, ok := authorizerClaimsFrom(ctx)
 	if !ok {
 		return nil, ErrNoCredentials
 	}

@@ -45,7 +45,7 @@ func loadDevUser(cfg *config) (*User, error) {
 	}
 	path, explicit := cfg.devConfigPath, cfg.devConfigPath != ""
 	if !explicit {
-		path = DefaultDevConfigPath
+		path = defaultDevConfigPath
 	}
 	data, err := os.ReadFile(path) //nolint:gosec // G304: the path is operator configuration, not request input
 	switch {
@@ -54,7 +54,7 @@ func loadDevUser(cfg *config) (*User, error) {
 	case err != nil:
 		return nil, newError(ErrConfig, CodeInvalidConfig, fmt.Sprintf("dev config %s: %v", path, err))
 	}
-	u, err := ParseDevUser(data)
+	u, err := parseDevUser(data)
 	if err != nil {
 		return nil, newError(ErrConfig, CodeInvalidConfig, fmt.Sprintf("dev config %s: %v", path, err))
 	}

@@ -9,8 +9,8 @@ import (
 	"time"
 )
 
-// DefaultAdminGroup is the Cognito group that User.IsAdmin checks.
-const DefaultAdminGroup = "admins"
+// defaultAdminGroup is the Cognito group that User.IsAdmin checks.
+const defaultAdminGroup = "admins"
 
 // User is a verified Cognito user. Every *User handed out by this package is
 // a fresh copy: changing it never affects another request.
@@ -80,8 +80,8 @@ func (u *User) HasScope(scope string) bool {
 	return u != nil && slices.Contains(u.Scopes, scope)
 }
 
-// IsAdmin reports whether the user is in the DefaultAdminGroup ("admins").
-func (u *User) IsAdmin() bool { return u.IsIn(DefaultAdminGroup) }
+// IsAdmin reports whether the user is in the defaultAdminGroup ("admins").
+func (u *User) IsAdmin() bool { return u.IsIn(defaultAdminGroup) }
 
 // IsAppAdmin reports whether the authorisation policy made this user an
 // application administrator (an admin group or admin user of the policy).

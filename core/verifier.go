@@ -116,9 +116,6 @@ func (v *Verifier) UserPoolIDs() []string { return slices.Clone(v.cfg.userPoolID
 // ALBARNs returns the configured ALB ARNs accepted as signers.
 func (v *Verifier) ALBARNs() []string { return slices.Clone(v.cfg.albARNs) }
 
-// Region returns the configured AWS region.
-func (v *Verifier) Region() string { return v.cfg.region }
-
 // AllowsUnverifiedEmail reports whether users with an unverified email are
 // accepted (COGNITO_AUTH_ALLOW_UNVERIFIED_EMAIL).
 func (v *Verifier) AllowsUnverifiedEmail() bool { return v.cfg.allowUnverified }

@@ -1,14 +1,12 @@
 package core
 
 import (
-	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
+	"github.com/cognitoauth/cognito-auth-go/core/internal/awsurl"
 	"github.com/cognitoauth/cognito-auth-go/core/internal/trace"
 )
 
@@ -45,13 +43,13 @@ type verifierConfig struct {
 // defaultVerifierConfig holds every default of the Verifier.
 func defaultVerifierConfig() verifierConfig {
 	return verifierConfig{
-		region:       DefaultRegion,
-		leeway:       DefaultLeeway,
-		fetchTimeout: DefaultFetchTimeout,
-		cacheEntries: DefaultCacheEntries,
-		cacheBytes:   DefaultCacheBytes,
+		region:       defaultRegion,
+		leeway:       defaultLeeway,
+		fetchTimeout: defaultFetchTimeout,
+		cacheEntries: defaultCacheEntries,
+		cacheBytes:   defaultCacheBytes,
 		jwksEvery:    time.Hour,
-		jwksMin:      DefaultJWKSMinRefresh,
+		jwksMin:      defaultJWKSMinRefresh,
 		missBurst:    10,
 		missEvery:    6 * time.Second,
 		logger:       slog.Default(),
@@ -88,7 +86,7 @@ func (c *verifierConfig) derive() {
 		if u := c.albKeysURL; u != "" {
 			c.albKeyURLs[arn] = u // one endpoint for every ALB (tests, proxies)
 		} else if a, ok := parseALBARN(arn); ok {
-			c.albKeyURLs[arn] = albKeysURL(a.region)
+			c.albKeyURLs[arn] = awsurl.ALBKeysURL(a.region)
 		}
 	}
 	// A zero from an option means "the default", as it always has.
@@ -126,7 +124,7 @@ func (c *verifierConfig) poolsValid() bool {
 		}
 	}
 	for _, r := range c.replicaRegions {
-		if !reRegion.MatchString(r) {
+		if !awsurl.IsRegion(r) {
 			return false
 		}
 	}
@@ -144,7 +142,7 @@ func (c *verifierConfig) validate() []error {
 
 func (c *verifierConfig) validatePools() []error {
 	var errs []error
-	if !reRegion.MatchString(c.region) {
+	if !awsurl.IsRegion(c.region) {
 		errs = append(errs, configError("region %q is not an AWS region name, e.g. eu-west-2 (%s)", c.region, EnvRegion))
 	}
 	if len(c.userPoolIDs) == 0 && !c.poolOptional {
@@ -156,7 +154,7 @@ func (c *verifierConfig) validatePools() []error {
 		}
 	}
 	for _, r := range c.replicaRegions {
-		if !reRegion.MatchString(r) {
+		if !awsurl.IsRegion(r) {
 			errs = append(errs, configError("replica region %q is not an AWS region name, e.g. eu-west-1 (%s)", r, EnvReplicaRegions))
 		}
 	}
@@ -179,7 +177,7 @@ func (c *verifierConfig) validateALBARNs() []error {
 		if c.regionSet && a.region != c.region {
 			errs = append(errs, configError("ALB ARN %q is in region %s but %s is %s: an ALB signs with the keys of its own region; fix %s or unset it (the ARN names the region)", arn, a.region, EnvRegion, c.region, EnvRegion))
 		}
-		if c.albKeysURL == "" && albKeysURL(a.region) == "" {
+		if c.albKeysURL == "" && awsurl.ALBKeysURL(a.region) == "" {
 			errs = append(errs, configError("ALB ARN %q is in %s, a region for which AWS documents no ALB public-key endpoint (it documents the commercial regions and AWS GovCloud (US)); set %s to the endpoint if you know it", arn, a.region, EnvALBKeysURL))
 		}
 	}
@@ -189,12 +187,12 @@ func (c *verifierConfig) validateALBARNs() []error {
 func (c *verifierConfig) validateKeyURLs() []error {
 	var errs []error
 	if c.albKeysURL != "" {
-		if err := checkKeyURL(c.albKeysURL); err != nil {
+		if err := awsurl.CheckKeyURL(c.albKeysURL); err != nil {
 			errs = append(errs, configError("ALB keys URL: %v", err))
 		}
 	}
 	if c.jwksURL != "" {
-		if err := checkKeyURL(c.jwksURL); err != nil {
+		if err := awsurl.CheckKeyURL(c.jwksURL); err != nil {
 			errs = append(errs, configError("JWKS URL: %v", err))
 		}
 	}
@@ -229,7 +227,7 @@ func parseALBARN(arn string) (albARN, bool) {
 	}
 	parts := strings.SplitN(arn, ":", 5)
 	a := albARN{partition: parts[1], region: parts[3]}
-	if !reRegion.MatchString(a.region) {
+	if !awsurl.IsRegion(a.region) {
 		return albARN{}, false
 	}
 	want := "aws"
@@ -242,51 +240,4 @@ func parseALBARN(arn string) (albARN, bool) {
 		want = a.partition // the ISO partitions: no documented endpoint either way
 	}
 	return a, a.partition == want
-}
-
-// albKeysURL returns the endpoint AWS documents for the public keys of the
-// ALBs in region, or "" where it documents none (the China and ISO
-// regions). Per "User claims encoding and signature verification" in
-// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html:
-// https://public-keys.auth.elb.REGION.amazonaws.com/KID, and for AWS
-// GovCloud (US) https://s3-us-gov-west-1.amazonaws.com/aws-elb-public-keys-prod-us-gov-west-1/KID
-// and https://s3-us-gov-east-1.amazonaws.com/aws-elb-public-keys-prod-us-gov-east-1/KID.
-func albKeysURL(region string) string {
-	switch {
-	case region == "us-gov-west-1", region == "us-gov-east-1":
-		return "https://s3-" + region + ".amazonaws.com/aws-elb-public-keys-prod-" + region
-	case strings.HasPrefix(region, "cn-"), strings.Contains(region, "-iso"), strings.HasPrefix(region, "us-gov-"):
-		return ""
-	}
-	return "https://public-keys.auth.elb." + region + ".amazonaws.com"
-}
-
-// checkKeyURL accepts https URLs, and http only on a loopback host (local
-// test servers). No credentials, query or fragment.
-func checkKeyURL(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return fmt.Errorf("%q is not a URL", raw)
-	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Host == "" {
-		return fmt.Errorf("%q must be a plain absolute URL without credentials, query or fragment", raw)
-	}
-	switch u.Scheme {
-	case "https":
-		return nil
-	case "http":
-		if isLoopback(u.Hostname()) {
-			return nil
-		}
-		return fmt.Errorf("%q must use https (http is allowed only on a loopback host)", raw)
-	}
-	return fmt.Errorf("%q must use https", raw)
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

@@ -150,7 +150,7 @@ func TestFrameworkAppsTrustTheAuthorizer(t *testing.T) {
 			"email": "ada@example.com", "email_verified": "true", "exp": time.Now().Add(time.Hour).UTC().Format("Mon Jan 02 15:04:05 MST 2006"),
 		},
 		"other-pool": {
-			"iss": core.OriginalIssuer("eu-west-2", "eu-west-2_Elsewhere"), "token_use": "id", "aud": iss.ClientID(),
+			"iss": "https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_Elsewhere", "token_use": "id", "aud": iss.ClientID(),
 			"sub": "11111111-2222-3333-4444-555555555555", "exp": "4102444800",
 		},
 	}

@@ -19,6 +19,7 @@ import (
 	"testing"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/core/internal/awsurl"
 )
 
 // Defaults used when no Option overrides them.
@@ -151,7 +152,7 @@ func (i *Issuer) IssuerURL() string {
 // UpdatedIssuerURL returns the pool's UPDATED-format issuer URL
 // (https://issuer-cognito-idp.REGION.amazonaws.com/POOL): mint with
 // WithIssuer(iss.UpdatedIssuerURL()) for a pool switched to it.
-func (i *Issuer) UpdatedIssuerURL() string { return core.UpdatedIssuer(i.userPoolID) }
+func (i *Issuer) UpdatedIssuerURL() string { return awsurl.UpdatedIssuer(i.userPoolID) }
 
 // ALBKeysURL returns the base URL of the local ALB key endpoint.
 func (i *Issuer) ALBKeysURL() string {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/cognitoauth/cognito-auth-go/core"
 	ct "github.com/cognitoauth/cognito-auth-go/core/cognitotest"
+	"github.com/cognitoauth/cognito-auth-go/core/internal/awsurl"
 )
 
 // Driver builds the standard app with one adapter, serves it on loopback
@@ -58,19 +59,19 @@ func issuerOf(iss *ct.Issuer, kind string) string {
 	region, _, _ := strings.Cut(pool, "_")
 	switch kind {
 	case "updated":
-		return core.UpdatedIssuer(pool)
+		return awsurl.UpdatedIssuer(pool)
 	case "replica":
-		return core.OriginalIssuer("eu-west-1", pool)
+		return awsurl.OriginalIssuer("eu-west-1", pool)
 	case "other-region":
-		return core.OriginalIssuer("us-east-1", pool)
+		return awsurl.OriginalIssuer("us-east-1", pool)
 	case "trailing-slash":
-		return core.OriginalIssuer(region, pool) + "/"
+		return awsurl.OriginalIssuer(region, pool) + "/"
 	case "http":
-		return strings.Replace(core.OriginalIssuer(region, pool), "https://", "http://", 1)
+		return strings.Replace(awsurl.OriginalIssuer(region, pool), "https://", "http://", 1)
 	case "second":
-		return core.OriginalIssuer("eu-west-2", SecondPool)
+		return awsurl.OriginalIssuer("eu-west-2", SecondPool)
 	}
-	return core.OriginalIssuer(region, pool)
+	return awsurl.OriginalIssuer(region, pool)
 }
 
 // asIssuer mints for u with the issuer of the given kind.

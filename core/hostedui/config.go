@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/core/internal/awsurl"
 	"github.com/cognitoauth/cognito-auth-go/core/internal/web"
 )
 
@@ -210,7 +211,7 @@ func (c *config) validate(v *core.Verifier) []error {
 	}
 	if c.domain == "" {
 		bad("the hosted UI domain is needed (%s), e.g. my-app (with the region), my-app.auth.eu-west-2.amazoncognito.com or https://auth.example.com", EnvDomain)
-	} else if b, err := core.HostedUIBaseURL(c.domain, v.Region()); err != nil {
+	} else if b, err := awsurl.HostedUIBaseURL(c.domain, poolRegion(v.UserPoolIDs())); err != nil {
 		bad("%s: %v", EnvDomain, err)
 	} else {
 		c.base = b
@@ -250,4 +251,14 @@ func (c *config) validateAppURL() []error {
 	c.prefix = strings.TrimRight(app.Path, "/")
 	c.appURL = strings.TrimRight(c.appURL, "/")
 	return nil
+}
+
+// poolRegion is the region of the (one) user pool, whose hosted UI a
+// Cognito domain prefix names: the part of its id before "_".
+func poolRegion(pools []string) string {
+	if len(pools) == 0 {
+		return ""
+	}
+	region, _, _ := strings.Cut(pools[0], "_")
+	return region
 }

@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/core/internal/awsurl"
 	"github.com/cognitoauth/cognito-auth-go/core/internal/trace"
 )
 
@@ -190,7 +191,7 @@ func (p *printer) intro(o *options, auth *core.BaseAuth) {
 	p.printf("configuration:\n")
 	for _, pool := range v.UserPoolIDs() {
 		region, _, _ := strings.Cut(pool, "_")
-		p.printf("  user pool   %s  issuers %s (ORIGINAL), %s (UPDATED)\n", pool, core.OriginalIssuer(region, pool), core.UpdatedIssuer(pool))
+		p.printf("  user pool   %s  issuers %s (ORIGINAL), %s (UPDATED)\n", pool, awsurl.OriginalIssuer(region, pool), awsurl.UpdatedIssuer(pool))
 	}
 	p.printf("  clients     %s\n", orNone(v.ClientIDs(), "any (none configured)"))
 	p.printf("  ALB ARNs    %s\n", orNone(v.ALBARNs(), "none (ALB headers are not verified)"))

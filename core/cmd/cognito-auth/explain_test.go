@@ -22,6 +22,7 @@ import (
 
 	"github.com/cognitoauth/cognito-auth-go/core"
 	ct "github.com/cognitoauth/cognito-auth-go/core/cognitotest"
+	"github.com/cognitoauth/cognito-auth-go/core/internal/awsurl"
 )
 
 // rawHTTP formats headers as raw HTTP request text.
@@ -211,7 +212,7 @@ func TestExplainNamesEveryRefusalCode(t *testing.T) {
 		{core.CodeInvalidKid, mint(ct.WithDataHeader("kid", "not-a-uuid")), env, nil},
 		{core.CodeForbiddenParam, mint(ct.WithDataHeader("jku", "https://attacker.example/keys")), env, nil},
 		{core.CodeSignerMismatch, mint(ct.WithSigner("arn:aws:elasticloadbalancing:eu-west-2:123456789012:loadbalancer/app/other/50dc6c495c0c9188")), env, nil},
-		{core.CodeIssuerMismatch, mint(ct.WithIssuer(core.OriginalIssuer("eu-west-2", "eu-west-2_SomeOther1"))), env, nil},
+		{core.CodeIssuerMismatch, mint(ct.WithIssuer(awsurl.OriginalIssuer("eu-west-2", "eu-west-2_SomeOther1"))), env, nil},
 		{core.CodeClientMismatch, mint(ct.WithClient("someotherclient")), env, nil},
 		{core.CodeTokenUse, mint(ct.WithTokenUse("id")), env, nil},
 		{core.CodeInvalidSignature, mint(ct.TamperedAccess()), env, nil},

@@ -17,6 +17,7 @@ import (
 
 	"github.com/cognitoauth/cognito-auth-go/core"
 	ct "github.com/cognitoauth/cognito-auth-go/core/cognitotest"
+	"github.com/cognitoauth/cognito-auth-go/core/internal/awsurl"
 	"github.com/cognitoauth/cognito-auth-go/core/internal/web"
 )
 
@@ -203,10 +204,10 @@ func (p *proxy) issuerFor(idx int) string {
 		pool = p.cfg.pools[idx]
 	}
 	if p.cfg.updated {
-		return core.UpdatedIssuer(pool)
+		return awsurl.UpdatedIssuer(pool)
 	}
 	region, _, _ := strings.Cut(pool, "_")
-	return core.OriginalIssuer(region, pool)
+	return awsurl.OriginalIssuer(region, pool)
 }
 
 // poolIDs lists the default pool and every pool a user names, once each.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/cognitoauth/cognito-auth-go/core"
 	ct "github.com/cognitoauth/cognito-auth-go/core/cognitotest"
+	"github.com/cognitoauth/cognito-auth-go/core/internal/awsurl"
 )
 
 // setup starts cognito-local in front of an upstream that verifies every
@@ -309,7 +310,7 @@ func TestIssuerFormatAndPools(t *testing.T) {
 		t.Fatalf("first user: %+v", a)
 	}
 	b := getWhoami(t, c, base, "b@example.com")
-	if b.Pool != "eu-west-1_SecondPool" || b.Issuer != core.UpdatedIssuer("eu-west-1_SecondPool") || len(b.Groups) != 1 || b.Groups[0] != "other" {
+	if b.Pool != "eu-west-1_SecondPool" || b.Issuer != awsurl.UpdatedIssuer("eu-west-1_SecondPool") || len(b.Groups) != 1 || b.Groups[0] != "other" {
 		t.Fatalf("second pool's user: %+v", b)
 	}
 	if _, _, err := loadUsers(writeFile(t, dir, "bad.json", `[{"email":"a@example.com","pool":"not-a-pool"}]`)); err == nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cognitoauth/cognito-auth-go/core"
 	ct "github.com/cognitoauth/cognito-auth-go/core/cognitotest"
+	"github.com/cognitoauth/cognito-auth-go/core/internal/devuser"
 	"github.com/cognitoauth/cognito-auth-go/core/internal/strictjson"
 )
 
@@ -59,7 +60,7 @@ func loadUsers(path string) (users []ct.User, pools []string, err error) {
 	users = make([]ct.User, 0, len(raws))
 	for i, raw := range raws {
 		var f struct {
-			core.DevUserFile
+			devuser.File
 			Pool string `json:"pool"`
 		}
 		if err := strictjson.Decode(raw, &f); err != nil {
