@@ -81,7 +81,7 @@ fi
 # lists the ones with no fix published.
 for m in "${libraries[@]}"; do
   (cd "$m" && GOWORK=off govulncheck -db "$GOVULNDB_URL" -format json ./...) | go run ./tools/vulnreport -module "${m#./}" ||
-    fail "govulncheck: vulnerabilities to fix in $m (see above)"
+    fail "govulncheck: $m has vulnerabilities to fix, or the database could not be read (see above; offline, set GOVULNDB_URL=file://DIR to a copy)"
 done
 
 step "go vet (every module)"
