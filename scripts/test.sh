@@ -87,6 +87,9 @@ done
 step "go vet (every module)"
 go vet work
 
+step "twins (echoauth/echov5auth, fiberauth/fiberv3auth and their examples differ only as reviewed in tools/twins/*.diff)"
+go run ./tools/twins
+
 step "golangci-lint $GOLANGCI_LINT_VERSION (every module)"
 if ! golangci-lint version 2>/dev/null | grep -q "${GOLANGCI_LINT_VERSION#v}"; then
   go install "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$GOLANGCI_LINT_VERSION"
