@@ -28,15 +28,15 @@ func TestAFixInOneTwinFails(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(root, "tools/twins"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := check(root, []pair{p}, true, io.Discard); err != nil {
+	if err := check(root, []pair{p}, record, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	if err := check(root, []pair{p}, false, io.Discard); err != nil {
+	if err := check(root, []pair{p}, compare, io.Discard); err != nil {
 		t.Fatalf("the reviewed difference: %v", err)
 	}
 	write(t, filepath.Join(root, "v1/auth.go"), "package v1\n\nfunc f() int { return 2 } // fixed here only\n")
 	var out strings.Builder
-	err := check(root, []pair{p}, false, &out)
+	err := check(root, []pair{p}, compare, &out)
 	if err == nil || !strings.Contains(err.Error(), "demo") {
 		t.Fatalf("a fix in one twin passed: %v", err)
 	}
@@ -44,7 +44,7 @@ func TestAFixInOneTwinFails(t *testing.T) {
 		t.Fatalf("the report does not show the change:\n%s", out.String())
 	}
 	write(t, filepath.Join(root, "v2/auth.go"), "package v2\n\nfunc f() int { return 2 } // fixed here only\n\nfunc g() {} // only in v2\n")
-	if err := check(root, []pair{p}, false, io.Discard); err != nil {
+	if err := check(root, []pair{p}, compare, io.Discard); err != nil {
 		t.Fatalf("the fix in both twins: %v", err)
 	}
 }
