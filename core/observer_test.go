@@ -197,4 +197,3 @@ func TestSeveralObserversAllHear(t *testing.T) {
 		}
 	}
 }
-
