@@ -117,7 +117,6 @@ func ExampleUserFromContext() {
 	// false
 }
 
-
 // With a redirect URL, a refused browser is sent there.
 func ExampleBaseAuth_Failure_redirect() {
 	auth, err := core.New(core.WithEnvironment(func(string) (string, bool) { return "", false }),

@@ -150,10 +150,12 @@ func TestAPIGatewayAuthorizerClaims(t *testing.T) {
 		return c
 	}
 	claims := map[string]core.AuthorizerClaims{
-		"access":       access(nil),
-		"id":           id(nil),
-		"staff":        access(func(c core.AuthorizerClaims) { c["cognito:groups"] = "[staff]" }),
-		"other-pool":   access(func(c core.AuthorizerClaims) { c["iss"] = "https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_OtherPool" }),
+		"access": access(nil),
+		"id":     id(nil),
+		"staff":  access(func(c core.AuthorizerClaims) { c["cognito:groups"] = "[staff]" }),
+		"other-pool": access(func(c core.AuthorizerClaims) {
+			c["iss"] = "https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_OtherPool"
+		}),
 		"other-region": access(func(c core.AuthorizerClaims) { c["iss"] = "https://cognito-idp.us-east-1.amazonaws.com/" + pool }),
 		"updated-iss":  access(func(c core.AuthorizerClaims) { c["iss"] = "https://issuer-cognito-idp.eu-west-2.amazonaws.com/" + pool }),
 		"other-client": access(func(c core.AuthorizerClaims) { c["client_id"] = "someoneelse" }),
