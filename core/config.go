@@ -37,6 +37,13 @@ const (
 	// EnvTrustAPIGatewayAuthorizer reads the user from the claims an API
 	// Gateway authorizer verified (Lambda behind API Gateway only).
 	EnvTrustAPIGatewayAuthorizer = "COGNITO_AUTH_TRUST_APIGATEWAY_AUTHORIZER"
+	// EnvMachineClientIDs lists the app clients whose client-credentials
+	// tokens are accepted as machine principals, comma-separated.
+	EnvMachineClientIDs = "COGNITO_AUTH_MACHINE_CLIENT_IDS"
+	// EnvMachineAccess says where machine principals may go: "rules" (only
+	// routes whose rules admit them, the default) or "all" (every route
+	// whose rules they pass, routes without rules included).
+	EnvMachineAccess = "COGNITO_AUTH_MACHINE_ACCESS"
 )
 
 // Defaults.
@@ -60,24 +67,25 @@ const (
 // (used when New builds its own Verifier) and the guard's own settings.
 type config struct {
 	verifierConfig
-	lookupEnv       func(string) (string, bool)
-	redirectURL     string
-	devMode         bool
-	devForce        bool
-	devConfigPath   string
-	devUser         *User
-	bearer          bool
-	trustAuthorizer bool
-	decider         Decider
-	policySource    PolicySource
-	policyReload    time.Duration
-	configPath      string
-	secretName      string
-	rules           []Rule
-	denialHook      DenialHook
-	optErrs         []error
-	verifier        *Verifier // WithVerifier: shared, not built by New
-	sources         []Source  // WithSources, tried after ALB headers and bearer tokens
+	lookupEnv        func(string) (string, bool)
+	redirectURL      string
+	devMode          bool
+	devForce         bool
+	devConfigPath    string
+	devUser          *User
+	bearer           bool
+	trustAuthorizer  bool
+	machinesAnywhere bool // COGNITO_AUTH_MACHINE_ACCESS=all
+	decider          Decider
+	policySource     PolicySource
+	policyReload     time.Duration
+	configPath       string
+	secretName       string
+	rules            []Rule
+	denialHook       DenialHook
+	optErrs          []error
+	verifier         *Verifier // WithVerifier: shared, not built by New
+	sources          []Source  // WithSources, tried after ALB headers and bearer tokens
 	// Derived by derive, never set directly.
 	productionSigns []string
 }
@@ -167,6 +175,7 @@ func (c *config) readEnv(e envReader) []error {
 	e.flag(EnvDevModeForce, &c.devForce)
 	e.flag(EnvBearer, &c.bearer)
 	e.flag(EnvTrustAPIGatewayAuthorizer, &c.trustAuthorizer)
+	e.machineAccess(EnvMachineAccess, &c.machinesAnywhere)
 	e.duration(EnvPolicyReload, &c.policyReload, time.Second, "5m")
 	return e.errs
 }
@@ -208,6 +217,19 @@ func (e *envReader) flag(name string, dst *bool) {
 		return
 	}
 	*dst = on
+}
+
+// machineAccess reads "rules" or "all".
+func (e *envReader) machineAccess(name string, anywhere *bool) {
+	switch v := strings.ToLower(e.get(name)); v {
+	case "":
+	case "rules":
+		*anywhere = false
+	case "all":
+		*anywhere = true
+	default:
+		e.errs = append(e.errs, configError("%s: %q is not rules (machine clients only where a route's rules admit them) or all (every route whose rules they pass)", name, v))
+	}
 }
 
 func (e *envReader) duration(name string, dst *time.Duration, least time.Duration, example string) {

@@ -176,6 +176,9 @@ func (a *BaseAuth) Authorise(ctx context.Context, u *User, routeRules ...Rule) e
 }
 
 func (a *BaseAuth) authorise(ctx context.Context, u *User, routeRules []Rule) error {
+	if u.Machine {
+		return a.authoriseMachine(ctx, u, routeRules)
+	}
 	if a.cfg.steps.on() {
 		a.explainPolicy(ctx, u, routeRules)
 	}
@@ -203,6 +206,29 @@ func (a *BaseAuth) authorise(ctx context.Context, u *User, routeRules []Rule) er
 	if len(routeRules) > 0 {
 		a.cfg.steps.pass("route rules", "decision", "allowed")
 	}
+	return nil
+}
+
+// authoriseMachine decides for a machine principal: the app-wide user
+// policy does not apply; the route's rules decide, and where there are none
+// it is admitted only with WithMachineAccess(true).
+func (a *BaseAuth) authoriseMachine(ctx context.Context, u *User, routeRules []Rule) error {
+	steps := a.cfg.steps
+	steps.pass("policy", "decision", "not applied: a machine client ("+u.ClientID+"), not a user")
+	if len(routeRules) == 0 {
+		if !a.cfg.machinesAnywhere {
+			return steps.fail("route rules", "decision", "none, and machine clients go only where a rule admits them",
+				a.deny(ctx, u, CodeMachineForbidden, "a machine client on a route with no rule that admits it; give the route a rule (core.RequireScopes, core.AllowClients) or set "+EnvMachineAccess+"=all"))
+		}
+		steps.pass("route rules", "decision", "none; machine clients admitted everywhere ("+EnvMachineAccess+"=all)")
+		return nil
+	}
+	for _, r := range routeRules {
+		if !r.Allows(ctx, u) {
+			return steps.fail("route rules", "decision", "refused", a.deny(ctx, u, CodeRouteForbidden, "a per-route rule refused the machine client"))
+		}
+	}
+	steps.pass("route rules", "decision", "allowed")
 	return nil
 }
 

@@ -134,6 +134,15 @@ func WithClientIDs(ids ...string) VerifierOption {
 	return verifierOpt("WithClientIDs", func(c *config) { c.clientIDs = append([]string(nil), ids...) })
 }
 
+// WithMachineClientIDs accepts the client-credentials access tokens of these
+// app clients (COGNITO_AUTH_MACHINE_CLIENT_IDS, comma-separated) as machine
+// principals: User.Machine is true, Sub and ClientID are the client's id,
+// Scopes what it was granted, and there is no username, email or group.
+// Without it no machine token is accepted.
+func WithMachineClientIDs(ids ...string) VerifierOption {
+	return verifierOpt("WithMachineClientIDs", func(c *config) { c.machineClientIDs = append([]string(nil), ids...) })
+}
+
 // WithALBARNs sets the ALB ARNs accepted as the token's signer
 // (COGNITO_AUTH_ALB_ARN, comma-separated).
 func WithALBARNs(arns ...string) VerifierOption {
@@ -237,6 +246,17 @@ func WithBearer(on bool) Option {
 // but API Gateway can invoke, on routes that all have the authorizer.
 func WithAPIGatewayAuthorizer(on bool) Option {
 	return guardOpt("WithAPIGatewayAuthorizer", func(c *config) { c.trustAuthorizer = on })
+}
+
+// WithMachineAccess says where machine principals may go
+// (COGNITO_AUTH_MACHINE_ACCESS). By default (anywhere false, "rules") only
+// to routes whose rules admit them: app-wide protection and routes without
+// rules refuse them (403 machine_not_allowed), and a route's rules
+// (RequireScopes, AllowClients) decide. With anywhere true ("all") a
+// machine principal may reach every route whose rules it passes, routes
+// without rules included. The app-wide user policy never applies to them.
+func WithMachineAccess(anywhere bool) Option {
+	return guardOpt("WithMachineAccess", func(c *config) { c.machinesAnywhere = anywhere })
 }
 
 // WithRedirectURL sets where browsers are sent when they are not allowed in

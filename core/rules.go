@@ -58,6 +58,18 @@ func AllowDomains(domains ...string) (Rule, error) {
 	return domainRule{set: set}, nil
 }
 
+// clientRule allows callers of a set of app clients.
+type clientRule struct{ set map[string]struct{} }
+
+func (r clientRule) Allows(_ context.Context, u *User) bool {
+	_, ok := r.set[u.ClientID]
+	return ok && u.ClientID != ""
+}
+
+// AllowClients allows callers whose access token was issued to one of the
+// app clients: for a machine principal, the machine client itself.
+func AllowClients(ids ...string) Rule { return clientRule{set: toSet(ids)} }
+
 // AnyOf allows a user when any rule does. With no rules it allows nobody.
 func AnyOf(rules ...Rule) Rule {
 	rs := append([]Rule(nil), rules...)

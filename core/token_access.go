@@ -31,6 +31,7 @@ func (v *Verifier) VerifyAccessToken(ctx context.Context, tok string) (*User, er
 		return nil, e
 	}
 	u := &User{
+		Machine:     acc.machine,
 		Sub:         acc.claims.Sub,
 		Username:    acc.claims.Username,
 		Groups:      acc.groups,
@@ -70,6 +71,7 @@ type verifiedAccess struct {
 	groups  []string
 	exp     int64
 	iss     *issuerKeys
+	machine bool // a client-credentials token: a machine principal
 }
 
 // verifyAccess verifies a Cognito access token: RS256 with the key of the
@@ -93,15 +95,38 @@ func (v *Verifier) verifyAccess(ctx context.Context, raw string, now time.Time) 
 		return nil, cfg.steps.fail(tokAccess, "token_use", claims.TokenUse, invalid(CodeTokenUse, "access token token_use is not access"))
 	}
 	cfg.steps.pass(tokAccess, "token_use", claims.TokenUse)
-	if len(cfg.clientIDs) > 0 && !slices.Contains(cfg.clientIDs, claims.ClientID) {
-		return nil, cfg.steps.fail(tokAccess, "client_id", claims.ClientID, invalid(CodeClientMismatch, "access token client_id is not a configured client"))
+	if e := v.checkClient(&claims); e != nil {
+		return nil, e
 	}
-	cfg.steps.pass(tokAccess, "client_id", claims.ClientID)
 	exp, e := v.checkRegistered(&claims, now, tokAccess)
 	if e != nil {
 		return nil, e
 	}
-	return &verifiedAccess{claims: claims, payload: string(c.Payload), groups: claims.Groups, exp: exp, iss: iss}, nil
+	return &verifiedAccess{claims: claims, payload: string(c.Payload), groups: claims.Groups, exp: exp, iss: iss, machine: isMachine(&claims)}, nil
+}
+
+// isMachine reports a client-credentials access token: Cognito issues it
+// to the app client itself, with the client's id as sub and no username.
+func isMachine(c *tokenClaims) bool { return c.Username == "" && c.CognitoUsername == "" && c.Sub == c.ClientID }
+
+// checkClient checks the access token's client_id: a machine token's
+// against the machine clients (none configured: refused), a user's against
+// the app's clients (none configured: any client of the pool).
+func (v *Verifier) checkClient(c *tokenClaims) *Error {
+	cfg := v.cfg
+	if isMachine(c) {
+		if !slices.Contains(cfg.machineClientIDs, c.ClientID) {
+			return cfg.steps.fail(tokAccess, "client_id", c.ClientID+" (machine client)", invalid(CodeClientMismatch,
+				"access token is a client-credentials token of a client that is not an allowed machine client ("+EnvMachineClientIDs+")"))
+		}
+		cfg.steps.pass(tokAccess, "client_id", c.ClientID+" (machine client)")
+		return nil
+	}
+	if len(cfg.clientIDs) > 0 && !slices.Contains(cfg.clientIDs, c.ClientID) {
+		return cfg.steps.fail(tokAccess, "client_id", c.ClientID, invalid(CodeClientMismatch, "access token client_id is not a configured client"))
+	}
+	cfg.steps.pass(tokAccess, "client_id", c.ClientID)
+	return nil
 }
 
 // accessCache remembers verified access tokens by their full string (the

@@ -58,6 +58,9 @@ func (v *Verifier) verify(ctx context.Context, data, access, identity string, no
 	if e != nil {
 		return nil, e
 	}
+	if acc.machine {
+		return nil, v.cfg.steps.fail(tokAccess, "principal", "machine client", invalid(CodeClientMismatch, "x-amzn-oidc-accesstoken is a machine client's token: the ALB forwards users' tokens only"))
+	}
 	if acc.claims.Sub != identity {
 		return nil, v.cfg.steps.fail(tokIdentity, "sub agreement", identity, invalid(CodeSubMismatch, "access token sub does not match "+HeaderIdentity))
 	}

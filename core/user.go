@@ -15,6 +15,12 @@ const defaultAdminGroup = "admins"
 // User is a verified Cognito user. Every *User handed out by this package is
 // a fresh copy: changing it never affects another request.
 type User struct {
+	// Machine reports a machine principal: an app client that signed in
+	// with the client-credentials grant (an allowed machine client,
+	// COGNITO_AUTH_MACHINE_CLIENT_IDS). Sub and ClientID are then the
+	// client's id and Scopes what it was granted; it has no username,
+	// email or groups, and the app-wide user policy does not apply to it.
+	Machine bool
 	// Sub is the user's stable Cognito subject (a UUID).
 	Sub string
 	// Username is the Cognito username.

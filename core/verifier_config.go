@@ -3,6 +3,7 @@ package core
 import (
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,6 +20,7 @@ type verifierConfig struct {
 	userPoolIDs          []string
 	replicaRegions       []string
 	clientIDs, albARNs   []string
+	machineClientIDs     []string // client-credentials clients accepted as machine principals
 	albKeysURL, jwksURL  string
 	allowUnverified      bool
 	httpClient           *http.Client
@@ -65,6 +67,7 @@ func (c *verifierConfig) readEnv(e *envReader) {
 	e.list(EnvUserPoolID, &c.userPoolIDs)
 	e.list(EnvReplicaRegions, &c.replicaRegions)
 	e.list(EnvClientID, &c.clientIDs)
+	e.list(EnvMachineClientIDs, &c.machineClientIDs)
 	e.list(EnvALBARN, &c.albARNs)
 	e.str(EnvALBKeysURL, &c.albKeysURL)
 	e.str(EnvJWKSURL, &c.jwksURL)
@@ -156,6 +159,14 @@ func (c *verifierConfig) validatePools() []error {
 	for _, r := range c.replicaRegions {
 		if !awsurl.IsRegion(r) {
 			errs = append(errs, configError("replica region %q is not an AWS region name, e.g. eu-west-1 (%s)", r, EnvReplicaRegions))
+		}
+	}
+	for _, id := range c.machineClientIDs {
+		switch {
+		case !reClientID.MatchString(id):
+			errs = append(errs, configError("machine client id %q is not a Cognito app client id (1-128 letters and digits) (%s)", id, EnvMachineClientIDs))
+		case slices.Contains(c.clientIDs, id):
+			errs = append(errs, configError("client id %q is in both %s and %s: a machine client (client credentials) and the app's own client (users) are separate app clients", id, EnvClientID, EnvMachineClientIDs))
 		}
 	}
 	for _, id := range c.clientIDs {
