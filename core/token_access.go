@@ -107,7 +107,9 @@ func (v *Verifier) verifyAccess(ctx context.Context, raw string, now time.Time) 
 
 // isMachine reports a client-credentials access token: Cognito issues it
 // to the app client itself, with the client's id as sub and no username.
-func isMachine(c *tokenClaims) bool { return c.Username == "" && c.CognitoUsername == "" && c.Sub == c.ClientID }
+func isMachine(c *tokenClaims) bool {
+	return c.Username == "" && c.CognitoUsername == "" && c.Sub == c.ClientID
+}
 
 // checkClient checks the access token's client_id: a machine token's
 // against the machine clients (none configured: refused), a user's against
