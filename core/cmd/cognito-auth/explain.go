@@ -348,6 +348,10 @@ func oneLine(b []byte) string {
 
 func (p *printer) allowed(u *core.User) {
 	p.printf("\nverdict: ALLOWED - the app lets this request in\n")
+	if u.Machine {
+		p.printf("  machine client: %s, scopes %v, pool %s (the user policy does not apply to machine clients)\n", u.ClientID, u.Scopes, u.UserPoolID)
+		return
+	}
 	p.printf("  user: sub %s, username %s, groups %v, pool %s", u.Sub, u.Username, u.Groups, u.UserPoolID)
 	if u.IsAppAdmin() {
 		p.printf(", app admin")

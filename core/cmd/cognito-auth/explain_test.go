@@ -396,3 +396,32 @@ func TestExplainNotes(t *testing.T) {
 		t.Errorf("HTTP/2 pseudo-headers: exit %d\n%s", code, out)
 	}
 }
+
+// TestExplainMachinePath: a machine client's bearer token is explained as a
+// machine principal — the user policy not applied, the route's rules
+// deciding — and a machine client on a route without rules is refused with
+// machine_not_allowed, named with its fix.
+func TestExplainMachinePath(t *testing.T) {
+	iss := ct.Start(t)
+	env := iss.Env()
+	env[core.EnvBearer] = "true"
+	env[core.EnvMachineClientIDs] = "ordersservice1234567890"
+	h := http.Header{"Authorization": {"Bearer " + iss.MintMachine("ordersservice1234567890", []string{"orders/read"})}}
+	code, out, errOut := explainRun(t, env, plainHeaders(h), "-route-scopes", "orders/read")
+	if code != exitAllowed {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	for _, want := range []string{
+		"client_id              ordersservice1234567890 (machine client)",
+		"not applied: a machine client (ordersservice1234567890), not a user",
+		"machine client: ordersservice1234567890, scopes [orders/read]",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, _ = explainRun(t, env, plainHeaders(h))
+	if code != exitRefused || !strings.Contains(out, "code machine_not_allowed") || !strings.Contains(out, core.EnvMachineAccess+"=all") {
+		t.Fatalf("a machine client with no route rule: exit %d\n%s", code, out)
+	}
+}

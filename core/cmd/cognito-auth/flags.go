@@ -56,6 +56,8 @@ var envFlags = []struct{ name, env, help string }{
 	{"redirect-url", core.EnvRedirectURL, "where refused browsers are sent"},
 	{"config", core.EnvConfigPath, "authorisation policy file"},
 	{"bearer", core.EnvBearer, "accept Authorization: Bearer (true or false)"},
+	{"machine-client-ids", core.EnvMachineClientIDs, "accepted machine clients (client-credentials tokens), comma-separated"},
+	{"machine-access", core.EnvMachineAccess, "where machine clients may go: rules (where a route rule admits them) or all"},
 	{"allow-unverified-email", core.EnvAllowUnverifiedEmail, "accept unverified emails (true or false)"},
 	{"dev-mode", core.EnvDevMode, "dev mode: requests without credentials get the mock user (true or false)"},
 }
@@ -75,6 +77,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	leeway := fs.Duration("leeway", 0, "clock skew allowed on exp, iat and nbf (default 30s)")
 	routeGroups := fs.String("route-groups", "", "the route's own rule: the user must be in one of these groups (core.AllowGroups), comma-separated")
 	routeScopes := fs.String("route-scopes", "", "the route's own rule: the access token must carry every one of these scopes (core.RequireScopes), comma-separated")
+	routeClients := fs.String("route-clients", "", "the route's own rule: the token must be issued to one of these app clients (core.AllowClients), comma-separated")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -110,6 +113,10 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	if s := list(*routeScopes); len(s) > 0 {
 		o.routeRules = append(o.routeRules, core.RequireScopes(s...))
 		o.routeLabels = append(o.routeLabels, fmt.Sprintf("RequireScopes%v", s))
+	}
+	if c := list(*routeClients); len(c) > 0 {
+		o.routeRules = append(o.routeRules, core.AllowClients(c...))
+		o.routeLabels = append(o.routeLabels, fmt.Sprintf("AllowClients%v", c))
 	}
 	return o, nil
 }
