@@ -59,7 +59,10 @@ func NewPage(status int, html []byte) Response {
 	h := securityHeaders()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Security-Policy", pagePolicy)
-	h.Set("Referrer-Policy", "no-referrer")
+	// same-origin, not no-referrer: under no-referrer a browser sends
+	// "Origin: null" with a form's POST, and the sign-out form's same-origin
+	// check would refuse the user.
+	h.Set("Referrer-Policy", "same-origin")
 	return Response{Status: status, Header: h, Body: html}
 }
 

@@ -101,7 +101,7 @@ for m in "${modules[@]}"; do
 done
 
 step "go test -race (every module)"
-go test -race -count=1 -shuffle=on work
+go test -race -count=1 -shuffle=on -timeout 30m work
 
 step "modules build, vet and test on their own (GOWORK=off: go.mod and its replace lines only)"
 for m in "${modules[@]}"; do

@@ -25,6 +25,7 @@ type HostedUI struct {
 	opened  *tokencache.Cache[*session] // opened session cookies, by sealed value
 	renewed *tokencache.Cache[*session] // cookie sessions renewed in this process, by session id, until they end
 	dead    *tokencache.Cache[bool]     // refresh tokens Cognito refused, never sent again
+	failing *tokencache.Cache[*renewal] // sessions whose refresh just failed for an outage, until they may try again
 	// instance names this HostedUI among the app instances sharing a Store
 	// (the holder of a session's renewal lease).
 	instance  string
@@ -60,6 +61,7 @@ func New(v *core.Verifier, opts ...Option) (*HostedUI, error) {
 	h := &HostedUI{
 		v: v, cfg: cfg, seal: seal, instance: randomString(),
 		opened: tokencache.New[*session](10_000, 64<<20), renewed: tokencache.New[*session](10_000, 64<<20), dead: tokencache.New[bool](10_000, 16<<20),
+		failing: tokencache.New[*renewal](10_000, 16<<20),
 	}
 	h.oauth = &oauth2.Config{
 		ClientID:     v.ClientIDs()[0],

@@ -121,11 +121,20 @@ func (h *HostedUI) refreshSession(ctx context.Context, l *loaded) (*session, err
 			return nil, errRefreshRefused
 		}
 	}
+	// A refresh that just failed for an outage is not tried again at once:
+	// the session's requests get its answer (503) for a short backoff.
+	failedKey := tokencache.Key{A: s.ID, C: "refresh failed"}
+	if r, ok := h.failing.Get(&failedKey, h.cfg.now()); ok {
+		return nil, r.err
+	}
 	// The refresh is shared by every request of the session waiting for it,
 	// so it does not end when the request that started it does.
 	rctx := context.WithoutCancel(ctx)
 	v, _, _ := h.refresh.Do(s.ID, func() (any, error) { return h.observedRenew(rctx, &loaded{s: s, raw: l.raw}, &key), nil })
 	r := v.(renewal)
+	if r.s == nil && errors.Is(r.err, core.ErrUnavailable) {
+		h.failing.Put(&failedKey, &r, h.cfg.now().Add(refreshRetry))
+	}
 	if r.s == nil {
 		return nil, r.err
 	}
@@ -205,6 +214,11 @@ func renewedSession(s *session, tok *oauth2.Token, now time.Time) *session {
 	ns.Lease, ns.LeaseBy = 0, ""
 	return &ns
 }
+
+// refreshRetry is how long a session's refresh that failed for an outage is
+// not tried again (its requests are answered 503 meanwhile): the token
+// endpoint is asked at most about once a second per session while it fails.
+const refreshRetry = time.Second
 
 // errRefreshRefused ends a session whose refresh token Cognito refused.
 var errRefreshRefused = core.NewError(core.ErrExpiredToken, CodeSessionExpired,

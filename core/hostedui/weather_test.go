@@ -119,6 +119,7 @@ func TestTokenEndpointOutageKeepsTheSession(t *testing.T) {
 				t.Fatalf("browser during the outage: %d %q; want the 503 page", status, loc)
 			}
 			f.clear("/oauth2/token")
+			time.Sleep(1100 * time.Millisecond) // a failed refresh is retried after a second
 			if status, _, loc := a.answer(b, "text/html"); status != http.StatusOK {
 				t.Fatalf("after the token endpoint recovered: %d %q; want the same session let in", status, loc)
 			}
