@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
+	"github.com/cognitoauth/cognito-auth-go/core/m2m"
 )
 
 // machineClient is a -machine-client: an app client with the client
@@ -88,14 +89,15 @@ func (m machineClients) check(appClientID string) error {
 // COGNITO_AUTH_MACHINE_CLIENT_IDS.
 func (m machineClients) ids() string { return m.String() }
 
-// printMachineClients tells how each machine client gets its tokens.
+// printMachineClients tells how each machine client gets its tokens, with
+// the environment core/m2m reads on the calling side.
 func printMachineClients(w io.Writer, domain string, m machineClients) {
 	if len(m) == 0 {
 		return
 	}
 	fmt.Fprintf(w, "cognito-local: machine clients (client credentials at %s/oauth2/token; the app is told %s=%s):\n", domain, core.EnvMachineClientIDs, m.ids())
 	for _, c := range m {
-		fmt.Fprintf(w, "  %s, scopes %s: COGNITO_AUTH_DOMAIN=%s COGNITO_AUTH_M2M_CLIENT_ID=%s COGNITO_AUTH_M2M_CLIENT_SECRET=%s\n",
-			c.id, strings.Join(c.scopes, " "), domain, c.id, c.secret)
+		fmt.Fprintf(w, "  %s, scopes %s: %s=%s %s=%s %s=%s\n", c.id, strings.Join(c.scopes, " "),
+			m2m.EnvDomain, domain, m2m.EnvClientID, c.id, m2m.EnvClientSecret, c.secret)
 	}
 }
