@@ -158,7 +158,7 @@ func TestEndpointDown(t *testing.T) {
 
 	// Down again, past the new token's expiry.
 	s.down.Store(true)
-	clk.advance(time.Hour)
+	clk.advance(time.Hour + time.Second)
 	refused := s.refused.Load()
 	_, err = ts.Token()
 	var te *m2m.TokenError
