@@ -14,11 +14,13 @@ import (
 )
 
 // HostedUI is a local stand-in for the Cognito hosted UI (managed login) of
-// the issuer's pool and one app client. It is as strict as Cognito's
-// documentation: /oauth2/authorize (a login form), /oauth2/token
-// (authorization_code and refresh_token grants, with the documented client
-// authentication, single-use codes bound to their redirect_uri, PKCE S256,
-// optional refresh token rotation), /oauth2/userInfo, /oauth2/revoke,
+// the issuer's pool, its sign-in app client and any machine app clients
+// (WithMachineClient). It is as strict as Cognito's documentation:
+// /oauth2/authorize (a login form), /oauth2/token (authorization_code and
+// refresh_token grants for the sign-in app client, with the documented
+// client authentication, single-use codes bound to their redirect_uri, PKCE
+// S256, optional refresh token rotation; client_credentials grants for the
+// machine clients), /oauth2/userInfo, /oauth2/revoke,
 // /logout and /.well-known/openid-configuration. Each rule in the handlers
 // names the AWS page it follows. Tokens are signed with the issuer's keys,
 // so core verifies them for real.
@@ -31,8 +33,9 @@ type HostedUI struct {
 	users        []User
 	scopes       []string // the app client's allowed OAuth scopes
 	ttl          time.Duration
-	rotate       bool          // refresh token rotation
-	grace        time.Duration // RetryGracePeriodSeconds
+	rotate       bool                 // refresh token rotation
+	grace        time.Duration        // RetryGracePeriodSeconds
+	machines     map[string]appClient // client-credentials app clients, by id
 	now          func() time.Time
 
 	mu        sync.Mutex
@@ -40,7 +43,7 @@ type HostedUI struct {
 	logouts   []string
 	grants    grants
 
-	tokenCalls, refreshCalls, revokeCalls atomic.Int64
+	tokenCalls, refreshCalls, revokeCalls, machineCalls atomic.Int64
 }
 
 // HostedUIOption configures a HostedUI.
@@ -112,6 +115,9 @@ func (i *Issuer) NewHostedUI(baseURL string, opts ...HostedUIOption) *HostedUI {
 	}
 	for _, o := range opts {
 		o(h)
+	}
+	if _, clash := h.machines[i.ClientID()]; clash {
+		panic("cognitotest: a machine client cannot have the sign-in app client's id " + i.ClientID())
 	}
 	for i := range h.users {
 		h.users[i] = withDefaults(h.users[i]) // one sub per user, in every token

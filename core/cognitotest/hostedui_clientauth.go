@@ -35,6 +35,28 @@ func readForm(r *http.Request) *oauthErr {
 	return nil
 }
 
+// appClient is what the token and revoke endpoints know of an app client:
+// the sign-in app client (the issuer's client id) or a machine client
+// (WithMachineClient).
+type appClient struct {
+	secret  string   // "" is a public client
+	machine bool     // has the client credentials grant, and no other
+	scopes  []string // a machine client's allowed custom scopes
+}
+
+// client looks up the app client id names.
+func (h *HostedUI) client(id string) (appClient, bool) {
+	if id == h.iss.ClientID() {
+		return appClient{secret: h.clientSecret}, true
+	}
+	c, ok := h.machines[id] // read-only once the hosted UI is built
+	return c, ok
+}
+
+func (c appClient) secretIs(s string) bool {
+	return subtle.ConstantTimeCompare([]byte(s), []byte(c.secret)) == 1
+}
+
 // authenticateClient checks the app client's authentication at endpoint
 // (atToken or atRevoke) and returns the client ID it proved.
 func (h *HostedUI) authenticateClient(r *http.Request, endpoint string) (string, *oauthErr) {
@@ -52,38 +74,30 @@ func (h *HostedUI) authenticateClient(r *http.Request, endpoint string) (string,
 	bodyID := f.Get("client_id")
 	_, bodySecret := f["client_secret"]
 
-	if h.clientSecret == "" {
+	if authz == "" {
+		c, known := h.client(bodyID)
+		switch {
+		case !known:
+			return refuse("client_id in the body is missing or names no app client")
 		// A public client. token-endpoint.html and revocation-endpoint.html:
 		// client_id in the body is "Required if the client is public and
-		// does not have a secret", and the Authorization header is for a
-		// client that "was issued a secret". The pages do not say what a
-		// public client's Basic header (with an empty secret) gets; the
-		// strict choice: refused.
-		switch {
-		case authz != "":
-			return refuse("a public app client (no secret) sends client_id in the body and no Authorization header")
-		case bodySecret:
+		// does not have a secret".
+		case c.secret == "" && bodySecret:
 			return refuse("a public app client has no client_secret")
-		case bodyID != h.iss.ClientID():
-			return refuse("client_id in the body is missing or names no app client")
-		}
-		return bodyID, nil
-	}
-
-	if authz == "" {
+		case c.secret == "":
+			return bodyID, nil
 		// token-endpoint.html: "The token endpoint supports
 		// client_secret_basic and client_secret_post authentication";
 		// revocation-endpoint.html: "If your app client has a client
 		// secret, the app must pass its client_id and client_secret in the
 		// authorization header through Basic HTTP authorization" (no
 		// client_secret_post there).
-		if endpoint == atToken && bodySecret {
-			if bodyID != h.iss.ClientID() || !h.secretIs(f.Get("client_secret")) {
+		case endpoint == atToken && bodySecret:
+			if !c.secretIs(f.Get("client_secret")) {
 				return refuse("client_secret_post: wrong client_id or client_secret")
 			}
 			return bodyID, nil
-		}
-		if endpoint == atRevoke && bodySecret {
+		case endpoint == atRevoke && bodySecret:
 			return refuse("the revoke endpoint takes the client secret only in a Basic Authorization header")
 		}
 		return refuse("an app client with a secret must authenticate")
@@ -92,18 +106,26 @@ func (h *HostedUI) authenticateClient(r *http.Request, endpoint string) (string,
 	if !basic {
 		return refuse("the Authorization header must be HTTP Basic")
 	}
-	// The Cognito pages are silent here; RFC 6749 §2.3: "The client MUST NOT
-	// use more than one authentication method in each request."
-	if bodySecret {
-		return "", badRequest("invalid_request", "client_secret in both the Authorization header and the body")
-	}
 	// token-endpoint.html: the header is Basic Base64Encode(client_id:client_secret);
 	// RFC 6749 §2.3.1 form-encodes both first (x/oauth2 does). The two agree
 	// for IDs and secrets of letters, digits and "_"; the page is silent on
 	// a "+" (the API allows one in a secret): the RFC's reading here.
 	id, errID := url.QueryUnescape(rawID)
 	secret, errSecret := url.QueryUnescape(rawSecret)
-	if errID != nil || errSecret != nil || id != h.iss.ClientID() || !h.secretIs(secret) {
+	c, known := h.client(id)
+	if errID == nil && known && c.secret == "" {
+		// The Authorization header is for a client that "was issued a
+		// secret" (token-endpoint.html, revocation-endpoint.html). The
+		// pages do not say what a public client's Basic header (with an
+		// empty secret) gets; the strict choice: refused.
+		return refuse("a public app client (no secret) sends client_id in the body and no Authorization header")
+	}
+	// The Cognito pages are silent here; RFC 6749 §2.3: "The client MUST NOT
+	// use more than one authentication method in each request."
+	if bodySecret {
+		return "", badRequest("invalid_request", "client_secret in both the Authorization header and the body")
+	}
+	if errID != nil || errSecret != nil || !known || !c.secretIs(secret) {
 		return refuse("client_secret_basic: wrong client_id or client_secret")
 	}
 	// token-endpoint.html, client_id: "You must specify the same app client
@@ -112,8 +134,4 @@ func (h *HostedUI) authenticateClient(r *http.Request, endpoint string) (string,
 		return refuse("client_id in the body is not the client in the Authorization header")
 	}
 	return id, nil
-}
-
-func (h *HostedUI) secretIs(s string) bool {
-	return subtle.ConstantTimeCompare([]byte(s), []byte(h.clientSecret)) == 1
 }

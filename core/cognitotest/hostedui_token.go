@@ -23,6 +23,9 @@ func (h *HostedUI) tokenGrant(w http.ResponseWriter, r *http.Request) *oauthErr 
 	if e := readForm(r); e != nil {
 		return e
 	}
+	if r.PostForm.Get("grant_type") == "client_credentials" {
+		h.machineCalls.Add(1)
+	}
 	client, e := h.authenticateClient(r, atToken)
 	if e != nil {
 		return e
@@ -31,7 +34,17 @@ func (h *HostedUI) tokenGrant(w http.ResponseWriter, r *http.Request) *oauthErr 
 	// grant_type "Must be authorization_code or refresh_token or
 	// client_credentials"; unsupported_grant_type "if grant_type is
 	// anything other than" those.
-	switch r.PostForm.Get("grant_type") {
+	grant := r.PostForm.Get("grant_type")
+	c, _ := h.client(client)
+	if c.machine && (grant == "authorization_code" || grant == "refresh_token") {
+		// https://docs.aws.amazon.com/cognito/latest/developerguide/federation-endpoints-oauth-grants.html:
+		// "You can't enable client credentials grants in the same app client
+		// as either implicit or authorization code grants"; token-endpoint.html:
+		// unauthorized_client, "Client is not allowed for code grant flow or
+		// for refreshing tokens".
+		return badRequest("unauthorized_client", "this app client has the client credentials grant, not authorization code grants")
+	}
+	switch grant {
 	case "":
 		return badRequest("invalid_request", "grant_type is required")
 	case "authorization_code":
@@ -40,12 +53,7 @@ func (h *HostedUI) tokenGrant(w http.ResponseWriter, r *http.Request) *oauthErr 
 		h.refreshCalls.Add(1)
 		return h.refreshGrant(w, r, client)
 	case "client_credentials":
-		// https://docs.aws.amazon.com/cognito/latest/developerguide/federation-endpoints-oauth-grants.html:
-		// "You can't enable client credentials grants in the same app client
-		// as either implicit or authorization code grants"; token-endpoint.html:
-		// unauthorized_client, "Client is not allowed for code grant flow or
-		// for refreshing tokens" (here: for this grant).
-		return badRequest("unauthorized_client", "this app client has authorization code grants, not client credentials")
+		return h.clientCredentialsGrant(w, r, client, c)
 	default:
 		return badRequest("unsupported_grant_type", "")
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cognitoauth/cognito-auth-go/core"
 	ct "github.com/cognitoauth/cognito-auth-go/core/cognitotest"
 )
 
@@ -22,14 +23,16 @@ type hostedUIConfig struct {
 	rotate        bool
 	grace         time.Duration
 	allowedScopes []string // custom scopes besides the system-reserved ones
+	machines      machineClients
 }
 
-// check refuses what CreateUserPoolClient would refuse.
-func (c hostedUIConfig) check() error {
+// check refuses what CreateUserPoolClient would refuse, and machine
+// clients that clash with the sign-in app client appClientID.
+func (c hostedUIConfig) check(appClientID string) error {
 	if c.grace < 0 || c.grace > ct.MaxRefreshGrace {
 		return fmt.Errorf("-refresh-grace %v: use 0s to %v (RetryGracePeriodSeconds)", c.grace, ct.MaxRefreshGrace)
 	}
-	return nil
+	return c.machines.check(appClientID)
 }
 
 // newHostedUIMode serves the keys and a local hosted UI for an app at
@@ -44,6 +47,9 @@ func newHostedUIMode(iss *ct.Issuer, users []ct.User, base string, upstream *url
 	if cfg.rotate {
 		opts = append(opts, ct.WithRefreshRotation(cfg.grace))
 	}
+	for _, m := range cfg.machines {
+		opts = append(opts, ct.WithMachineClient(m.id, m.secret, m.scopes...))
+	}
 	ui := iss.NewHostedUI(base+hostedUIPrefix, opts...)
 	mux := http.NewServeMux()
 	mux.HandleFunc(healthPath, func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok")) })
@@ -56,6 +62,10 @@ func newHostedUIMode(iss *ct.Issuer, users []ct.User, base string, upstream *url
 	env["COGNITO_AUTH_APP_URL"] = app
 	env["COGNITO_AUTH_CLIENT_SECRET"] = cfg.secret // empty for a public client, overriding any in the environment
 	env["COGNITO_AUTH_SESSION_SECRET"] = randomHex(32)
+	if len(cfg.machines) > 0 {
+		// The app accepts the machine clients' client-credentials tokens.
+		env[core.EnvMachineClientIDs] = cfg.machines.ids()
+	}
 	env["PORT"] = upstream.Port()
 	env["HOST"] = "127.0.0.1"
 	return mux, env

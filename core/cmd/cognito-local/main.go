@@ -12,7 +12,8 @@
 //
 // With -hosted-ui it instead serves a local Cognito hosted UI (login form,
 // token, userInfo, revoke and logout endpoints) for an app that runs the
-// login itself with core/hostedui.
+// login itself with core/hostedui, and with -machine-client the
+// client-credentials tokens of machine app clients.
 //
 // With a command after "--", cognito-local starts the app with the
 // COGNITO_AUTH_* environment (and PORT) pointing at itself and stops when the
@@ -80,13 +81,15 @@ func parseFlags(args []string, stderr io.Writer) (*settings, error) {
 	secret := fs.String("client-secret", "", "with -hosted-ui: the app client secret (default: a random one; -client-secret= for a public client with no secret)")
 	rotate := fs.Bool("refresh-rotation", false, "with -hosted-ui: rotate refresh tokens: every refresh returns a new refresh token and retires the one sent")
 	grace := fs.Duration("refresh-grace", 0, "with -refresh-rotation: how long a rotated-out refresh token still works after its first use, 0s to 60s (RetryGracePeriodSeconds)")
+	var machines machineClients
+	fs.Var(&machines, "machine-client", "with -hosted-ui: a machine app client with the client credentials grant, as id:secret:scope1,scope2 (custom scopes resourceServerIdentifier/scopeName); repeat for more")
 	scopes := fs.String("allowed-scopes", "", "with -hosted-ui: comma-separated custom OAuth scopes the app client allows, besides openid, email, phone, profile and aws.cognito.signin.user.admin")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	for _, name := range []string{"client-secret", "refresh-rotation", "refresh-grace", "allowed-scopes"} {
+	for _, name := range []string{"client-secret", "refresh-rotation", "refresh-grace", "allowed-scopes", "machine-client"} {
 		if set[name] && !*hostedUI {
 			return nil, fmt.Errorf("-%s needs -hosted-ui", name)
 		}
@@ -99,9 +102,9 @@ func parseFlags(args []string, stderr io.Writer) (*settings, error) {
 	}
 	s := &settings{
 		listen: *listen, pool: *pool, client: *client, arn: *arn, hostedUI: *hostedUI, command: fs.Args(),
-		ui: hostedUIConfig{ttl: *ttl, secret: *secret, rotate: *rotate, grace: *grace, allowedScopes: splitComma(*scopes)},
+		ui: hostedUIConfig{ttl: *ttl, secret: *secret, rotate: *rotate, grace: *grace, allowedScopes: splitComma(*scopes), machines: machines},
 	}
-	if err := s.ui.check(); err != nil {
+	if err := s.ui.check(*client); err != nil {
 		return nil, err
 	}
 	var err error
@@ -172,6 +175,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "cognito-local: serving a local Cognito hosted UI at %s%s for the app at %s\n", base, hostedUIPrefix, upstream)
 		fmt.Fprintf(stdout, "cognito-local: open %s/ and sign in as %s (or any of %d users) with password %s\n", strings.TrimRight(upstream.String(), "/"), users[0].Email, len(users), ct.DefaultPassword)
 		fmt.Fprintf(stdout, "cognito-local: app client: %s\n", s.ui)
+		printMachineClients(stdout, base+hostedUIPrefix, s.ui.machines)
 	} else {
 		fmt.Fprintf(stdout, "cognito-local: playing the ALB on %s, forwarding to %s\n", base, upstream)
 		fmt.Fprintf(stdout, "cognito-local: open %s/ and pick a user (%d available); sign out at %s%s\n", base, len(users), base, logoutPath)
