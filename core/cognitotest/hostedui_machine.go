@@ -16,8 +16,8 @@ import (
 // and are what Issuer.MintMachine mints. Cognito enables the grant only on
 // a client with a secret; secret "" registers a public client, which the
 // grant refuses with unauthorized_client, to test that answer. Repeat the
-// option for several clients; an id used twice keeps the last. The id must
-// not be the sign-in app client's (NewHostedUI panics).
+// option for several clients; an id used twice keeps the last. The
+// sign-in app client's id is ignored: that client stays a user client.
 func WithMachineClient(id, secret string, scopes ...string) HostedUIOption {
 	return func(h *HostedUI) {
 		if h.machines == nil {

@@ -2,6 +2,7 @@ package cognitotest_test
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -143,14 +144,23 @@ func TestMachineTokenCalls(t *testing.T) {
 	}
 }
 
-// TestMachineClientIDClash: a machine client cannot share the sign-in app
-// client's id.
+// TestMachineClientIDClash: the sign-in app client cannot be made a machine
+// client: its client-credentials requests are refused.
 func TestMachineClientIDClash(t *testing.T) {
 	iss := cognitotest.Start(t)
-	defer func() {
-		if recover() == nil {
-			t.Fatal("NewHostedUI accepted a machine client with the app client's id")
-		}
-	}()
-	iss.NewHostedUI("http://127.0.0.1:1", cognitotest.WithMachineClient(iss.ClientID(), "s"))
+	ui := iss.StartHostedUI(cognitotest.WithClientSecret("s3cret"), cognitotest.WithMachineClient(iss.ClientID(), "s3cret", "orders/read"))
+	defer ui.Close()
+	form := url.Values{"grant_type": {"client_credentials"}}
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, ui.URL()+"/oauth2/token", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(iss.ClientID(), "s3cret")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "unauthorized_client") {
+		t.Fatalf("client credentials for the sign-in client: %d %s", resp.StatusCode, body)
+	}
 }
