@@ -44,6 +44,10 @@ const (
 	// routes whose rules admit them, the default) or "all" (every route
 	// whose rules they pass, routes without rules included).
 	EnvMachineAccess = "COGNITO_AUTH_MACHINE_ACCESS"
+	// EnvAllowedOrigins lists the origins (scheme://host[:port]) WebSocket
+	// upgrades may come from, comma-separated; without it, the app's own
+	// host.
+	EnvAllowedOrigins = "COGNITO_AUTH_ALLOWED_ORIGINS"
 )
 
 // Defaults.
@@ -75,7 +79,8 @@ type config struct {
 	devUser          *User
 	bearer           bool
 	trustAuthorizer  bool
-	machinesAnywhere bool // COGNITO_AUTH_MACHINE_ACCESS=all
+	machinesAnywhere bool     // COGNITO_AUTH_MACHINE_ACCESS=all
+	allowedOrigins   []string // COGNITO_AUTH_ALLOWED_ORIGINS, lower-cased
 	decider          Decider
 	policySource     PolicySource
 	policyReload     time.Duration
@@ -176,6 +181,7 @@ func (c *config) readEnv(e envReader) []error {
 	e.flag(EnvBearer, &c.bearer)
 	e.flag(EnvTrustAPIGatewayAuthorizer, &c.trustAuthorizer)
 	e.machineAccess(EnvMachineAccess, &c.machinesAnywhere)
+	e.list(EnvAllowedOrigins, &c.allowedOrigins)
 	e.duration(EnvPolicyReload, &c.policyReload, time.Second, "5m")
 	return e.errs
 }
@@ -299,6 +305,14 @@ func (c *config) validateRefusals() []error {
 		if err := checkRedirectURL(c.redirectURL); err != nil {
 			errs = append(errs, configError("redirect URL: %v (%s)", err, EnvRedirectURL))
 		}
+	}
+	for i, o := range c.allowedOrigins {
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+			errs = append(errs, configError("allowed origin %q is not an origin like https://app.example.com (%s)", o, EnvAllowedOrigins))
+			continue
+		}
+		c.allowedOrigins[i] = strings.ToLower(u.Scheme + "://" + u.Host)
 	}
 	if c.policyReload < time.Second {
 		errs = append(errs, configError("policy reload interval %v must be at least 1s (%s)", c.policyReload, EnvPolicyReload))

@@ -64,6 +64,7 @@ const (
 	CodeForbidden        Code = "forbidden"              // authorisation rules refused the user
 	CodePolicyNotLoaded  Code = "policy_not_loaded"      // the authorisation policy has never loaded
 	CodeRouteForbidden   Code = "route_forbidden"        // a per-route rule refused the user
+	CodeCrossOrigin      Code = "cross_origin"           // a WebSocket upgrade from an origin that is not allowed (cross-site WebSocket hijacking)
 	CodeMachineForbidden Code = "machine_not_allowed"    // a machine client on a route with no rule that admits it (see COGNITO_AUTH_MACHINE_ACCESS)
 	CodeNotConfigured    Code = "not_configured"         // headers sent, but verification is not configured
 	CodeAudienceMismatch Code = "audience_mismatch"      // ID token aud is not a configured client

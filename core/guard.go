@@ -118,7 +118,14 @@ func (a *BaseAuth) Authenticate(ctx context.Context, req Request, routeRules ...
 	if obs != nil {
 		start = time.Now()
 	}
-	u, src, err := a.identify(ctx, req)
+	var u *User
+	var src Source
+	var err error
+	if e := a.checkOrigin(req); e != nil {
+		err = e
+	} else {
+		u, src, err = a.identify(ctx, req)
+	}
 	if err == nil {
 		if err = a.authorise(ctx, u, routeRules); err == nil {
 			if obs != nil {

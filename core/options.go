@@ -259,6 +259,14 @@ func WithMachineAccess(anywhere bool) Option {
 	return guardOpt("WithMachineAccess", func(c *config) { c.machinesAnywhere = anywhere })
 }
 
+// WithAllowedOrigins sets the origins (scheme://host[:port]) WebSocket
+// upgrade requests may come from (COGNITO_AUTH_ALLOWED_ORIGINS): an upgrade
+// from any other origin is refused, 403 cross_origin, before its
+// credentials are looked at. Without it, only the app's own host.
+func WithAllowedOrigins(origins ...string) Option {
+	return guardOpt("WithAllowedOrigins", func(c *config) { c.allowedOrigins = append([]string(nil), origins...) })
+}
+
 // WithRedirectURL sets where browsers are sent when they are not allowed in
 // (COGNITO_AUTH_REDIRECT_URL). Empty shows a small 401/403 page instead.
 func WithRedirectURL(u string) Option {

@@ -43,6 +43,9 @@ func (h httpRequest) Cookie(name string) (string, bool) {
 
 func (h httpRequest) Path() string { return h.r.URL.Path }
 
+// Host returns the request's host, which net/http keeps out of the headers.
+func (h httpRequest) Host() string { return h.r.Host }
+
 // RequestURI returns the path and query, for post-login return addresses.
 func (h httpRequest) RequestURI() string { return h.r.URL.RequestURI() }
 

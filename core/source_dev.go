@@ -7,13 +7,23 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 )
 
 // devSource lets in requests without any credentials as the mock user
 // (COGNITO_AUTH_DEV_MODE). It is always the last source.
-type devSource struct{ user *User }
+type devSource struct {
+	user *User
+	now  func() time.Time
+}
 
-func (s devSource) Authenticate(context.Context, Request) (*User, error) { return s.user.Clone(), nil }
+// Authenticate returns a copy of the mock user whose credential lasts an
+// hour from now, as a fresh sign-in's would.
+func (s devSource) Authenticate(context.Context, Request) (*User, error) {
+	u := s.user.Clone()
+	u.ExpiresAt = s.now().Add(time.Hour)
+	return u, nil
+}
 
 // newDevSource loads the mock user and warns loudly that dev mode is on.
 func newDevSource(cfg *config) (devSource, error) {
@@ -22,7 +32,7 @@ func newDevSource(cfg *config) (devSource, error) {
 		return devSource{}, err
 	}
 	warnDevMode(cfg, u)
-	return devSource{user: u}, nil
+	return devSource{user: u, now: cfg.now}, nil
 }
 
 func warnDevMode(cfg *config, u *User) {

@@ -43,6 +43,10 @@ type User struct {
 	// least that often. Zero for users not from ALB headers. A request is
 	// refused when either token has expired.
 	ClaimsExpireAt time.Time
+	// SessionEndsAt is when the hosted-UI session ends (its absolute
+	// lifetime); zero for credentials without a session. CredentialEnd is
+	// the earlier of it and ExpiresAt.
+	SessionEndsAt time.Time
 	// UserPoolID is the user pool the tokens came from (one of the
 	// configured pools).
 	UserPoolID string

@@ -1,6 +1,7 @@
 package echov5auth
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -163,27 +164,36 @@ func (a *Auth) RequireAuth(rules ...core.Rule) echo.MiddlewareFunc {
 }
 
 func (a *Auth) check(c *echo.Context, next echo.HandlerFunc, rules []core.Rule) error {
-	if _, err := a.authenticate(c, rules); err != nil {
+	_, done, err := a.authenticate(c, rules)
+	if err != nil {
 		return a.onError(c, err)
 	}
+	defer done()
 	return next(c)
 }
 
 // authenticate runs the kit's decision and keeps a newly verified user in
 // the request context, under a key only the kit can write (echo's own c.Set
 // store is string-keyed: anything could plant a user there).
-func (a *Auth) authenticate(c *echo.Context, rules []core.Rule) (*core.User, error) {
+// The request context ends when the user's credential does (done releases
+// that bound; the request's own end does too).
+func (a *Auth) authenticate(c *echo.Context, rules []core.Rule) (*core.User, context.CancelFunc, error) {
 	u, fresh, err := a.kit.Check(c.Request().Context(), core.HTTPExchange(c.Response(), c.Request()), rules)
-	if err == nil && fresh {
-		c.SetRequest(c.Request().WithContext(a.kit.StoreUser(c.Request().Context(), u)))
+	if err != nil || !fresh {
+		return u, func() {}, err
 	}
-	return u, err
+	ctx, done := a.kit.Admit(c.Request().Context(), u)
+	c.SetRequest(c.Request().WithContext(ctx))
+	return u, done, nil
 }
 
 // GetAuthUser returns the user the middleware stored, or authenticates the
 // request now (app policy applied, refreshed session cookies written) and
 // stores it when no middleware ran.
-func (a *Auth) GetAuthUser(c *echo.Context) (*core.User, error) { return a.authenticate(c, nil) }
+func (a *Auth) GetAuthUser(c *echo.Context) (*core.User, error) {
+	u, _, err := a.authenticate(c, nil) // the bound ends with the request
+	return u, err
+}
 
 // User returns the user the middleware verified, or nil: shorthand for
 // core.UserFromContext(c.Request().Context()).

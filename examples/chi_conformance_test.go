@@ -47,8 +47,7 @@ func TestChiConformance(t *testing.T) {
 		r.Get(conformance.PathMe, func(w http.ResponseWriter, r *http.Request) {
 			app.Called(conformance.PathMe)
 			u, _ := auth.GetAuthUser(w, r)
-			fromCtx, _ := core.UserFromContext(r.Context())
-			_ = json.NewEncoder(w).Encode(conformance.NewMe(u, fromCtx))
+			_ = json.NewEncoder(w).Encode(conformance.NewMe(r.Context(), u))
 		})
 		r.With(auth.RequireAuth(core.AllowGroups(app.AdminGroup))).Get(conformance.PathAdmin, func(w http.ResponseWriter, r *http.Request) {
 			app.Called(conformance.PathAdmin)

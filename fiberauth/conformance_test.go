@@ -53,8 +53,7 @@ func newDriver(fiberErrors bool) conformance.Driver {
 		f.Get(conformance.PathMe, func(c *fiber.Ctx) error {
 			app.Called(conformance.PathMe)
 			u, _ := auth.GetAuthUser(c)
-			fromCtx, _ := core.UserFromContext(c.UserContext())
-			return c.JSON(conformance.NewMe(u, fromCtx))
+			return c.JSON(conformance.NewMe(c.UserContext(), u))
 		})
 		f.Get(conformance.PathAdmin, auth.RequireAuth(core.AllowGroups(app.AdminGroup)), func(c *fiber.Ctx) error {
 			app.Called(conformance.PathAdmin)

@@ -185,14 +185,22 @@ func (a *Auth) RequireAuth(rules ...core.Rule) fiber.Handler {
 }
 
 func (a *Auth) check(c fiber.Ctx, rules []core.Rule) error {
-	if _, err := a.authenticate(c, rules); err != nil {
+	u, fresh, err := a.kit.Check(c.Context(), request{c}, rules)
+	if err != nil {
 		return a.onError(c, err)
+	}
+	if fresh {
+		// The handlers' context ends when the credential does.
+		ctx, done := a.kit.Admit(c.Context(), u)
+		defer done()
+		c.SetContext(ctx)
 	}
 	return c.Next()
 }
 
 // authenticate runs the kit's decision and stores a newly verified user in
-// c.Locals and the user context.
+// the user context (a fasthttp context never ends: GetAuthUser does not
+// bound it; a long-lived handler calls core.UntilCredentialEnd).
 func (a *Auth) authenticate(c fiber.Ctx, rules []core.Rule) (*core.User, error) {
 	u, fresh, err := a.kit.Check(c.Context(), request{c}, rules)
 	if err == nil && fresh {

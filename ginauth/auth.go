@@ -1,6 +1,8 @@
 package ginauth
 
 import (
+	"context"
+
 	"github.com/gin-gonic/gin"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
@@ -101,28 +103,36 @@ func (a *Auth) RequireAuth(rules ...core.Rule) gin.HandlerFunc {
 }
 
 func (a *Auth) check(c *gin.Context, rules []core.Rule) {
-	if _, err := a.authenticate(c, rules); err != nil {
+	_, done, err := a.authenticate(c, rules)
+	if err != nil {
 		a.onError(c, err)
 		c.Abort()
 		return
 	}
+	defer done()
 	c.Next()
 }
 
-// authenticate runs the kit's decision and stores a newly verified user in
-// gin's context and the request context.
-func (a *Auth) authenticate(c *gin.Context, rules []core.Rule) (*core.User, error) {
+// authenticate runs the kit's decision and admits a newly verified user:
+// the request context carries it and ends when its credential does (done
+// releases that bound; the request's own end does too).
+func (a *Auth) authenticate(c *gin.Context, rules []core.Rule) (*core.User, context.CancelFunc, error) {
 	u, fresh, err := a.kit.Check(c.Request.Context(), core.HTTPExchange(c.Writer, c.Request), rules)
-	if err == nil && fresh {
-		c.Request = c.Request.WithContext(a.kit.StoreUser(c.Request.Context(), u))
+	if err != nil || !fresh {
+		return u, func() {}, err
 	}
-	return u, err
+	ctx, done := a.kit.Admit(c.Request.Context(), u)
+	c.Request = c.Request.WithContext(ctx)
+	return u, done, nil
 }
 
 // GetAuthUser returns the user the middleware stored, or authenticates the
 // request now (app policy applied, refreshed session cookies written) and
-// stores it when no middleware ran.
-func (a *Auth) GetAuthUser(c *gin.Context) (*core.User, error) { return a.authenticate(c, nil) }
+// admits it when no middleware ran.
+func (a *Auth) GetAuthUser(c *gin.Context) (*core.User, error) {
+	u, _, err := a.authenticate(c, nil) // the bound ends with the request
+	return u, err
+}
 
 // User returns the user the middleware verified, or nil: shorthand for
 // core.UserFromContext(c.Request.Context()).

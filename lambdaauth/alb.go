@@ -38,6 +38,7 @@ func (a *Auth) RequireAuth(h Handler, rules ...core.Rule) Handler {
 func (a *Auth) serveALB(ctx context.Context, e *events.ALBTargetGroupRequest, h Handler, rules []core.Rule, scope guardScope) (events.ALBTargetGroupResponse, error) {
 	x := albExchange(e)
 	ctx, stop, refusal := a.guard(ctx, x, rules, scope)
+	defer x.finish()
 	if refusal != nil && a.onError != nil {
 		return a.onError(ctx, *e, refusal)
 	}

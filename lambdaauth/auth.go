@@ -123,7 +123,9 @@ func (a *Auth) guard(ctx context.Context, x *exchange, rules []core.Rule, scope 
 		return ctx, a.failure(x, err), err
 	}
 	if fresh {
-		ctx = a.kit.StoreUser(ctx, u)
+		// The handler's context ends when the credential does; released
+		// when the invocation ends (exchange.finish).
+		ctx, x.done = a.kit.Admit(ctx, u)
 	}
 	return ctx, nil, nil
 }

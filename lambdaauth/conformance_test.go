@@ -34,8 +34,7 @@ func app(auth *lambdaauth.Auth, c conformance.App) lambdaauth.Handler {
 		case conformance.PathMe:
 			c.Called(conformance.PathMe)
 			u, _ := auth.GetAuthUser(ctx, e)
-			fromCtx, _ := core.UserFromContext(ctx)
-			b, _ := json.Marshal(conformance.NewMe(u, fromCtx))
+			b, _ := json.Marshal(conformance.NewMe(ctx, u))
 			return lambdaauth.Response(&e, http.StatusOK, http.Header{"Content-Type": {"application/json"}}, string(b)), nil
 		case conformance.PathAdmin:
 			return admin(ctx, e)

@@ -1,6 +1,7 @@
 package lambdaauth
 
 import (
+	"context"
 	"encoding/base64"
 	"iter"
 	"maps"
@@ -32,8 +33,9 @@ type exchange struct {
 	base64Body             bool
 	claims                 core.AuthorizerClaims
 	setCookies             []string
-	query                  url.Values // rawQuery parsed, on first use
-	ambiguous              error      // the refusal of ambiguous headers (headerFrom), or nil
+	done                   context.CancelFunc // releases the handler context's bound (guard)
+	query                  url.Values         // rawQuery parsed, on first use
+	ambiguous              error              // the refusal of ambiguous headers (headerFrom), or nil
 }
 
 var (
@@ -66,6 +68,13 @@ func (x *exchange) RequestURI() string {
 		return x.path
 	}
 	return x.path + "?" + x.rawQuery
+}
+
+// finish releases what the guard set up for the handler.
+func (x *exchange) finish() {
+	if x.done != nil {
+		x.done()
+	}
 }
 
 // SetCookie records a cookie for the response.

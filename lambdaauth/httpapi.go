@@ -45,6 +45,7 @@ func (a *Auth) GetAuthUserHTTPAPI(ctx context.Context, e *events.APIGatewayV2HTT
 func (a *Auth) serveHTTPAPI(ctx context.Context, e *events.APIGatewayV2HTTPRequest, h HTTPAPIHandler, rules []core.Rule, scope guardScope) (events.APIGatewayV2HTTPResponse, error) {
 	x := httpAPIExchange(e)
 	ctx, stop, _ := a.guard(ctx, x, rules, scope)
+	defer x.finish()
 	if stop != nil {
 		return httpAPIResponse(stop, x.setCookies), nil
 	}

@@ -44,6 +44,7 @@ func (a *Auth) GetAuthUserREST(ctx context.Context, e *events.APIGatewayProxyReq
 func (a *Auth) serveREST(ctx context.Context, e *events.APIGatewayProxyRequest, h RESTHandler, rules []core.Rule, scope guardScope) (events.APIGatewayProxyResponse, error) {
 	x := restExchange(e)
 	ctx, stop, _ := a.guard(ctx, x, rules, scope)
+	defer x.finish()
 	if stop != nil {
 		return restResponse(stop, x.setCookies), nil
 	}

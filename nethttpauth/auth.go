@@ -103,7 +103,10 @@ func (a *Auth) serve(w http.ResponseWriter, r *http.Request, next http.Handler, 
 		return
 	}
 	if fresh {
-		r = r.WithContext(a.kit.StoreUser(r.Context(), u))
+		// The handler's context ends when the credential does.
+		ctx, done := a.kit.Admit(r.Context(), u)
+		defer done()
+		r = r.WithContext(ctx)
 	}
 	next.ServeHTTP(w, r)
 }

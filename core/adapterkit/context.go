@@ -23,3 +23,10 @@ func (k *Kit) StoredUser(ctx context.Context) *core.User {
 	u, _ := v.(*core.User)
 	return u
 }
+
+// Admit stores u in ctx as StoreUser does and bounds the context by u's
+// credential (core.UntilCredentialEnd): the context a handler gets ends when
+// the credential does. The adapter calls cancel when the handler returns.
+func (k *Kit) Admit(ctx context.Context, u *core.User) (context.Context, context.CancelFunc) {
+	return core.UntilCredentialEnd(k.StoreUser(ctx, u))
+}

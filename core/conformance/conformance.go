@@ -7,7 +7,7 @@
 // App.Bypass as bypass paths:
 //
 //	GET  /               200 "hello " + user email          (GetAuthUser)
-//	GET  /api/me         200 JSON Me                         (GetAuthUser and core.UserFromContext)
+//	GET  /api/me         200 JSON NewMe(handler context, GetAuthUser)
 //	GET  /admin          200 "admin " + email, per-route rule core.AllowGroups(App.AdminGroup)
 //	GET  /health         200 "ok"                            (bypassed; also registered as /health/)
 //	GET  /public/whoami  bypassed; GetAuthUser on demand: 200 "user:"+email or "anonymous:"+code
@@ -25,6 +25,8 @@
 package conformance
 
 import (
+	"context"
+
 	"github.com/cognitoauth/cognito-auth-go/core"
 )
 
@@ -63,14 +65,21 @@ type Me struct {
 	Groups       []string `json:"groups"`
 	AppAdmin     bool     `json:"app_admin"`
 	ContextEmail string   `json:"context_email"`
+	// ContextEnds is the handler context's deadline (Unix seconds; 0 for
+	// none): the adapters bound it by the credential's end.
+	ContextEnds int64 `json:"context_ends"`
 }
 
-// NewMe builds the /api/me body from the user the adapter stored and the
-// user found in the request context.
-func NewMe(u, fromContext *core.User) Me {
+// NewMe builds the /api/me body from the user GetAuthUser returned and the
+// handler's context (the framework's request context, where the adapter
+// stored the user and bounded the deadline).
+func NewMe(ctx context.Context, u *core.User) Me {
 	m := Me{Email: u.Email, Groups: u.Groups, AppAdmin: u.IsAppAdmin()}
-	if fromContext != nil {
+	if fromContext, ok := core.UserFromContext(ctx); ok {
 		m.ContextEmail = fromContext.Email
+	}
+	if d, ok := ctx.Deadline(); ok {
+		m.ContextEnds = d.Unix()
 	}
 	if m.Groups == nil {
 		m.Groups = []string{}

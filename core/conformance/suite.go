@@ -102,6 +102,8 @@ type Scenario struct {
 	Accept  string
 	// Headers builds the request's authentication headers.
 	Headers func(iss *ct.Issuer) http.Header
+	// SameOrigin sets the Origin header to the app's own origin.
+	SameOrigin bool
 	// Expectations.
 	Status   int
 	Body     string // substring of the body
@@ -114,6 +116,34 @@ func as(u ct.User, opts ...ct.TokenOption) func(*ct.Issuer) http.Header {
 }
 
 func none(*ct.Issuer) http.Header { return http.Header{} }
+
+// upgrade is a WebSocket upgrade request from origin (none when empty) with
+// a valid user's headers.
+func upgrade(origin string) func(*ct.Issuer) http.Header {
+	return func(iss *ct.Issuer) http.Header {
+		h := iss.Mint(Staff).Header()
+		h.Set("Connection", "Upgrade")
+		h.Set("Upgrade", "websocket")
+		h.Set("Sec-WebSocket-Version", "13")
+		h.Set("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
+		if origin != "" {
+			h.Set("Origin", origin)
+		}
+		return h
+	}
+}
+
+// meCheck decodes /api/me and hands it to check.
+func meCheck(check func(t *testing.T, me Me)) func(t *testing.T, body []byte) {
+	return func(t *testing.T, b []byte) {
+		t.Helper()
+		var me Me
+		if err := json.Unmarshal(b, &me); err != nil {
+			t.Fatalf("body %s: %v", b, err)
+		}
+		check(t, me)
+	}
+}
 
 // Big is a user with 100 groups, as real pools have.
 var Big = ct.User{Email: "big@example.com", Groups: bigGroups()}
@@ -151,17 +181,24 @@ const (
 // Scenarios returns the conformance table.
 func Scenarios() []Scenario {
 	otherSigner := "arn:aws:elasticloadbalancing:eu-west-2:999999999999:loadbalancer/app/evil/0123456789abcdef"
+	accessEnds := time.Now().Add(17 * time.Minute).Unix()
 	return []Scenario{
 		{Name: "valid user, home", Path: PathHome, Headers: as(Staff), Status: 200, Body: "hello alice@example.com"},
-		{Name: "valid user, /api/me", Path: PathMe, Accept: jsonAccept, Headers: as(Staff), Status: 200, Check: func(t *testing.T, b []byte) {
-			var me Me
-			if err := json.Unmarshal(b, &me); err != nil {
-				t.Fatalf("body %s: %v", b, err)
-			}
+		{Name: "valid user, /api/me", Path: PathMe, Accept: jsonAccept, Headers: as(Staff), Status: 200, Check: meCheck(func(t *testing.T, me Me) {
 			if me.Email != Staff.Email || !slices.Equal(me.Groups, Staff.Groups) || me.AppAdmin || me.ContextEmail != Staff.Email {
 				t.Fatalf("me = %+v: the adapter must store the user in its framework's place and in the request context", me)
 			}
-		}},
+		})},
+		{Name: "handler context ends with the credential", Path: PathMe, Accept: jsonAccept, Headers: as(Staff, ct.WithAccessClaim("exp", accessEnds)), Status: 200, Check: meCheck(func(t *testing.T, me Me) {
+			if me.ContextEnds != accessEnds {
+				t.Fatalf("handler context deadline %d, want the access token's expiry %d: a long-lived handler must end with the credential", me.ContextEnds, accessEnds)
+			}
+		})},
+		{Name: "WebSocket upgrade from another site", Path: PathMe, Accept: jsonAccept, Headers: upgrade("https://evil.example"), Status: 403, Body: `"error":"forbidden"`},
+		{Name: "WebSocket upgrade from another site, its code", variant: customErrors, Path: PathMe, Headers: upgrade("https://evil.example"), Status: CustomStatus, Body: "custom:cross_origin"},
+		{Name: "WebSocket upgrade with Origin null", variant: customErrors, Path: PathMe, Headers: upgrade("null"), Status: CustomStatus, Body: "custom:cross_origin"},
+		{Name: "WebSocket upgrade from the app's origin", Path: PathMe, Accept: jsonAccept, Headers: upgrade(""), SameOrigin: true, Status: 200, Body: Staff.Email},
+		{Name: "WebSocket upgrade from another site, bypassed path", Path: PathHealth, Headers: upgrade("https://evil.example"), Status: 200, Body: "ok"},
 		{Name: "POST as API client", Method: http.MethodPost, Path: PathHome, Accept: jsonAccept, Headers: none, Status: 401, Body: `"error":"unauthorized"`},
 		{Name: "missing headers, API client", Path: PathMe, Accept: jsonAccept, Headers: none, Status: 401, Body: `"error":"unauthorized"`},
 		{Name: "missing headers, browser", Path: PathHome, Accept: htmlAccept, Headers: none, Status: 401, Body: "<html"},
@@ -339,6 +376,9 @@ func Run(t *testing.T, driver Driver) {
 				t.Fatal(err)
 			}
 			req.Header = sc.Headers(e.iss)
+			if sc.SameOrigin {
+				req.Header.Set("Origin", urls[sc.variant])
+			}
 			if sc.Accept != "" {
 				req.Header.Set("Accept", sc.Accept)
 			}

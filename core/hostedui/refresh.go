@@ -74,6 +74,7 @@ func (h *HostedUI) user(ctx context.Context, s *session) (*core.User, error) {
 		return nil, core.NewError(core.ErrInvalidToken, CodeInvalidSession, "access token names another user")
 	}
 	u.Email, u.EmailVerified, u.Name, u.GivenName, u.FamilyName = s.Email, s.EmailVerified, s.Name, s.GivenName, s.FamilyName
+	u.SessionEndsAt = time.Unix(s.Expires, 0)
 	if s.Attributes != nil {
 		u.Attributes = maps.Clone(s.Attributes) // fetched once at login, copied per request
 	}
