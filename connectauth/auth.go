@@ -258,7 +258,7 @@ type request struct {
 }
 
 func (r request) HeaderValues(name string) []string {
-	if strings.HasSuffix(strings.ToLower(name), "-bin") {
+	if len(name) > 4 && strings.EqualFold(name[len(name)-4:], "-bin") {
 		return nil // binary metadata is never a credential
 	}
 	return r.h.Values(name)
