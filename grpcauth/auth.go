@@ -259,7 +259,20 @@ func (r request) HeaderValues(name string) []string {
 	if len(name) > 4 && strings.EqualFold(name[len(name)-4:], "-bin") {
 		return nil // binary metadata is never a credential
 	}
-	return r.md.Get(name)
+	key, ok := metadataKeys[name]
+	if !ok {
+		key = strings.ToLower(name)
+	}
+	return r.md[key]
+}
+
+// metadataKeys are the metadata keys of the headers core reads, so that a
+// call's decision lowercases nothing.
+var metadataKeys = map[string]string{
+	"Authorization":        "authorization",
+	core.HeaderData:        strings.ToLower(core.HeaderData),
+	core.HeaderAccessToken: strings.ToLower(core.HeaderAccessToken),
+	core.HeaderIdentity:    strings.ToLower(core.HeaderIdentity),
 }
 
 func (request) Cookie(string) (string, bool) { return "", false }
