@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
 	"github.com/cognitoauth/cognito-auth-go/core/cognitotest"
@@ -133,4 +135,34 @@ func ExampleBaseAuth_Failure_redirect() {
 	f := auth.Failure(core.HTTPRequest(browser), core.ErrForbidden)
 	fmt.Println(f.Status, f.Header.Get("Location"))
 	// Output: 302 https://example.com/no-access
+}
+
+// Dev mode lets a developer in as the user described by a JSON file
+// (COGNITO_AUTH_DEV_MODE=true, COGNITO_AUTH_DEV_CONFIG=path), with no ALB.
+func ExampleWithDevConfig() {
+	dir, err := os.MkdirTemp("", "devuser")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer func() { _ = os.RemoveAll(dir) }()
+	path := filepath.Join(dir, "dev-user.json")
+	_ = os.WriteFile(path, []byte(`{"_comment": "DEVELOPMENT MODE ONLY", "email": "developer@example.com", "groups": ["developers"]}`), 0o600)
+
+	auth, err := core.New(core.WithEnvironment(func(string) (string, bool) { return "", false }),
+		core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
+		core.WithDevMode(true), core.WithDevConfig(path))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer auth.Close()
+	r := httptest.NewRequest(http.MethodGet, "/", nil)
+	u, err := auth.Authenticate(r.Context(), core.HTTPRequest(r))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(u.Email, u.Groups, u.IsMock())
+	// Output: developer@example.com [developers] true
 }

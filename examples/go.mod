@@ -3,16 +3,19 @@ module github.com/cognitoauth/cognito-auth-go/examples
 go 1.25.0
 
 require (
+	connectrpc.com/connect v1.21.0
 	github.com/aws/aws-lambda-go v1.54.0
 	github.com/aws/aws-sdk-go-v2 v1.48.0
 	github.com/aws/aws-sdk-go-v2/config v1.33.16
 	github.com/aws/aws-sdk-go-v2/service/ssm v1.82.0
 	github.com/chromedp/chromedp v0.22.1
 	github.com/cognitoauth/cognito-auth-go/awscognito v0.1.0
+	github.com/cognitoauth/cognito-auth-go/connectauth v0.1.0
 	github.com/cognitoauth/cognito-auth-go/core v0.1.0
 	github.com/cognitoauth/cognito-auth-go/echoauth v0.1.0
 	github.com/cognitoauth/cognito-auth-go/fiberauth v0.1.0
 	github.com/cognitoauth/cognito-auth-go/ginauth v0.1.0
+	github.com/cognitoauth/cognito-auth-go/grpcauth v0.1.0
 	github.com/cognitoauth/cognito-auth-go/lambdaauth v0.1.0
 	github.com/cognitoauth/cognito-auth-go/nethttpauth v0.1.0
 	github.com/cognitoauth/cognito-auth-go/redisstore v0.1.0
@@ -23,6 +26,7 @@ require (
 	github.com/labstack/echo/v4 v4.16.0
 	github.com/labstack/echo/v5 v5.4.4
 	github.com/redis/go-redis/v9 v9.22.0
+	google.golang.org/grpc v1.84.0
 )
 
 require (
@@ -45,6 +49,7 @@ require (
 	github.com/philhofer/fwd v1.2.0 // indirect
 	github.com/tinylib/msgp v1.6.4 // indirect
 	go.uber.org/atomic v1.11.0 // indirect
+	google.golang.org/genproto/googleapis/rpc v0.0.0-20260706201446-f0a921348800 // indirect
 )
 
 require (
@@ -90,20 +95,22 @@ require (
 	golang.org/x/arch v0.22.0 // indirect
 	golang.org/x/crypto v0.55.0 // indirect
 	golang.org/x/net v0.57.0 // indirect
-	golang.org/x/oauth2 v0.36.0 // indirect
+	golang.org/x/oauth2 v0.36.0
 	golang.org/x/sync v0.22.0 // indirect
 	golang.org/x/sys v0.47.0 // indirect
 	golang.org/x/text v0.41.0 // indirect
 	golang.org/x/time v0.15.0 // indirect
-	google.golang.org/protobuf v1.36.10 // indirect
+	google.golang.org/protobuf v1.36.11
 )
 
 replace (
 	github.com/cognitoauth/cognito-auth-go/awscognito => ../awscognito
+	github.com/cognitoauth/cognito-auth-go/connectauth => ../connectauth
 	github.com/cognitoauth/cognito-auth-go/core => ../core
 	github.com/cognitoauth/cognito-auth-go/echoauth => ../echoauth
 	github.com/cognitoauth/cognito-auth-go/fiberauth => ../fiberauth
 	github.com/cognitoauth/cognito-auth-go/ginauth => ../ginauth
+	github.com/cognitoauth/cognito-auth-go/grpcauth => ../grpcauth
 	github.com/cognitoauth/cognito-auth-go/lambdaauth => ../lambdaauth
 	github.com/cognitoauth/cognito-auth-go/nethttpauth => ../nethttpauth
 	github.com/cognitoauth/cognito-auth-go/redisstore => ../redisstore

@@ -14,7 +14,7 @@ fail() { echo "FAIL: release_test: $*" >&2; exit 1; }
 # these git commands only.
 export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=safe.directory GIT_CONFIG_VALUE_0='*'
 command -v git >/dev/null || fail "git is needed"
-libraries=(core ginauth echoauth echov5auth fiberauth fiberv3auth nethttpauth lambdaauth redisstore awscognito secretspolicy otelauth)
+libraries=(core ginauth echoauth echov5auth fiberauth fiberv3auth nethttpauth lambdaauth grpcauth connectauth redisstore awscognito secretspolicy otelauth)
 
 clone() {
   rm -rf "$tmp/clone"

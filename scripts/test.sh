@@ -120,7 +120,7 @@ for toolchain in "$GO_PREVIOUS" "$GO_NEWEST"; do
   GOTOOLCHAIN=$toolchain go build work || fail "build with $toolchain"
   GOTOOLCHAIN=$toolchain go vet work || fail "go vet with $toolchain"
   GOTOOLCHAIN=$toolchain go test -count=1 ./core/... ./ginauth/... ./echoauth/... ./echov5auth/... ./fiberauth/... \
-    ./fiberv3auth/... ./nethttpauth/... ./lambdaauth/... ./otelauth/... || fail "tests with $toolchain"
+    ./fiberv3auth/... ./nethttpauth/... ./lambdaauth/... ./otelauth/... ./grpcauth/... ./connectauth/... || fail "tests with $toolchain"
 done
 
 step "release script (scripts/release.sh in scratch clones: tags, version bump, refusals; never pushes)"

@@ -34,7 +34,7 @@ import (
 // packages documented, as directories relative to the repository root.
 var packages = []string{
 	"core", "core/cognitotest", "core/scope", "core/conformance", "core/hostedui", "core/adapterkit", "core/m2m",
-	"ginauth", "echoauth", "echov5auth", "fiberauth", "fiberv3auth", "nethttpauth", "lambdaauth", "lambdaauth/lambdalocal", "secretspolicy", "redisstore", "awscognito", "otelauth",
+	"ginauth", "echoauth", "echov5auth", "fiberauth", "fiberv3auth", "nethttpauth", "lambdaauth", "lambdaauth/lambdalocal", "grpcauth", "connectauth", "secretspolicy", "redisstore", "awscognito", "otelauth",
 }
 
 const modulePrefix = "github.com/cognitoauth/cognito-auth-go/"

@@ -27,7 +27,7 @@ const modulePrefix = "github.com/cognitoauth/cognito-auth-go/"
 // libraries are the modules scripts/release.sh tags; every other module of
 // go.work must be listed in notLibraries.
 var (
-	libraries    = []string{"core", "ginauth", "echoauth", "echov5auth", "fiberauth", "fiberv3auth", "nethttpauth", "lambdaauth", "redisstore", "awscognito", "secretspolicy", "otelauth"}
+	libraries    = []string{"core", "ginauth", "echoauth", "echov5auth", "fiberauth", "fiberv3auth", "nethttpauth", "lambdaauth", "grpcauth", "connectauth", "redisstore", "awscognito", "secretspolicy", "otelauth"}
 	notLibraries = []string{"examples", "bench", "tools"}
 )
 
