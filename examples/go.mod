@@ -9,6 +9,7 @@ require (
 	github.com/aws/aws-sdk-go-v2/config v1.33.16
 	github.com/aws/aws-sdk-go-v2/service/ssm v1.82.0
 	github.com/chromedp/chromedp v0.22.1
+	github.com/coder/websocket v1.8.15
 	github.com/cognitoauth/cognito-auth-go/awscognito v0.1.0
 	github.com/cognitoauth/cognito-auth-go/connectauth v0.1.0
 	github.com/cognitoauth/cognito-auth-go/core v0.1.0

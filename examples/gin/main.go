@@ -36,7 +36,7 @@ func run() error {
 	r.Use(gin.Recovery(), auth.ProtectApp())
 	r.GET("/", func(c *gin.Context) {
 		u, _ := auth.GetAuthUser(c)
-		c.Data(http.StatusOK, "text/html; charset=utf-8", demo.HomePage("gin", u))
+		c.Data(http.StatusOK, "text/html; charset=utf-8", demo.LiveHomePage("gin", u))
 	})
 	r.GET("/api/me", func(c *gin.Context) {
 		u, _ := auth.GetAuthUser(c)
@@ -45,6 +45,9 @@ func run() error {
 	r.GET("/admin", auth.RequireAuth(core.AllowGroups(demo.AdminGroup)), func(c *gin.Context) {
 		c.Data(http.StatusOK, "text/html; charset=utf-8", demo.AdminPage("gin", ginauth.User(c)))
 	})
+	// Long-lived: both end when the sign-in does (c.Request's context).
+	r.GET("/ws", func(c *gin.Context) { demo.Socket(c.Writer, c.Request) })
+	r.GET("/events", func(c *gin.Context) { demo.Events(c.Writer, c.Request) })
 	ok := func(c *gin.Context) { c.String(http.StatusOK, "ok") }
 	r.GET("/health", ok) // bypassed
 	r.GET("/ping", ok)   // the same handler, protected (load tests compare the two)

@@ -34,7 +34,7 @@ func run() error {
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		u, _ := auth.GetAuthUser(w, r)
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_, _ = w.Write(demo.HomePage("net/http", u)) //nolint:gosec // html/template escapes every value
+		_, _ = w.Write(demo.LiveHomePage("net/http", u)) //nolint:gosec // html/template escapes every value
 	})
 	mux.HandleFunc("GET /api/me", func(w http.ResponseWriter, r *http.Request) {
 		u, _ := auth.GetAuthUser(w, r)
@@ -46,6 +46,9 @@ func run() error {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			_, _ = w.Write(demo.AdminPage("net/http", nethttpauth.User(r))) //nolint:gosec // html/template escapes every value
 		})))
+	// Long-lived: both end when the sign-in does (r's context).
+	mux.HandleFunc("GET /ws", demo.Socket)
+	mux.HandleFunc("GET /events", demo.Events)
 	ok := func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok")) }
 	mux.HandleFunc("GET /health", ok) // bypassed
 	mux.HandleFunc("GET /ping", ok)   // the same handler, protected (load tests compare the two)

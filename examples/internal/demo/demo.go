@@ -103,23 +103,59 @@ dt{font-weight:600}dd{margin:0 0 .5rem}code{background:#f3f3f3;padding:0 .2rem}<
 <dt>Subject</dt><dd><code>{{.User.Sub}}</code></dd>
 <dt>Session expires</dt><dd>{{.User.ExpiresAt.UTC.Format "2006-01-02 15:04:05 MST"}}</dd></dl>
 <p><a href="{{.Base}}/api/me">/api/me</a> · <a href="{{.Base}}/admin">/admin</a> (group <code>admins</code> only){{if .Logout}} · <a id="signout-link" href="{{.Logout}}">Sign out</a>{{end}}</p>
+{{if .Live}}<h2>Live</h2>
+<p>A WebSocket (<code>/ws</code>) echoing what you send, and server-sent events (<code>/events</code>) ticking
+each second. Both end when your sign-in does (the access token's expiry): the socket is closed with code 1008,
+the stream sends a last <code>signin-expired</code> event.</p>
+<form id="ws-form"><label for="ws-text">Message</label> <input id="ws-text" value="hello"> <button>Send</button></form>
+<dl><dt>WebSocket</dt><dd id="ws-state">connecting…</dd><dd id="ws-log"></dd>
+<dt>Events</dt><dd id="sse-state">connecting…</dd><dd id="sse-last"></dd></dl>
+<script>
+(function () {
+  var base = {{.Base}};
+  var $ = function (id) { return document.getElementById(id); };
+  var ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + base + "/ws");
+  ws.onopen = function () { $("ws-state").textContent = "open"; ws.send("hello"); };
+  ws.onmessage = function (e) { $("ws-log").textContent = e.data; };
+  ws.onclose = function (e) {
+    $("ws-state").textContent = "closed: " + e.code + (e.reason ? " " + e.reason : "") +
+      (e.code === 1008 ? " (reload the page to sign in again)" : "");
+  };
+  $("ws-form").onsubmit = function (e) { e.preventDefault(); if (ws.readyState === 1) ws.send($("ws-text").value); };
+  var es = new EventSource(base + "/events");
+  es.onopen = function () { $("sse-state").textContent = "open"; };
+  es.addEventListener("tick", function (e) { $("sse-last").textContent = e.data; });
+  es.addEventListener("signin-expired", function (e) {
+    es.close();
+    $("sse-state").textContent = "closed: " + e.data + " (reload the page to sign in again)";
+  });
+})();
+</script>{{end}}
 </body></html>
 `))
 
-func render(title, framework string, u *core.User) []byte {
+func render(title, framework string, u *core.User, withLive bool) []byte {
 	var b bytes.Buffer
 	_ = page.Execute(&b, struct {
 		Title, Framework, Logout, Base string
 		User                           *core.User
-	}{title, framework, logoutURL(), BasePath(), u})
+		Live                           bool
+	}{title, framework, logoutURL(), BasePath(), u, withLive})
 	return b.Bytes()
 }
 
 // HomePage is the protected page showing the user.
-func HomePage(framework string, u *core.User) []byte { return render("Hello", framework, u) }
+func HomePage(framework string, u *core.User) []byte { return render("Hello", framework, u, false) }
+
+// LiveHomePage is HomePage with the live section: a WebSocket to /ws and
+// server-sent events from /events (Socket, Events), and what happens when
+// the sign-in expires.
+func LiveHomePage(framework string, u *core.User) []byte { return render("Hello", framework, u, true) }
 
 // AdminPage is the page only admins see.
-func AdminPage(framework string, u *core.User) []byte { return render("Admin area", framework, u) }
+func AdminPage(framework string, u *core.User) []byte {
+	return render("Admin area", framework, u, false)
+}
 
 // Serve runs h on Addr until SIGINT/SIGTERM, then shuts down gracefully.
 func Serve(framework string, h http.Handler) error {
