@@ -32,10 +32,11 @@ type tokenClaims struct {
 	Groups                      []string
 	GroupsOK                    bool
 	Exp, Iat, Nbf               jose.Date
+	AuthTime                    jose.Date
 }
 
 func decodeTokenClaims(b []byte) (tokenClaims, error) {
-	c := tokenClaims{Exp: jose.MissingDate, Iat: jose.MissingDate, Nbf: jose.MissingDate, GroupsOK: true}
+	c := tokenClaims{Exp: jose.MissingDate, Iat: jose.MissingDate, Nbf: jose.MissingDate, AuthTime: jose.MissingDate, GroupsOK: true}
 	err := jose.DecodeObject(b, func(k string, v *jose.Value) error {
 		var err error
 		switch k {
@@ -73,6 +74,8 @@ func decodeTokenClaims(b []byte) (tokenClaims, error) {
 			c.Exp = jose.NumericDate(v)
 		case "iat":
 			c.Iat = jose.NumericDate(v)
+		case "auth_time":
+			c.AuthTime = jose.NumericDate(v)
 		case "nbf":
 			c.Nbf = jose.NumericDate(v)
 		}

@@ -48,6 +48,16 @@ const (
 	// upgrades may come from, comma-separated; without it, the app's own
 	// host.
 	EnvAllowedOrigins = "COGNITO_AUTH_ALLOWED_ORIGINS"
+	// EnvDomain is the user pool's domain (a Cognito prefix, a custom
+	// domain or a URL): the hosted UI's, the token endpoint's and userInfo's.
+	EnvDomain = "COGNITO_AUTH_DOMAIN"
+	// EnvRevalidateEvery turns on revocation checks: a verified user's
+	// access token is trusted for this long (e.g. 5m) after it was issued
+	// or last checked, then checked with the pool's userInfo endpoint.
+	EnvRevalidateEvery = "COGNITO_AUTH_REVALIDATE_EVERY"
+	// EnvRevalidateGrace is how long past its due check a token stays
+	// trusted while userInfo cannot be reached (default 0: refused, 503).
+	EnvRevalidateGrace = "COGNITO_AUTH_REVALIDATE_GRACE"
 )
 
 // Defaults.

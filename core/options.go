@@ -163,6 +163,24 @@ func WithJWKSURL(u string) VerifierOption {
 	return verifierOpt("WithJWKSURL", func(c *config) { c.jwksURL = u })
 }
 
+// WithRevalidation turns on revocation checks (COGNITO_AUTH_REVALIDATE_EVERY,
+// COGNITO_AUTH_DOMAIN): a verified user's access token is trusted for every
+// after it was issued or last checked, then checked with the user pool's
+// userInfo endpoint at domain before it is trusted again — once per token
+// per interval in this process, however many requests share it. A revoked
+// token is refused, 401 token_revoked. every 0 turns checks off.
+func WithRevalidation(every time.Duration, domain string) VerifierOption {
+	return verifierOpt("WithRevalidation", func(c *config) { c.revalidateEvery, c.domain = every, domain })
+}
+
+// WithRevalidationGrace keeps a token trusted for up to d past its due
+// revocation check while userInfo cannot be reached
+// (COGNITO_AUTH_REVALIDATE_GRACE). Without it (0, the default) such a
+// request is refused 503 revalidation_unavailable: fail closed.
+func WithRevalidationGrace(d time.Duration) VerifierOption {
+	return verifierOpt("WithRevalidationGrace", func(c *config) { c.revalidateGrace = d })
+}
+
 // WithAllowUnverifiedEmail accepts users whose email is present but not
 // verified. By default they are refused (email-based rules would otherwise
 // trust an address nobody proved they own).

@@ -24,6 +24,9 @@ func (v *Verifier) VerifyAccessToken(ctx context.Context, tok string) (*User, er
 		v.observeCache(ctx, CacheRequest, ok)
 	}
 	if ok {
+		if e := v.revalidate.check(ctx, tok, cached, v.cfg.steps); e != nil {
+			return nil, e
+		}
 		return cached.Clone(), nil
 	}
 	acc, e := v.accessToken(ctx, tok, now)
@@ -41,8 +44,13 @@ func (v *Verifier) VerifyAccessToken(ctx context.Context, tok string) (*User, er
 		UserPoolID:  acc.iss.pool,
 		Issuer:      acc.iss.issuer,
 		accessClaim: acc.payload,
+		AuthTime:    acc.claims.AuthTime.Time(),
+		issuedAt:    acc.claims.Iat.Time(),
 	}
 	v.accessCache.putBearer(&key, u, u.ExpiresAt)
+	if e := v.revalidate.check(ctx, tok, u, v.cfg.steps); e != nil {
+		return nil, e
+	}
 	return u.Clone(), nil
 }
 

@@ -24,14 +24,16 @@ func (v *Verifier) verifyALB(ctx context.Context, data, access, identity string)
 	if v.cfg.observer != nil {
 		v.observeCache(ctx, CacheRequest, ok)
 	}
-	if ok {
-		return u.Clone(), nil
+	if !ok {
+		var verr *Error
+		if u, verr = v.verify(ctx, data, access, identity, now); verr != nil {
+			return nil, verr
+		}
+		v.albCache.putSet(&key, u, minTime(u.ExpiresAt, u.ClaimsExpireAt))
 	}
-	u, verr := v.verify(ctx, data, access, identity, now)
-	if verr != nil {
-		return nil, verr
+	if e := v.revalidate.check(ctx, access, u, v.cfg.steps); e != nil {
+		return nil, e
 	}
-	v.albCache.putSet(&key, u, minTime(u.ExpiresAt, u.ClaimsExpireAt))
 	return u.Clone(), nil
 }
 
@@ -102,6 +104,8 @@ func (v *Verifier) verify(ctx context.Context, data, access, identity string, no
 		ClientID:       acc.claims.ClientID,
 		dataClaims:     d.payload,
 		accessClaim:    acc.payload,
+		AuthTime:       acc.claims.AuthTime.Time(),
+		issuedAt:       acc.claims.Iat.Time(),
 	}, nil
 }
 

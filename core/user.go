@@ -43,6 +43,9 @@ type User struct {
 	// least that often. Zero for users not from ALB headers. A request is
 	// refused when either token has expired.
 	ClaimsExpireAt time.Time
+	// AuthTime is when the user signed in (the access token's auth_time):
+	// the time RequireRecentSignIn measures. Zero when the token has none.
+	AuthTime time.Time
 	// SessionEndsAt is when the hosted-UI session ends (its absolute
 	// lifetime); zero for credentials without a session. CredentialEnd is
 	// the earlier of it and ExpiresAt.
@@ -64,8 +67,9 @@ type User struct {
 
 	appAdmin    bool
 	mock        bool
-	dataClaims  string // raw JSON payload of x-amzn-oidc-data
-	accessClaim string // raw JSON payload of the access token
+	dataClaims  string    // raw JSON payload of x-amzn-oidc-data
+	accessClaim string    // raw JSON payload of the access token
+	issuedAt    time.Time // the access token's iat: when Cognito last vouched for it
 }
 
 // EmailDomain returns the lower-cased part of Email after the last '@', or "".

@@ -24,6 +24,7 @@ type Verifier struct {
 	// Verified tokens, each by its own full string, for its lifetime.
 	albCache    *albCache
 	accessCache *accessCache
+	revalidate  *revalidator // nil: revocation checks off
 
 	stop      context.CancelFunc
 	wg        sync.WaitGroup
@@ -89,6 +90,7 @@ func newVerifier(cfg *verifierConfig) *Verifier {
 		})
 	})
 	v.albCache, v.accessCache = newALBCache(cfg.cacheEntries, cfg.cacheBytes), newAccessCache(cfg.cacheEntries, cfg.cacheBytes)
+	v.revalidate = newRevalidator(cfg)
 	if v.issuers.configured() {
 		v.wg.Add(1)
 		go v.refreshJWKS(ctx)

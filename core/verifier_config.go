@@ -33,11 +33,15 @@ type verifierConfig struct {
 	missEvery            time.Duration
 	now                  func() time.Time
 	observers            []Observer
-	poolOptional         bool // set by a guard in dev mode, which may run without a pool
+	poolOptional         bool          // set by a guard in dev mode, which may run without a pool
+	domain               string        // COGNITO_AUTH_DOMAIN: where userInfo is
+	revalidateEvery      time.Duration // COGNITO_AUTH_REVALIDATE_EVERY; 0: off
+	revalidateGrace      time.Duration // COGNITO_AUTH_REVALIDATE_GRACE
 	// Derived by derive, never set directly.
 	issuers         []issuerDef
 	explicitKeyURLs []string
 	albKeyURLs      map[string]string // ALB ARN -> the base URL of its public keys
+	userInfoURL     string            // the pool's /oauth2/userInfo, when revocation checks are on
 	observer        Observer          // the observers combined, or nil
 	steps           steps             // records each check; set only by the explain command, through its observer
 }
@@ -72,6 +76,9 @@ func (c *verifierConfig) readEnv(e *envReader) {
 	e.str(EnvALBKeysURL, &c.albKeysURL)
 	e.str(EnvJWKSURL, &c.jwksURL)
 	e.flag(EnvAllowUnverifiedEmail, &c.allowUnverified)
+	e.str(EnvDomain, &c.domain)
+	e.duration(EnvRevalidateEvery, &c.revalidateEvery, time.Second, "5m")
+	e.duration(EnvRevalidateGrace, &c.revalidateGrace, 0, "2m")
 }
 
 // derive computes the values that depend on others: the key URLs recorded
@@ -118,6 +125,22 @@ func (c *verifierConfig) derive() {
 	if c.poolsValid() {
 		c.issuers = acceptedIssuers(c.userPoolIDs, c.replicaRegions, c.jwksURL)
 	}
+	if c.revalidateEvery > 0 {
+		if base, err := awsurl.HostedUIBaseURL(c.domain, c.poolRegion()); err == nil {
+			c.userInfoURL = base + "/oauth2/userInfo"
+		}
+	}
+}
+
+// poolRegion is the region of the first user pool (its id's prefix), where
+// a Cognito domain prefix lives; else the configured region.
+func (c *verifierConfig) poolRegion() string {
+	if len(c.userPoolIDs) > 0 {
+		if r, _, ok := strings.Cut(c.userPoolIDs[0], "_"); ok {
+			return r
+		}
+	}
+	return c.region
 }
 
 func (c *verifierConfig) poolsValid() bool {
@@ -140,7 +163,23 @@ func (c *verifierConfig) validate() []error {
 	errs = append(errs, c.validatePools()...)
 	errs = append(errs, c.validateALBARNs()...)
 	errs = append(errs, c.validateKeyURLs()...)
+	errs = append(errs, c.validateRevalidation()...)
 	return append(errs, c.validateKeyLimits()...)
+}
+
+func (c *verifierConfig) validateRevalidation() []error {
+	switch {
+	case c.revalidateEvery < 0:
+		return []error{configError("revocation check interval %v must be positive (%s, e.g. 5m)", c.revalidateEvery, EnvRevalidateEvery)}
+	case c.revalidateGrace < 0:
+		return []error{configError("revocation check grace %v must not be negative (%s, e.g. 2m)", c.revalidateGrace, EnvRevalidateGrace)}
+	case c.revalidateEvery == 0:
+		return nil
+	}
+	if _, err := awsurl.HostedUIBaseURL(c.domain, c.poolRegion()); err != nil {
+		return []error{configError("revocation checks (%s) ask the user pool's userInfo endpoint, at its domain: %v (set %s to the pool's domain, e.g. myapp for myapp.auth.eu-west-2.amazoncognito.com, or auth.example.com)", EnvRevalidateEvery, err, EnvDomain)}
+	}
+	return nil
 }
 
 func (c *verifierConfig) validatePools() []error {

@@ -23,6 +23,7 @@ require (
 	github.com/aws/aws-sdk-go-v2/service/sts v1.51.9 // indirect
 	github.com/aws/smithy-go v1.28.9 // indirect
 	github.com/valyala/fastjson v1.6.10 // indirect
+	golang.org/x/sync v0.22.0 // indirect
 )
 
 replace github.com/cognitoauth/cognito-auth-go/core => ../core

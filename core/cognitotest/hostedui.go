@@ -42,8 +42,9 @@ type HostedUI struct {
 	redirects []string
 	logouts   []string
 	grants    grants
+	signedOut map[string]time.Time // lower-cased username -> when GlobalSignOut ended their sign-ins
 
-	tokenCalls, refreshCalls, revokeCalls, machineCalls atomic.Int64
+	tokenCalls, refreshCalls, revokeCalls, machineCalls, userInfoCalls atomic.Int64
 }
 
 // HostedUIOption configures a HostedUI.
@@ -162,6 +163,9 @@ func (h *HostedUI) TokenCalls() int64 { return h.tokenCalls.Load() }
 
 // RefreshCalls counts refresh_token grants from an authenticated client.
 func (h *HostedUI) RefreshCalls() int64 { return h.refreshCalls.Load() }
+
+// UserInfoCalls returns how many requests /oauth2/userInfo has answered.
+func (h *HostedUI) UserInfoCalls() int64 { return h.userInfoCalls.Load() }
 
 // RevokeCalls counts /oauth2/revoke calls, refused ones included.
 func (h *HostedUI) RevokeCalls() int64 { return h.revokeCalls.Load() }

@@ -3,6 +3,7 @@ package cognitotest
 import (
 	"net/http"
 	"strings"
+	"time"
 )
 
 // revoke is POST /oauth2/revoke.
@@ -59,12 +60,17 @@ func (h *HostedUI) revokeToken(r *http.Request) *oauthErr {
 // GlobalSignOut and AdminUserGlobalSignOut do
 // (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminUserGlobalSignOut.html):
 // every refresh token the user holds stops working (invalid_grant) and
-// their access tokens are refused by /oauth2/userInfo. The access tokens
+// their access tokens — the hosted UI's and those the Issuer minted for ALB
+// header sets, issued before now — are refused by /oauth2/userInfo. The access tokens
 // still verify offline until they expire, as real ones do. It returns how
 // many sign-ins it ended.
 func (h *HostedUI) GlobalSignOut(username string) int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if h.signedOut == nil {
+		h.signedOut = map[string]time.Time{}
+	}
+	h.signedOut[strings.ToLower(username)] = h.now()
 	ended := map[string]bool{}
 	for _, g := range h.grants.refresh {
 		if strings.EqualFold(g.user.Username, username) && !h.grants.revoked[g.session] {

@@ -3,6 +3,7 @@ package cognitotest
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -20,12 +21,23 @@ func (h *HostedUI) userInfo(w http.ResponseWriter, r *http.Request) {
 		badRequest("invalid_request", "Authorization: Bearer <access_token> is required").write(w)
 		return
 	}
+	h.userInfoCalls.Add(1)
 	h.mu.Lock()
 	g := h.grants.access[tok]
 	// https://docs.aws.amazon.com/cognito/latest/developerguide/revocation-endpoint.html:
 	// revoking a refresh token also revokes "all access tokens that Amazon
 	// Cognito issued with this refresh token".
 	valid := g != nil && h.now().Before(g.expires) && !h.grants.revoked[g.session]
+	if g == nil {
+		// A token of the pool issued elsewhere (the ALB's sign-in): valid
+		// until it expires or its user is signed out everywhere. userinfo-endpoint.html:
+		// "The openid scope must be one of the access token claims."
+		if a, ok := h.iss.issuedToken(tok); ok {
+			out, signedOut := h.signedOut[strings.ToLower(a.user.Username)]
+			valid = h.now().Before(a.exp) && slices.Contains(a.scopes, "openid") && (!signedOut || a.iat.After(out))
+			g = &accessGrant{user: a.user, expires: a.exp}
+		}
+	}
 	h.mu.Unlock()
 	if !valid {
 		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)

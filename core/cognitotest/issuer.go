@@ -47,6 +47,7 @@ type Issuer struct {
 	jwksSrv  *httptest.Server
 	albHits  atomic.Int64
 	jwksHits atomic.Int64
+	issued   map[string]issuedAccess // access tokens Mint signed (see issued.go); guarded by mu
 }
 
 type rsaEntry struct {

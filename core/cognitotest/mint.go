@@ -263,6 +263,9 @@ func (i *Issuer) Mint(u User, opts ...TokenOption) Headers {
 		h.AccessToken = *m.rawAccess // not signed: kept as given (re-signing only the data token)
 	} else {
 		h.AccessToken = m.signAccess()
+		if !m.tamperAccess && m.editAccess == nil {
+			i.remember(h.AccessToken, u, clean(m.accessClaims))
+		}
 	}
 	return h
 }

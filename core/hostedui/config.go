@@ -16,7 +16,7 @@ import (
 
 // Environment variables (in the style of core's contract).
 const (
-	EnvDomain         = "COGNITO_AUTH_DOMAIN"         // hosted UI domain: Cognito prefix, custom domain or URL
+	EnvDomain         = core.EnvDomain                // hosted UI domain: Cognito prefix, custom domain or URL
 	EnvClientSecret   = "COGNITO_AUTH_CLIENT_SECRET"  //nolint:gosec // G101: a variable name; the app client secret (empty for a public client)
 	EnvAppURL         = "COGNITO_AUTH_APP_URL"        // the app's external base URL (with any path prefix)
 	EnvSessionSecret  = "COGNITO_AUTH_SESSION_SECRET" //nolint:gosec // G101: a variable name; comma-separated secrets, at least 32 bytes each, the first seals

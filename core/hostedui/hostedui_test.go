@@ -48,6 +48,12 @@ func newApp(t testing.TB, uiOpts []cognitotest.HostedUIOption, opts ...hostedui.
 // newAppWithCore is newApp with extra options for the Verifier and the
 // guard.
 func newAppWithCore(t testing.TB, vopts []core.VerifierOption, gopts []core.Option, uiOpts []cognitotest.HostedUIOption, opts ...hostedui.Option) *app {
+	return newAppForUI(t, func(*cognitotest.HostedUI) []core.VerifierOption { return vopts }, gopts, uiOpts, opts...)
+}
+
+// newAppForUI is newAppWithCore with Verifier options that depend on the
+// local hosted UI (its URL).
+func newAppForUI(t testing.TB, vopts func(*cognitotest.HostedUI) []core.VerifierOption, gopts []core.Option, uiOpts []cognitotest.HostedUIOption, opts ...hostedui.Option) *app {
 	a := &app{t: t, iss: cognitotest.Start(t)}
 	mux := http.NewServeMux()
 	a.srv = httptest.NewServer(mux)
@@ -58,7 +64,7 @@ func newAppWithCore(t testing.TB, vopts []core.VerifierOption, gopts []core.Opti
 	}, uiOpts...)...)
 	t.Cleanup(a.ui.Close)
 	logger := core.WithLogger(slog.New(slog.NewTextHandler(testLogSink, nil)))
-	v, err := core.NewVerifier(append(append(a.iss.VerifierOptions(), core.WithALBARNs(), logger), vopts...)...)
+	v, err := core.NewVerifier(append(append(a.iss.VerifierOptions(), core.WithALBARNs(), logger), vopts(a.ui)...)...)
 	a.guardOpts = append([]core.Option{core.WithEnvironment(noEnv), logger, core.WithBearer(true)}, gopts...)
 	if err != nil {
 		t.Fatal(err)

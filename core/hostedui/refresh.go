@@ -60,7 +60,28 @@ func (h *HostedUI) Authenticate(ctx context.Context, req core.Request) (*core.Us
 		s.Seen = now.Unix()
 		h.touch(ctx, w, req, l.raw, &s)
 	}
-	return h.user(ctx, &s)
+	u, err := h.user(ctx, &s)
+	if core.CodeOf(err) == core.CodeTokenRevoked {
+		h.endRevoked(ctx, w, req, &s)
+	}
+	return u, err
+}
+
+// endRevoked ends a session whose access token Cognito said was revoked
+// (COGNITO_AUTH_REVALIDATE_EVERY): the user was signed out everywhere or
+// disabled, so the session is deleted from the Store and its cookie
+// cleared; the refresh token was revoked with it.
+func (h *HostedUI) endRevoked(ctx context.Context, w core.CookieWriter, req core.Request, s *session) {
+	h.renewed.Put(&tokencache.Key{A: s.ID, C: "renewed"}, s, time.Unix(0, 0))
+	if h.cfg.store != nil {
+		if err := h.cfg.store.Delete(ctx, s.ID); err != nil {
+			h.v.Logger().Warn("cognito-auth: deleting a revoked session from the session store failed", "error", err.Error())
+		}
+	}
+	if w != nil {
+		h.clearFrom(w, req, h.sessionCookie(), 0)
+	}
+	h.observe(ctx, SessionEvent{Kind: SessionLogout, Outcome: core.OutcomeUnauthenticated, Code: core.CodeTokenRevoked, Start: time.Now()})
 }
 
 // user verifies the session's access token and fills in the identity the

@@ -21,7 +21,7 @@ import (
 // the one core/hostedui reads; for a Cognito domain prefix the region comes
 // from core.EnvUserPoolID (the first pool's) or else core.EnvRegion.
 const (
-	EnvDomain       = "COGNITO_AUTH_DOMAIN"            // the user pool domain: Cognito prefix, custom domain or URL
+	EnvDomain       = core.EnvDomain                   // the user pool domain: Cognito prefix, custom domain or URL
 	EnvClientID     = "COGNITO_AUTH_M2M_CLIENT_ID"     // the calling app client (one with the client credentials grant)
 	EnvClientSecret = "COGNITO_AUTH_M2M_CLIENT_SECRET" //nolint:gosec // G101: a variable name; the calling app client's secret
 	EnvScopes       = "COGNITO_AUTH_M2M_SCOPES"        // custom scopes to ask for, space- or comma-separated (default: all the client's)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"math"
+	"time"
 	"unicode/utf8"
 
 	"github.com/valyala/fastjson"
@@ -123,6 +124,15 @@ var (
 type Date struct {
 	Unix int64
 	Err  error
+}
+
+// Time returns the date as a time.Time, or the zero time when there is
+// none.
+func (d Date) Time() time.Time {
+	if d.Err != nil {
+		return time.Time{}
+	}
+	return time.Unix(d.Unix, 0)
 }
 
 // MissingDate is the Date of an absent claim.
