@@ -128,7 +128,10 @@ func TestGRPCDemoScript(t *testing.T) {
 	shown := find(t, run, "(?s)```text\\n(Building .*?)```", "examples/grpc/README.md's demo output")
 
 	t.Run("as written", func(t *testing.T) {
-		r := runREADMECommand(t, command, nil, 5*time.Minute) // it builds three binaries first
+		// A setting left in the shell reaches neither the server nor the
+		// client (the server would not start with this policy path).
+		shell := map[string]string{"COGNITO_AUTH_CONFIG_PATH": "/nonexistent/policy.json"}
+		r := runREADMECommand(t, command, shell, 5*time.Minute) // it builds three binaries first
 		t.Logf("%s took %v and printed:\n%s", command, r.took.Round(100*time.Millisecond), r.stdout)
 		if r.err != nil {
 			t.Fatalf("%s: %v\nstdout:\n%s\nstderr:\n%s", command, r.err, r.stdout, r.stderr)

@@ -66,7 +66,8 @@ if [ "$fw" = grpc ]; then
     rm -rf "$bin"
   }
   trap stop_local EXIT
-  trap 'exit 130' INT TERM
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
   echo "Building cognito-local, the grpc example and its client..."
   go build -o "$bin/" ./core/cmd/cognito-local ./examples/grpc ./examples/grpc/client
 
