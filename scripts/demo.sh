@@ -6,7 +6,9 @@
 #   ./scripts/demo.sh [nethttp|gin|echo|fiber|chi|echov5|fiberv3] [hosted-ui]    (default: nethttp, ALB mode)
 #   LISTEN=127.0.0.1:9000 APP_PORT=8080           (defaults)
 #   ./scripts/demo.sh grpc                        (examples/grpc: the gRPC and Connect server
-#                                                  and its machine client, real processes;
+#                                                  behind cognito-local -hosted-ui, and its
+#                                                  machine client, real processes; ports
+#                                                  LISTEN, APP_PORT (Connect), GRPC_PORT=50051;
 #                                                  see examples/grpc/README.md)
 #   ./scripts/demo.sh serverless                  (examples/serverless on Lambda behind
 #                                                  the API Gateway stand-in, stage Prod;
@@ -21,12 +23,82 @@ fw=${1:-nethttp}
 mode=${2:-alb}
 listen=${LISTEN:-127.0.0.1:9000}
 if [ "$fw" = grpc ]; then
-  # The server and the client are real processes; the user pool's keys and
-  # its token endpoint (the client-credentials grant) are played in-process
-  # by core/cognitotest, as cognito-local has no client-credentials grant
-  # yet. When it has, this runs cognito-local -hosted-ui in front of
-  # examples/grpc and the client against its /oauth2/token instead.
-  exec go test -count=1 -run '^TestGRPCExample$' -v ./examples
+  # cognito-local -hosted-ui plays the user pool (keys, and the token
+  # endpoint with one machine client granted orders/read) and starts the
+  # example server, configured only by the COGNITO_AUTH_* environment it
+  # passes (plus HOST, PORT and GRPC_PORT); then the example client, with
+  # a core/m2m token from that token endpoint, calls the gRPC and the
+  # Connect server. Real processes, loopback only. This exits with the
+  # client's status.
+  app_port=${APP_PORT:-8080}
+  grpc_port=${GRPC_PORT:-50051}
+  listen_host=${listen%:*}
+  listen_port=${listen##*:}
+  case "$listen_host" in "" | 0.0.0.0 | "[::]") listen_host=127.0.0.1 ;; esac
+  # A port is busy when something answers on it: fail now, naming the
+  # setting that moves it.
+  busy() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+  check_port() { # host port what setting
+    if busy "$1" "$2"; then
+      echo "demo: port $2 is in use ($3); stop what listens there or set $4" >&2
+      exit 1
+    fi
+  }
+  check_port "$listen_host" "$listen_port" "cognito-local, LISTEN=$listen" "LISTEN=127.0.0.1:<another port>"
+  check_port 127.0.0.1 "$app_port" "the Connect server, APP_PORT=$app_port" "APP_PORT=<another port>"
+  check_port 127.0.0.1 "$grpc_port" "the gRPC server, GRPC_PORT=$grpc_port" "GRPC_PORT=<another port>"
+  if [ "$app_port" = "$grpc_port" ] || [ "$listen_port" = "$app_port" ] || [ "$listen_port" = "$grpc_port" ]; then
+    echo "demo: LISTEN ($listen), APP_PORT ($app_port) and GRPC_PORT ($grpc_port) need three different ports" >&2
+    exit 1
+  fi
+  # Nothing from this shell's COGNITO_AUTH_* reaches the server or the client.
+  for v in $(compgen -e); do
+    if [[ $v == COGNITO_AUTH_* ]]; then unset "$v"; fi
+  done
+
+  bin=$(mktemp -d)
+  local_pid=
+  stop_local() {
+    if [ -n "$local_pid" ]; then
+      kill -TERM "$local_pid" 2>/dev/null || true
+      wait "$local_pid" 2>/dev/null || true
+    fi
+    rm -rf "$bin"
+  }
+  trap stop_local EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  echo "Building cognito-local, the grpc example and its client..."
+  go build -o "$bin/" ./core/cmd/cognito-local ./examples/grpc ./examples/grpc/client
+
+  client_id=ordersreporter000000000001
+  client_secret=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
+  GRPC_PORT=$grpc_port "$bin/cognito-local" -hosted-ui -listen "$listen" -upstream "http://127.0.0.1:$app_port" \
+    -machine-client "$client_id:$client_secret:orders/read" -- "$bin/grpc" >"$bin/log" 2>&1 &
+  local_pid=$!
+  # The server listens on GRPC_PORT before PORT: PORT answering means both.
+  for _ in $(seq 300); do
+    if busy 127.0.0.1 "$app_port"; then break; fi
+    if ! kill -0 "$local_pid" 2>/dev/null; then break; fi
+    sleep 0.1
+  done
+  if ! busy 127.0.0.1 "$app_port"; then
+    echo "demo: the server did not start; cognito-local and the server said:" >&2
+    cat "$bin/log" >&2
+    exit 1
+  fi
+  domain="http://$listen_host:$listen_port/.cognito-local/ui"
+  echo "cognito-local on http://$listen_host:$listen_port (machine client $client_id, scope orders/read) in front of the server: gRPC on 127.0.0.1:$grpc_port, Connect on http://127.0.0.1:$app_port"
+  echo "The client (COGNITO_AUTH_DOMAIN=$domain COGNITO_AUTH_M2M_CLIENT_ID=$client_id) printed:"
+  rc=0
+  COGNITO_AUTH_DOMAIN=$domain COGNITO_AUTH_M2M_CLIENT_ID=$client_id \
+    COGNITO_AUTH_M2M_CLIENT_SECRET=$client_secret COGNITO_AUTH_M2M_SCOPES=orders/read \
+    GRPC_ADDR="127.0.0.1:$grpc_port" CONNECT_URL="http://127.0.0.1:$app_port" "$bin/client" || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    echo "demo: the client failed (exit status $rc); cognito-local and the server said:" >&2
+    cat "$bin/log" >&2
+  fi
+  exit "$rc"
 fi
 if [ "$fw" = serverless ]; then
   # The function is a real Lambda process behind apigateway-local (API

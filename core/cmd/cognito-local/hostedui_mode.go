@@ -35,6 +35,12 @@ func (c hostedUIConfig) check(appClientID string) error {
 	return c.machines.check(appClientID)
 }
 
+// hostedUIDropped are the variables an app started in hosted-UI mode does
+// not inherit from cognito-local's environment: it verifies no ALB
+// headers, and the only machine clients are the -machine-client ones
+// (core.EnvMachineClientIDs is set when there are any).
+var hostedUIDropped = []string{core.EnvALBARN, core.EnvALBKeysURL, core.EnvMachineClientIDs}
+
 // newHostedUIMode serves the keys and a local hosted UI for an app at
 // upstream that runs the login itself, and returns the app's environment.
 func newHostedUIMode(iss *ct.Issuer, users []ct.User, base string, upstream *url.URL, cfg hostedUIConfig) (http.Handler, map[string]string) {

@@ -7,7 +7,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"reflect"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -134,5 +138,71 @@ func TestPrintMachineClients(t *testing.T) {
 		"  worker, scopes orders/read orders/write: COGNITO_AUTH_DOMAIN=http://127.0.0.1:9000/.cognito-local/ui COGNITO_AUTH_M2M_CLIENT_ID=worker COGNITO_AUTH_M2M_CLIENT_SECRET=s3cret\n"
 	if b.String() != want {
 		t.Fatalf("printed\n%s\nwant\n%s", b.String(), want)
+	}
+}
+
+// TestTheAppsEnvironment: the app started after "--" gets what
+// cognito-local sets over anything in its own environment; in hosted-UI
+// mode it inherits no ALB settings and no machine client ids but the
+// -machine-client ones, and keeps the rest (GRPC_PORT, a policy path). The
+// start-up message names each machine client with the calling side's
+// environment.
+func TestTheAppsEnvironment(t *testing.T) {
+	for k, v := range map[string]string{
+		core.EnvALBARN: "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/real/0123456789abcdef", core.EnvALBKeysURL: "https://keys.example.com",
+		core.EnvMachineClientIDs: "stale", core.EnvUserPoolID: "us-east-1_Stale", "COGNITO_AUTH_CONFIG_PATH": "/etc/policy.json", "GRPC_PORT": "50051",
+	} {
+		t.Setenv(k, v)
+	}
+	for _, c := range []struct {
+		name  string
+		args  []string
+		want  map[string]string // "" for unset
+		print string
+	}{
+		{"hosted UI with a machine client", []string{"-hosted-ui", "-machine-client", "worker:s3cret:orders/read"}, map[string]string{
+			core.EnvALBARN: "", core.EnvALBKeysURL: "", core.EnvMachineClientIDs: "worker", core.EnvUserPoolID: "eu-west-2_CognitoLocal",
+			"COGNITO_AUTH_CONFIG_PATH": "/etc/policy.json", "GRPC_PORT": "50051", "HOST": "127.0.0.1", "PORT": "18080",
+		}, "  worker, scopes orders/read: COGNITO_AUTH_DOMAIN=BASE/.cognito-local/ui COGNITO_AUTH_M2M_CLIENT_ID=worker COGNITO_AUTH_M2M_CLIENT_SECRET=s3cret\n"},
+		{"hosted UI without", []string{"-hosted-ui"}, map[string]string{
+			core.EnvALBARN: "", core.EnvALBKeysURL: "", core.EnvMachineClientIDs: "", "GRPC_PORT": "50051",
+		}, ""},
+		{"ALB", nil, map[string]string{
+			core.EnvALBARN:     "arn:aws:elasticloadbalancing:eu-west-2:000000000000:loadbalancer/app/cognito-local/0000000000000000",
+			core.EnvALBKeysURL: "BASE/.cognito-local/keys/alb-keys", core.EnvMachineClientIDs: "stale", "GRPC_PORT": "50051",
+		}, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dump := filepath.Join(t.TempDir(), "env")
+			var out bytes.Buffer
+			args := append(slices.Clone(c.args), "-listen", "127.0.0.1:0", "-upstream", "http://127.0.0.1:18080", "--", "sh", "-c", "env > "+dump)
+			if err := run(args, &out, io.Discard); err == nil || err.Error() != "the app exited" {
+				t.Fatalf("run: %v, want the app exited\n%s", err, &out)
+			}
+			// The first line names cognito-local's own address first.
+			first, _, _ := strings.Cut(out.String(), "\n")
+			base := regexp.MustCompile(`http://127\.0\.0\.1:\d+`).FindString(first)
+			b, err := os.ReadFile(dump)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string][]string{}
+			for line := range strings.SplitSeq(strings.TrimSpace(string(b)), "\n") {
+				k, v, _ := strings.Cut(line, "=")
+				got[k] = append(got[k], v)
+			}
+			for k, v := range c.want {
+				v = strings.ReplaceAll(v, "BASE", base)
+				switch {
+				case v == "" && got[k] != nil:
+					t.Errorf("the app inherited %s=%v", k, got[k])
+				case v != "" && !reflect.DeepEqual(got[k], []string{v}):
+					t.Errorf("the app got %s=%q, want %q", k, got[k], v)
+				}
+			}
+			if p := strings.ReplaceAll(c.print, "BASE", base); !strings.Contains(out.String(), p) {
+				t.Errorf("printed\n%s\nwant a line %q", &out, p)
+			}
+		})
 	}
 }

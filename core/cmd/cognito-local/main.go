@@ -32,6 +32,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -155,9 +156,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 	var (
 		handler http.Handler
 		env     map[string]string
+		drop    []string // inherited variables the app must not see
 	)
 	if s.hostedUI {
 		handler, env = newHostedUIMode(iss, users, base, upstream, s.ui)
+		drop = hostedUIDropped
 	} else {
 		p := newProxy(iss, users, upstream, s.proxy)
 		handler, env = p, p.env(upstream.Port())
@@ -204,10 +207,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	cmd := exec.CommandContext(ctx, cmdArgs[0], cmdArgs[1:]...) //nolint:gosec // the operator's own command
 	cmd.Stdout, cmd.Stderr = stdout, stderr
-	cmd.Env = os.Environ()
-	for k, v := range env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
+	cmd.Env = appEnviron(os.Environ(), env, drop)
 	// The app runs in its own process group, and stopping cognito-local
 	// stops the whole group: "go run ./cmd/app" leaves its compiled child
 	// running if only the go command is signalled.
@@ -233,4 +233,28 @@ func run(args []string, stdout, stderr io.Writer) error {
 		_ = stopGroup(cmd.Process)
 		return err
 	}
+}
+
+// appEnviron is the environment of the app cognito-local starts: its own
+// (parent), without the variables env sets or drop names, then env. What
+// cognito-local sets always wins, and the app never mixes a setting left
+// in the shell (a real pool's ALB ARN, machine client ids) with
+// cognito-local's issuer.
+func appEnviron(parent []string, env map[string]string, drop []string) []string {
+	out := make([]string, 0, len(parent)+len(env))
+	for _, kv := range parent {
+		k, _, _ := strings.Cut(kv, "=")
+		if _, set := env[k]; !set && !slices.Contains(drop, k) {
+			out = append(out, kv)
+		}
+	}
+	keys := make([]string, 0, len(env))
+	for k := range env {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		out = append(out, k+"="+env[k])
+	}
+	return out
 }

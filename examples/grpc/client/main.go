@@ -1,6 +1,7 @@
 // Command client is the machine client of the gRPC example: with a
-// client-credentials token (client/token.go: COGNITO_AUTH_DOMAIN,
-// COGNITO_AUTH_CLIENT_ID, COGNITO_AUTH_CLIENT_SECRET), it calls
+// client-credentials token from core/m2m (client/token.go:
+// COGNITO_AUTH_DOMAIN, COGNITO_AUTH_M2M_CLIENT_ID,
+// COGNITO_AUTH_M2M_CLIENT_SECRET, COGNITO_AUTH_M2M_SCOPES), it calls
 // orders.v1.OrderService over gRPC (GRPC_ADDR, default 127.0.0.1:50051)
 // and over Connect (CONNECT_URL, default http://127.0.0.1:8080): GetOrder,
 // three events of WatchOrders, and DeleteOrder, which only admins may call,
@@ -21,13 +22,13 @@ import (
 	"time"
 
 	"connectrpc.com/connect"
-	"golang.org/x/oauth2"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 
 	"github.com/cognitoauth/cognito-auth-go/connectauth"
+	"github.com/cognitoauth/cognito-auth-go/core/m2m"
 	ordersv1 "github.com/cognitoauth/cognito-auth-go/examples/grpc/gen/orders/v1"
 	"github.com/cognitoauth/cognito-auth-go/examples/grpc/gen/orders/v1/ordersv1connect"
 	"github.com/cognitoauth/cognito-auth-go/grpcauth"
@@ -42,18 +43,18 @@ func main() {
 func run(out io.Writer) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	ts, err := tokenSource(ctx)
+	ts, err := tokenSource()
 	if err != nil {
 		return err
 	}
-	ts = oauth2.ReuseTokenSource(nil, ts) // one token for both clients
+	defer ts.Close()
 	if err := callGRPC(ctx, out, envOr("GRPC_ADDR", "127.0.0.1:50051"), ts); err != nil {
 		return err
 	}
 	return callConnect(ctx, out, envOr("CONNECT_URL", "http://127.0.0.1:8080"), ts)
 }
 
-func callGRPC(ctx context.Context, out io.Writer, addr string, ts oauth2.TokenSource) error {
+func callGRPC(ctx context.Context, out io.Writer, addr string, ts *m2m.TokenSource) error {
 	transport, creds := credentials.NewTLS(&tls.Config{MinVersion: tls.VersionTLS12}), grpcauth.PerRPCCredentials(ts)
 	if host, _, _ := net.SplitHostPort(addr); isLoopback(host) {
 		transport, creds = insecure.NewCredentials(), grpcauth.PerRPCCredentials(ts, grpcauth.WithInsecureForTesting())
@@ -88,7 +89,7 @@ func callGRPC(ctx context.Context, out io.Writer, addr string, ts oauth2.TokenSo
 	return nil
 }
 
-func callConnect(ctx context.Context, out io.Writer, base string, ts oauth2.TokenSource) error {
+func callConnect(ctx context.Context, out io.Writer, base string, ts *m2m.TokenSource) error {
 	hc := &http.Client{Timeout: 30 * time.Second}
 	client := ordersv1connect.NewOrderServiceClient(hc, base, connect.WithInterceptors(connectauth.ClientInterceptor(ts)))
 	o, err := client.GetOrder(ctx, connect.NewRequest(&ordersv1.GetOrderRequest{Id: "1002"}))

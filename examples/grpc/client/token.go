@@ -1,54 +1,27 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"os"
-	"strings"
 
-	"golang.org/x/oauth2"
-	"golang.org/x/oauth2/clientcredentials"
+	"github.com/cognitoauth/cognito-auth-go/core/m2m"
 )
 
-// tokenSource is the machine client's client-credentials token source,
-// from the environment: the user pool's hosted-UI domain
-// (COGNITO_AUTH_DOMAIN: a Cognito prefix with COGNITO_AUTH_REGION, a
-// custom domain, or a URL), the machine app client's id and secret
-// (COGNITO_AUTH_CLIENT_ID, COGNITO_AUTH_CLIENT_SECRET) and the scopes it
-// asks for (COGNITO_AUTH_SCOPES, space- or comma-separated; default
-// orders/read). It is the only place the client knows how a token is had:
-// any oauth2.TokenSource will do.
-func tokenSource(ctx context.Context) (oauth2.TokenSource, error) {
-	base, err := domainURL(os.Getenv("COGNITO_AUTH_DOMAIN"), os.Getenv("COGNITO_AUTH_REGION"))
-	if err != nil {
-		return nil, err
-	}
-	id, secret := os.Getenv("COGNITO_AUTH_CLIENT_ID"), os.Getenv("COGNITO_AUTH_CLIENT_SECRET")
-	if id == "" || secret == "" {
-		return nil, errors.New("COGNITO_AUTH_CLIENT_ID and COGNITO_AUTH_CLIENT_SECRET (the machine app client) are needed")
-	}
-	scopes := strings.FieldsFunc(os.Getenv("COGNITO_AUTH_SCOPES"), func(r rune) bool { return r == ' ' || r == ',' })
-	if len(scopes) == 0 {
-		scopes = []string{"orders/read"}
-	}
-	cc := clientcredentials.Config{
-		ClientID: id, ClientSecret: secret, TokenURL: base + "/oauth2/token", Scopes: scopes,
-		AuthStyle: oauth2.AuthStyleInHeader, // client_secret_basic, as Cognito documents
-	}
-	return cc.TokenSource(ctx), nil
-}
+// scopeRead is what the client asks for: GetOrder and WatchOrders need it.
+const scopeRead = "orders/read"
 
-// domainURL is the base URL of a hosted-UI domain.
-func domainURL(domain, region string) (string, error) {
-	switch {
-	case domain == "":
-		return "", errors.New("COGNITO_AUTH_DOMAIN (the user pool's domain) is needed")
-	case strings.HasPrefix(domain, "https://") || strings.HasPrefix(domain, "http://"):
-		return strings.TrimRight(domain, "/"), nil
-	case strings.Contains(domain, "."):
-		return "https://" + domain, nil
-	case region == "":
-		return "", errors.New("COGNITO_AUTH_DOMAIN is a domain prefix: COGNITO_AUTH_REGION is needed too")
+// tokenSource is the machine client's client-credentials token source:
+// core/m2m, configured by the environment docs/services.md documents —
+// the user pool's domain (COGNITO_AUTH_DOMAIN: a Cognito prefix with
+// COGNITO_AUTH_USER_POOL_ID or COGNITO_AUTH_REGION, a custom domain, or a
+// URL), the machine app client's id and secret
+// (COGNITO_AUTH_M2M_CLIENT_ID, COGNITO_AUTH_M2M_CLIENT_SECRET) and the
+// scopes it asks for (COGNITO_AUTH_M2M_SCOPES; orders/read when unset). It
+// is the only place the client knows how a token is had, and it keeps one
+// token for both clients until shortly before it expires.
+func tokenSource() (*m2m.TokenSource, error) {
+	var opts []m2m.Option
+	if _, set := os.LookupEnv(m2m.EnvScopes); !set {
+		opts = append(opts, m2m.WithScopes(scopeRead))
 	}
-	return "https://" + domain + ".auth." + region + ".amazoncognito.com", nil
+	return m2m.New(opts...)
 }
