@@ -2,6 +2,7 @@ package core
 
 import (
 	"errors"
+	"time"
 )
 
 // Sentinel errors. Every error returned by Authenticate matches exactly one
@@ -86,6 +87,8 @@ type Error struct {
 	kind error
 	// detail is operator-facing text for logs; never token contents.
 	detail string
+	// maxAge is, for sign_in_too_old, how recent a sign-in the route needs.
+	maxAge time.Duration
 }
 
 func newError(kind error, code Code, detail string) *Error {

@@ -207,6 +207,9 @@ func (a *BaseAuth) authorise(ctx context.Context, u *User, routeRules []Rule) er
 	a.cfg.steps.pass("policy", "decision", "allowed")
 	for _, r := range routeRules {
 		if !r.Allows(ctx, u) {
+			if s, ok := r.(recentSignIn); ok {
+				return a.cfg.steps.fail("route rules", "decision", "refused: sign-in too old", s.refusal(u))
+			}
 			return a.cfg.steps.fail("route rules", "decision", "refused", a.deny(ctx, u, CodeRouteForbidden, "a per-route rule refused the user"))
 		}
 	}

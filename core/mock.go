@@ -32,6 +32,7 @@ func MockUser(email string, groups ...string) *User {
 		Groups:        append([]string{}, groups...),
 		EmailVerified: true,
 		ExpiresAt:     time.Now().Add(time.Hour),
+		AuthTime:      time.Now(),
 		Issuer:        mockIssuer,
 		mock:          true,
 	}

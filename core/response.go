@@ -84,7 +84,11 @@ func newJSON(status int, body []byte) Response {
 func (a *BaseAuth) Failure(req Request, err error) Response {
 	if !malformed(err) {
 		if s := a.loginRedirector(); s != nil && req != nil && wantsHTML(req) && StatusOf(err) == http.StatusUnauthorized {
-			return NewRedirect(http.StatusFound, s.LoginURL(web.SafeReturnPath(returnPath(req))))
+			back := web.SafeReturnPath(returnPath(req))
+			if f, ok := s.(FreshLoginRedirector); ok && CodeOf(err) == CodeSignInTooOld {
+				return NewRedirect(http.StatusFound, f.FreshLoginURL(back))
+			}
+			return NewRedirect(http.StatusFound, s.LoginURL(back))
 		}
 		return decideFailure(req, err, a.cfg.redirectURL)
 	}
@@ -133,6 +137,9 @@ func textFor(status int, err error) failureText {
 		if errors.Is(err, ErrMissingToken) {
 			return failureText{"unauthorized", "Sign-in required", "You need to sign in to see this page."}
 		}
+		if CodeOf(err) == CodeSignInTooOld {
+			return failureText{"sign_in_required", "Sign in again", "This action needs a recent sign-in. Please sign in again."}
+		}
 		return failureText{"invalid_token", "Sign-in required", "Your sign-in is invalid or has expired. Please sign in again."}
 	case http.StatusForbidden:
 		return failureText{"forbidden", "Access denied", "You do not have access to this page."}
@@ -166,7 +173,11 @@ func decideFailure(req Request, err error, redirectURL string) Response {
 		r.Header.Set("Retry-After", retryAfterSeconds)
 	case http.StatusUnauthorized:
 		v := `Bearer realm="cognito-auth"`
-		if !errors.Is(err, ErrMissingToken) {
+		var e *Error
+		switch {
+		case errors.As(err, &e) && e.Code == CodeSignInTooOld:
+			v = stepUpChallenge(e)
+		case !errors.Is(err, ErrMissingToken):
 			v += `, error="invalid_token"`
 		}
 		r.Header.Set("WWW-Authenticate", v)

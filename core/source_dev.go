@@ -17,11 +17,12 @@ type devSource struct {
 	now  func() time.Time
 }
 
-// Authenticate returns a copy of the mock user whose credential lasts an
-// hour from now, as a fresh sign-in's would.
+// Authenticate returns a copy of the mock user as just signed in: its
+// credential lasts an hour from now, and RequireRecentSignIn passes.
 func (s devSource) Authenticate(context.Context, Request) (*User, error) {
 	u := s.user.Clone()
-	u.ExpiresAt = s.now().Add(time.Hour)
+	now := s.now()
+	u.ExpiresAt, u.AuthTime = now.Add(time.Hour), now
 	return u, nil
 }
 

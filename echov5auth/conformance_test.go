@@ -7,7 +7,6 @@ import (
 
 	"github.com/labstack/echo/v5"
 
-	"github.com/cognitoauth/cognito-auth-go/core"
 	"github.com/cognitoauth/cognito-auth-go/core/cognitotest"
 	"github.com/cognitoauth/cognito-auth-go/core/conformance"
 	"github.com/cognitoauth/cognito-auth-go/echov5auth"
@@ -57,7 +56,7 @@ func newDriver(httpErrors bool) conformance.Driver {
 		e.GET(conformance.PathAdmin, func(c *echo.Context) error {
 			app.Called(conformance.PathAdmin)
 			return c.String(http.StatusOK, "admin "+echov5auth.User(c).Email)
-		}, auth.RequireAuth(core.AllowGroups(app.AdminGroup)))
+		}, auth.RequireAuth(app.AdminRules...))
 		health := func(c *echo.Context) error {
 			app.Called(conformance.PathHealth)
 			return c.String(http.StatusOK, "ok")

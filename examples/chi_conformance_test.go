@@ -9,7 +9,6 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/cognitoauth/cognito-auth-go/core"
 	"github.com/cognitoauth/cognito-auth-go/core/cognitotest"
 	"github.com/cognitoauth/cognito-auth-go/core/conformance"
 	"github.com/cognitoauth/cognito-auth-go/nethttpauth"
@@ -49,7 +48,7 @@ func TestChiConformance(t *testing.T) {
 			u, _ := auth.GetAuthUser(w, r)
 			_ = json.NewEncoder(w).Encode(conformance.NewMe(r.Context(), u))
 		})
-		r.With(auth.RequireAuth(core.AllowGroups(app.AdminGroup))).Get(conformance.PathAdmin, func(w http.ResponseWriter, r *http.Request) {
+		r.With(auth.RequireAuth(app.AdminRules...)).Get(conformance.PathAdmin, func(w http.ResponseWriter, r *http.Request) {
 			app.Called(conformance.PathAdmin)
 			_, _ = io.WriteString(w, "admin "+nethttpauth.User(r).Email)
 		})

@@ -8,7 +8,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/cognitoauth/cognito-auth-go/core"
 	"github.com/cognitoauth/cognito-auth-go/core/cognitotest"
 	"github.com/cognitoauth/cognito-auth-go/core/conformance"
 	"github.com/cognitoauth/cognito-auth-go/fiberauth"
@@ -55,7 +54,7 @@ func newDriver(fiberErrors bool) conformance.Driver {
 			u, _ := auth.GetAuthUser(c)
 			return c.JSON(conformance.NewMe(c.UserContext(), u))
 		})
-		f.Get(conformance.PathAdmin, auth.RequireAuth(core.AllowGroups(app.AdminGroup)), func(c *fiber.Ctx) error {
+		f.Get(conformance.PathAdmin, auth.RequireAuth(app.AdminRules...), func(c *fiber.Ctx) error {
 			app.Called(conformance.PathAdmin)
 			return c.SendString("admin " + fiberauth.User(c).Email)
 		})

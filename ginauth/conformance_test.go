@@ -7,7 +7,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/cognitoauth/cognito-auth-go/core"
 	"github.com/cognitoauth/cognito-auth-go/core/cognitotest"
 	"github.com/cognitoauth/cognito-auth-go/core/conformance"
 	"github.com/cognitoauth/cognito-auth-go/ginauth"
@@ -43,7 +42,7 @@ func driver(t *testing.T, app conformance.App) string {
 		u, _ := auth.GetAuthUser(c)
 		c.JSON(http.StatusOK, conformance.NewMe(c.Request.Context(), u))
 	})
-	r.GET(conformance.PathAdmin, auth.RequireAuth(core.AllowGroups(app.AdminGroup)), func(c *gin.Context) {
+	r.GET(conformance.PathAdmin, auth.RequireAuth(app.AdminRules...), func(c *gin.Context) {
 		app.Called(conformance.PathAdmin)
 		c.String(http.StatusOK, "admin "+ginauth.User(c).Email)
 	})

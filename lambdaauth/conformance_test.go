@@ -8,7 +8,6 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/cognitoauth/cognito-auth-go/core"
 	"github.com/cognitoauth/cognito-auth-go/core/cognitotest"
 	"github.com/cognitoauth/cognito-auth-go/core/conformance"
 	"github.com/cognitoauth/cognito-auth-go/lambdaauth"
@@ -24,7 +23,7 @@ func app(auth *lambdaauth.Auth, c conformance.App) lambdaauth.Handler {
 	admin := auth.RequireAuth(func(ctx context.Context, e events.ALBTargetGroupRequest) (events.ALBTargetGroupResponse, error) {
 		c.Called(conformance.PathAdmin)
 		return text(&e, http.StatusOK, "admin "+lambdaauth.User(ctx).Email), nil
-	}, core.AllowGroups(c.AdminGroup))
+	}, c.AdminRules...)
 	return func(ctx context.Context, e events.ALBTargetGroupRequest) (events.ALBTargetGroupResponse, error) {
 		switch e.Path {
 		case conformance.PathHome:

@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/cognitoauth/cognito-auth-go/core"
 	"github.com/cognitoauth/cognito-auth-go/core/cognitotest"
 	"github.com/cognitoauth/cognito-auth-go/core/conformance"
 	"github.com/cognitoauth/cognito-auth-go/nethttpauth"
@@ -38,7 +37,7 @@ func driver(t *testing.T, app conformance.App) string {
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(conformance.NewMe(r.Context(), u))
 	})
-	mux.Handle("GET "+conformance.PathAdmin, auth.RequireAuth(core.AllowGroups(app.AdminGroup))(http.HandlerFunc(
+	mux.Handle("GET "+conformance.PathAdmin, auth.RequireAuth(app.AdminRules...)(http.HandlerFunc(
 		func(w http.ResponseWriter, r *http.Request) {
 			app.Called(conformance.PathAdmin)
 			_, _ = io.WriteString(w, "admin "+nethttpauth.User(r).Email)

@@ -201,9 +201,13 @@ func (h *HostedUI) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := randomToken()
+	session := randomToken()
 	h.mu.Lock()
+	// The sign-in's time: every token of this sign-in, refreshed ones
+	// included, carries it as auth_time (the time the user authenticated).
+	h.grants.signedIn[session] = h.now()
 	h.grants.codes[c] = &codeGrant{
-		user: *user, session: randomToken(), clientID: f.Get("client_id"), redirectURI: f.Get("redirect_uri"),
+		user: *user, session: session, clientID: f.Get("client_id"), redirectURI: f.Get("redirect_uri"),
 		nonce: f.Get("nonce"), challenge: f.Get("code_challenge"), scope: ar.scope, expires: h.now().Add(codeTTL),
 	}
 	h.mu.Unlock()

@@ -11,6 +11,9 @@ type grants struct {
 	refresh map[string]*refreshGrant
 	access  map[string]*accessGrant
 	revoked map[string]bool // sessions whose tokens were revoked
+	// signedIn is when each sign-in (session) authenticated: its tokens'
+	// auth_time.
+	signedIn map[string]time.Time
 }
 
 // A codeGrant is an authorization code from a sign-in.
@@ -42,7 +45,7 @@ type accessGrant struct {
 }
 
 func newGrants() grants {
-	return grants{codes: map[string]*codeGrant{}, refresh: map[string]*refreshGrant{}, access: map[string]*accessGrant{}, revoked: map[string]bool{}}
+	return grants{codes: map[string]*codeGrant{}, refresh: map[string]*refreshGrant{}, access: map[string]*accessGrant{}, revoked: map[string]bool{}, signedIn: map[string]time.Time{}}
 }
 
 // usable reports whether the refresh token g is accepted at now.

@@ -226,7 +226,10 @@ func (h *HostedUI) refreshGrant(w http.ResponseWriter, r *http.Request, client s
 
 // writeTokens answers a grant with new tokens.
 func (h *HostedUI) writeTokens(w http.ResponseWriter, u User, session, nonce string, scope []string, refresh string) {
-	access := h.iss.Mint(u, ExpiresIn(h.ttl), WithAccessClaim("scope", strings.Join(scope, " "))).AccessToken
+	h.mu.Lock()
+	authTime := h.grants.signedIn[session].Unix()
+	h.mu.Unlock()
+	access := h.iss.Mint(u, ExpiresIn(h.ttl), WithAccessClaim("scope", strings.Join(scope, " ")), WithAccessClaim("auth_time", authTime)).AccessToken
 	h.mu.Lock()
 	h.grants.access[access] = &accessGrant{user: u, session: session, expires: h.now().Add(h.ttl)}
 	h.mu.Unlock()
@@ -234,7 +237,7 @@ func (h *HostedUI) writeTokens(w http.ResponseWriter, u User, session, nonce str
 	// authorization-endpoint.html, scope: "An ID token is only returned if
 	// openid scope is requested."
 	if slices.Contains(scope, "openid") {
-		body["id_token"] = h.iss.MintIDToken(u, h.iss.ClientID(), nonce, h.ttl)
+		body["id_token"] = h.iss.MintIDToken(u, h.iss.ClientID(), nonce, h.ttl, WithIDClaim("auth_time", authTime))
 	}
 	if refresh != "" {
 		body["refresh_token"] = refresh

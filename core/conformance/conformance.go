@@ -8,7 +8,7 @@
 //
 //	GET  /               200 "hello " + user email          (GetAuthUser)
 //	GET  /api/me         200 JSON NewMe(handler context, GetAuthUser)
-//	GET  /admin          200 "admin " + email, per-route rule core.AllowGroups(App.AdminGroup)
+//	GET  /admin          200 "admin " + email, per-route rules App.AdminRules (the admins group and a sign-in within the hour)
 //	GET  /health         200 "ok"                            (bypassed; also registered as /health/)
 //	GET  /public/whoami  bypassed; GetAuthUser on demand: 200 "user:"+email or "anonymous:"+code
 //
@@ -48,8 +48,8 @@ type App struct {
 	Auth *core.BaseAuth
 	// Bypass are the paths the app-wide protection must skip.
 	Bypass []string
-	// AdminGroup is the group /admin requires.
-	AdminGroup string
+	// AdminRules are /admin's per-route rules.
+	AdminRules []core.Rule
 	// CustomErrorHandler asks for the adapter's error-handler option.
 	CustomErrorHandler bool
 	// Called must be called by every handler with its route path.

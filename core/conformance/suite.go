@@ -226,6 +226,8 @@ func Scenarios() []Scenario {
 		{Name: "admin route, admins group", Path: PathAdmin, Headers: as(Admin), Status: 200, Body: "admin root@example.com"},
 		{Name: "admin route, app admin", Path: PathAdmin, Headers: as(Owner), Status: 200, Body: "admin owner@example.com"},
 		{Name: "admin route, no headers", Path: PathAdmin, Accept: jsonAccept, Headers: none, Status: 401},
+		{Name: "admin route, admin signed in two hours ago (step-up)", Path: PathAdmin, Accept: jsonAccept, Headers: as(Admin, ct.WithAccessClaim("auth_time", time.Now().Add(-2*time.Hour).Unix())), Status: 401, Body: `"error":"sign_in_required"`},
+		{Name: "admin route, old sign-in, its code", variant: customErrors, Path: PathAdmin, Headers: as(Admin, ct.WithAccessClaim("auth_time", time.Now().Add(-2*time.Hour).Unix())), Status: CustomStatus, Body: "custom:sign_in_too_old"},
 		{Name: "app admin flag", Path: PathMe, Accept: jsonAccept, Headers: as(Owner), Status: 200, Check: func(t *testing.T, b []byte) {
 			var me Me
 			_ = json.Unmarshal(b, &me)
@@ -349,7 +351,7 @@ func Run(t *testing.T, driver Driver) {
 	for v, a := range e.auths {
 		rec[v] = &calls{n: map[string]int{}}
 		urls[v] = driver(t, App{
-			Auth: a, Bypass: []string{PathHealth, PathWhoami}, AdminGroup: "admins",
+			Auth: a, Bypass: []string{PathHealth, PathWhoami}, AdminRules: []core.Rule{core.AllowGroups("admins"), core.RequireRecentSignIn(time.Hour)},
 			CustomErrorHandler: v == customErrors, Called: rec[v].add,
 		}.plant(v))
 	}

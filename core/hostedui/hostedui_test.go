@@ -29,6 +29,8 @@ type app struct {
 	h    *hostedui.HostedUI
 	// guardOpts build the guard (with the shared Verifier v).
 	guardOpts []core.Option
+	// mux serves the app: tests may add routes.
+	mux *http.ServeMux
 }
 
 type clock struct {
@@ -56,6 +58,7 @@ func newAppWithCore(t testing.TB, vopts []core.VerifierOption, gopts []core.Opti
 func newAppForUI(t testing.TB, vopts func(*cognitotest.HostedUI) []core.VerifierOption, gopts []core.Option, uiOpts []cognitotest.HostedUIOption, opts ...hostedui.Option) *app {
 	a := &app{t: t, iss: cognitotest.Start(t)}
 	mux := http.NewServeMux()
+	a.mux = mux
 	a.srv = httptest.NewServer(mux)
 	t.Cleanup(a.srv.Close)
 	a.ui = a.iss.StartHostedUI(append([]cognitotest.HostedUIOption{

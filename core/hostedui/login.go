@@ -29,7 +29,26 @@ func (h *HostedUI) Login(_ context.Context, x Exchange) core.Response {
 	if err := h.writeSealed(x, x, h.loginCookie(), st, 600); err != nil {
 		return page(http.StatusInternalServerError, "Sign-in failed", "Could not start the sign-in.", "")
 	}
-	return redirect(h.oauth.AuthCodeURL(st.State, oauth2.S256ChallengeOption(st.Verifier), oauth2.SetAuthURLParam("nonce", st.Nonce)))
+	authorize := h.oauth.AuthCodeURL(st.State, oauth2.S256ChallengeOption(st.Verifier), oauth2.SetAuthURLParam("nonce", st.Nonce))
+	if x.Query("fresh") == "1" {
+		// A fresh sign-in (core.RequireRecentSignIn): Cognito's logout
+		// endpoint ends its own sign-in session and, given a redirect_uri
+		// and "parameters for your subsequent request to the Login
+		// endpoint" (logout-endpoint.html), shows the sign-in page with
+		// them; the login endpoint "supports all the request parameters of
+		// the authorize endpoint" (login-endpoint.html).
+		_, query, _ := strings.Cut(authorize, "?")
+		return redirect(h.cfg.base + "/logout?" + query)
+	}
+	return redirect(authorize)
+}
+
+// FreshLoginURL is LoginURL for a sign-in that must happen now, even when
+// the user is still signed in at Cognito (core.FreshLoginRedirector): the
+// browser signs out of Cognito's session first, signs in, and returns to
+// returnPath.
+func (h *HostedUI) FreshLoginURL(returnPath string) string {
+	return h.LoginURL(returnPath) + "&fresh=1"
 }
 
 func (h *HostedUI) failed(reason string) core.Response {
