@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
 	"github.com/cognitoauth/cognito-auth-go/core/cognitotest"
@@ -165,4 +166,47 @@ func ExampleWithDevConfig() {
 	}
 	fmt.Println(u.Email, u.Groups, u.IsMock())
 	// Output: developer@example.com [developers] true
+}
+
+// A sensitive route asks for a sign-in within the last five minutes; an
+// older sign-in is refused with sign_in_too_old and the RFC 9470 challenge.
+func ExampleRequireRecentSignIn() {
+	recent := core.RequireRecentSignIn(5 * time.Minute)
+	u := core.MockUser("alice@example.com") // as just signed in
+	fmt.Println(recent.Allows(context.Background(), u))
+	u.AuthTime = time.Now().Add(-time.Hour)
+	fmt.Println(recent.Allows(context.Background(), u))
+	// Output:
+	// true
+	// false
+}
+
+// Revocation checks: a verified user's access token is re-checked with the
+// pool's userInfo endpoint every five minutes (COGNITO_AUTH_REVALIDATE_EVERY,
+// COGNITO_AUTH_DOMAIN); a revoked token gets 401 token_revoked.
+func ExampleWithRevalidation() {
+	v, err := core.NewVerifier(core.WithEnvironment(func(string) (string, bool) { return "", false }),
+		core.WithUserPoolIDs("eu-west-2_AbCdEf123"),
+		core.WithRevalidation(5*time.Minute, "myapp"), // myapp.auth.eu-west-2.amazoncognito.com
+		core.WithRevalidationGrace(time.Minute))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer v.Close()
+	fmt.Println("revocation checks on")
+	// Output: revocation checks on
+}
+
+// A handler of a long-lived connection bounds its work by the credential
+// the request was let in with; the adapters' middleware already gives
+// handlers such a context.
+func ExampleUntilCredentialEnd() {
+	u := core.MockUser("alice@example.com")
+	u.ExpiresAt = time.Now().Add(10 * time.Millisecond)
+	ctx, cancel := core.UntilCredentialEnd(cognitotest.ContextWithUser(context.Background(), u))
+	defer cancel()
+	<-ctx.Done()
+	fmt.Println(core.CredentialExpired(ctx), context.Cause(ctx))
+	// Output: true cognito-auth: sign-in expired
 }

@@ -5,6 +5,8 @@
 #
 #   ./scripts/demo.sh [nethttp|gin|echo|fiber|chi|echov5|fiberv3] [hosted-ui]    (default: nethttp, ALB mode)
 #   LISTEN=127.0.0.1:9000 APP_PORT=8080           (defaults)
+#   TOKEN_TTL=20s                                 (short access tokens: see a sign-in expire
+#                                                  on the gin and net/http live demo, /ws and /events)
 #   ./scripts/demo.sh grpc                        (examples/grpc: the gRPC and Connect server
 #                                                  behind cognito-local -hosted-ui, and its
 #                                                  machine client, real processes; ports
@@ -125,9 +127,9 @@ go build -o "$bin/" ./core/cmd/cognito-local "./examples/$fw"
 
 case "$mode" in
   # /health is public, like an ALB listener rule without authentication.
-  alb) "$bin/cognito-local" -listen "$listen" -upstream "http://127.0.0.1:$app_port" -public /health -- "$bin/$fw" ;;
+  alb) "$bin/cognito-local" -listen "$listen" -upstream "http://127.0.0.1:$app_port" -public /health ${TOKEN_TTL:+-token-ttl "$TOKEN_TTL"} -- "$bin/$fw" ;;
   # The app runs the OAuth2 login itself against cognito-local's hosted UI:
   # open http://127.0.0.1:$app_port/ (not the cognito-local address).
-  hosted-ui) "$bin/cognito-local" -hosted-ui -listen "$listen" -upstream "http://127.0.0.1:$app_port" -- "$bin/$fw" ;;
+  hosted-ui) "$bin/cognito-local" -hosted-ui -listen "$listen" -upstream "http://127.0.0.1:$app_port" ${TOKEN_TTL:+-token-ttl "$TOKEN_TTL"} -- "$bin/$fw" ;;
   *) echo "usage: $0 [nethttp|gin|echo|fiber|chi|echov5|fiberv3] [alb|hosted-ui]" >&2; exit 2 ;;
 esac

@@ -50,10 +50,13 @@ func ExampleNew() {
 		fmt.Println(r.Method, r.Path)
 	}
 	fmt.Println(ui.LoginURL("/reports?month=11"))
+	// A route with core.RequireRecentSignIn sends an old sign-in here.
+	fmt.Println(ui.FreshLoginURL("/projects/7/delete"))
 	// Output:
 	// GET /login/cognito
 	// GET /login/cognito/authorized
 	// GET /logout/cognito
 	// POST /logout/cognito
 	// /login/cognito?rd=%2Freports%3Fmonth%3D11
+	// /login/cognito?rd=%2Fprojects%2F7%2Fdelete&fresh=1
 }

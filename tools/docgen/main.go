@@ -33,7 +33,7 @@ import (
 
 // packages documented, as directories relative to the repository root.
 var packages = []string{
-	"core", "core/cognitotest", "core/scope", "core/conformance", "core/hostedui", "core/adapterkit", "core/m2m",
+	"core", "core/cognitotest", "core/scope", "core/conformance", "core/hostedui", "core/adapterkit", "core/m2m", "core/live",
 	"ginauth", "echoauth", "echov5auth", "fiberauth", "fiberv3auth", "nethttpauth", "lambdaauth", "lambdaauth/lambdalocal", "grpcauth", "connectauth", "secretspolicy", "redisstore", "awscognito", "otelauth",
 }
 
