@@ -262,12 +262,16 @@ func (p *printer) step(s trace.Step) {
 		p.token = s.Token
 		p.printf("%s\n", s.Token)
 	}
+	if s.Rule != "" {
+		p.rule(s)
+		return
+	}
 	mark := "ok  "
 	switch {
 	case s.Failed != "":
 		mark = "FAIL"
-	case s.Check != "decision" && (s.Token == "policy" || s.Token == "route rule"):
-		mark = "rule"
+	case s.Note:
+		mark = "note"
 	}
 	value := s.Value
 	switch {
@@ -283,6 +287,27 @@ func (p *printer) step(s trace.Step) {
 		line += "  => " + s.Failed
 	}
 	p.printf("%s\n", strings.TrimRight(line, " "))
+	// A failed comparison: what was expected, next to the token's value.
+	if s.Want != "" {
+		p.printf("         %-22s %s\n", s.WantLabel, s.Want)
+	}
+	if s.Hint != "" {
+		p.printf("         %-22s %s\n", "hint", s.Hint)
+	}
+}
+
+// rule prints an authorisation rule: what it requires, what the user has
+// for it, and whether it admits them.
+func (p *printer) rule(s trace.Step) {
+	result := "no match"
+	if s.Matched {
+		result = "matches"
+	}
+	if s.Has == "" {
+		p.printf("  [rule] %s (%s) — %s\n", s.Check, s.Rule, result)
+		return
+	}
+	p.printf("  [rule] %s (%s): %s — %s\n", s.Check, s.Rule, s.Has, result)
 }
 
 // when shows a checked time in UTC and how far it is from the instant.
