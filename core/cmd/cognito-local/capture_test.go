@@ -56,7 +56,11 @@ func buildTool(t *testing.T, pkg string) string {
 		}
 		tools.dir, tools.bins = dir, map[string]string{}
 	}
-	bin := filepath.Join(tools.dir, filepath.Base(pkg))
+	abs, err := filepath.Abs(pkg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(tools.dir, filepath.Base(abs))
 	if out, err := exec.Command("go", "build", "-o", bin, pkg).CombinedOutput(); err != nil {
 		t.Fatalf("go build %s: %v\n%s", pkg, err, out)
 	}
@@ -133,8 +137,8 @@ var reLoginForm = regexp.MustCompile(`(?s)<form class="user" method="post" actio
 
 // signIn signs in as email through the login form, as a browser would:
 // the app's page redirects to the form, the form is posted, and the
-// browser lands back on the page. It returns that page's body.
-func signIn(t *testing.T, c *http.Client, base, path, email string) string {
+// browser lands back on the page. It returns that page's status and body.
+func signIn(t *testing.T, c *http.Client, base, path, email string) (int, string) {
 	t.Helper()
 	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, base+path, nil)
 	req.Header.Set("Accept", "text/html")
@@ -161,10 +165,10 @@ func signIn(t *testing.T, c *http.Client, base, path, email string) string {
 		if resp.Request.URL.RequestURI() != path {
 			t.Fatalf("after signing in: landed on %s, want %s", resp.Request.URL, path)
 		}
-		return string(body)
+		return resp.StatusCode, string(body)
 	}
 	t.Fatalf("the login form offers no %s:\n%s", email, page)
-	return ""
+	return 0, ""
 }
 
 // captured returns the capture files of dir, in order.
@@ -185,7 +189,7 @@ func captured(t *testing.T, dir string) []string {
 func TestCaptureIsExplained(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "captures")
 	base, c, env, appGot := captureSetup(t, dir)
-	if body := signIn(t, c, base, "/orders?status=open", "alice@example.com"); body != "verified:alice@example.com" {
+	if _, body := signIn(t, c, base, "/orders?status=open", "alice@example.com"); body != "verified:alice@example.com" {
 		t.Fatalf("the app answered %q", body)
 	}
 	files := captured(t, dir)
@@ -219,7 +223,7 @@ func TestCaptureIsExplained(t *testing.T) {
 	}
 
 	bin := buildTool(t, "../cognito-auth")
-	cmd := exec.Command(bin, "explain", files[0]) //nolint:gosec // the command the test built
+	cmd := exec.Command(bin, "explain", files[0])
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}

@@ -6,7 +6,9 @@
 // every request to the app with x-amzn-oidc-data (ES256, padded, with a real
 // signer ARN), an access token and the identity header, all signed with its
 // own keys, which it serves itself. Client-sent x-amzn-oidc-* headers are
-// always removed, as the ALB does.
+// always removed, as the ALB does. With -capture DIR it also writes every
+// request the app receives to DIR, one raw HTTP file per request, for
+// cognito-auth explain.
 //
 //	cognito-local -upstream http://127.0.0.1:8080 -- ./my-app
 //
