@@ -213,3 +213,27 @@ func TestExplainTranscripts(t *testing.T) {
 		})
 	}
 }
+
+// TestExplainUnknownVariables: a COGNITO_AUTH_* variable no package reads
+// is shown with the configuration, as the app warns of it at start-up; a
+// missing setting's error names the variable probably meant for it.
+func TestExplainUnknownVariables(t *testing.T) {
+	iss := ct.Start(t)
+	h := iss.Mint(ct.User{}).Header()
+	code, out, errOut := explainRun(t, with(iss.Env(), "COGNITO_AUTH_CLIENTID", "x"), plainHeaders(h))
+	if code != exitAllowed {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	hasBlock(t, out,
+		"  ALB ARNs    "+iss.ALBARN(),
+		"  warning     cognito-auth: unknown environment variable COGNITO_AUTH_CLIENTID: did you mean COGNITO_AUTH_CLIENT_ID?",
+	)
+	code, out, errOut = explainRun(t, with(iss.Env(), core.EnvUserPoolID, "", "COGNITO_AUTH_USERPOOL_ID", iss.UserPoolID()), plainHeaders(h))
+	if want := "; COGNITO_AUTH_USERPOOL_ID is set: did you mean COGNITO_AUTH_USER_POOL_ID?"; code != exitUsage || !strings.Contains(errOut, want) {
+		t.Errorf("exit %d, stderr %q; want 2 and %q\n%s", code, errOut, want, out)
+	}
+	code, _, errOut = explainRun(t, with(iss.Env(), "COGNITO_AUTH_CLIENTID", "x", core.EnvStrictEnv, "true"), plainHeaders(h))
+	if want := "unknown environment variable COGNITO_AUTH_CLIENTID: did you mean COGNITO_AUTH_CLIENT_ID?"; code != exitUsage || !strings.Contains(errOut, want) {
+		t.Errorf("strict: exit %d, stderr %q; want 2 and %q", code, errOut, want)
+	}
+}

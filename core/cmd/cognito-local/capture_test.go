@@ -284,10 +284,10 @@ func TestCaptureFiles(t *testing.T) {
 			t.Errorf("%q is not a plain file name", got)
 		}
 	}
-	if err := c.writeEnv(map[string]string{"COGNITO_AUTH_A": "it's $HOME `x`", "COGNITO_AUTH_B": "plain", "PORT": "8080"}); err != nil {
+	if err := c.writeEnv(map[string]string{"COGNITO_AUTH_CLIENT_ID": "it's $HOME `x`", "COGNITO_AUTH_REGION": "plain", "PORT": "8080"}); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command("sh", "-c", ". "+filepath.Join(dir, captureEnvFile)+` && printf '%s|%s|%s' "$COGNITO_AUTH_A" "$COGNITO_AUTH_B" "${PORT-unset}"`).CombinedOutput()
+	out, err := exec.Command("sh", "-c", ". "+filepath.Join(dir, captureEnvFile)+` && printf '%s|%s|%s' "$COGNITO_AUTH_CLIENT_ID" "$COGNITO_AUTH_REGION" "${PORT-unset}"`).CombinedOutput()
 	if err != nil || string(out) != "it's $HOME `x`|plain|unset" {
 		t.Errorf("the environment file read back as %q (%v)", out, err)
 	}
