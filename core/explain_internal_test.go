@@ -38,6 +38,7 @@ func TestDescribeRule(t *testing.T) {
 			"any of {groups any of [admins]; groups any of [ops]; scopes all of [x]}", "user has [staff]; token has scopes [orders/read]",
 		},
 		{AllOf(), alice, "all of {}", ""},
+		{RequireRecentSignIn(time.Hour), alice, "signed in within 1h0m0s", "token has no auth_time"},
 		{RuleFunc(func(context.Context, *User) bool { return true }), alice, "custom rule core.RuleFunc", ""},
 		{nil, alice, "custom rule <nil>", ""},
 	}
@@ -46,6 +47,14 @@ func TestDescribeRule(t *testing.T) {
 		if requires != tc.requires || has != tc.has {
 			t.Errorf("describeRule(%T) = %q, %q; want %q, %q", tc.rule, requires, has, tc.requires, tc.has)
 		}
+	}
+}
+
+// TestDescribeRecentSignIn: the rule says when the user signed in.
+func TestDescribeRecentSignIn(t *testing.T) {
+	_, has := describeRule(RequireRecentSignIn(time.Hour), &User{AuthTime: time.Now().Add(-2 * time.Hour)})
+	if !strings.HasPrefix(has, "user signed in 2h0m") || !strings.HasSuffix(has, "s ago") {
+		t.Errorf("has %q", has)
 	}
 }
 
