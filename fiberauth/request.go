@@ -39,7 +39,7 @@ func (r request) RequestURI() string { return string(r.c.Request().RequestURI())
 func (r request) SetCookie(c *http.Cookie) {
 	fc := &fiber.Cookie{
 		Name: c.Name, Value: c.Value, Path: c.Path, Domain: c.Domain,
-		Secure: c.Secure, HTTPOnly: c.HttpOnly, SameSite: sameSite(c.SameSite),
+		Secure: c.Secure, HTTPOnly: c.HttpOnly, SameSite: sameSites[c.SameSite],
 	}
 	switch {
 	case c.MaxAge < 0:
@@ -50,16 +50,11 @@ func (r request) SetCookie(c *http.Cookie) {
 	r.c.Cookie(fc)
 }
 
-func sameSite(s http.SameSite) string {
-	switch s {
-	case http.SameSiteStrictMode:
-		return fiber.CookieSameSiteStrictMode
-	case http.SameSiteNoneMode:
-		return fiber.CookieSameSiteNoneMode
-	case http.SameSiteLaxMode:
-		return fiber.CookieSameSiteLaxMode
-	}
-	return ""
+// sameSites maps net/http's SameSite modes to fiber's (default: unset).
+var sameSites = map[http.SameSite]string{
+	http.SameSiteStrictMode: fiber.CookieSameSiteStrictMode,
+	http.SameSiteNoneMode:   fiber.CookieSameSiteNoneMode,
+	http.SameSiteLaxMode:    fiber.CookieSameSiteLaxMode,
 }
 
 // exchange adapts *fiber.Ctx to hostedui.Exchange (strings copied).

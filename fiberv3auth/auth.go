@@ -189,8 +189,7 @@ func (a *Auth) check(c fiber.Ctx, rules []core.Rule) error {
 	if err != nil {
 		return a.onError(c, err)
 	}
-	if fresh {
-		// The handlers' context ends when the credential does.
+	if fresh { // the handlers' context ends when the credential does
 		ctx, done := a.kit.Admit(c.Context(), u)
 		defer done()
 		c.SetContext(ctx)
@@ -198,21 +197,18 @@ func (a *Auth) check(c fiber.Ctx, rules []core.Rule) error {
 	return c.Next()
 }
 
-// authenticate runs the kit's decision and stores a newly verified user in
-// the user context (a fasthttp context never ends: GetAuthUser does not
-// bound it; a long-lived handler calls core.UntilCredentialEnd).
-func (a *Auth) authenticate(c fiber.Ctx, rules []core.Rule) (*core.User, error) {
-	u, fresh, err := a.kit.Check(c.Context(), request{c}, rules)
+// GetAuthUser returns the user the middleware stored, or authenticates the
+// request now (app policy applied, refreshed session cookies written) and
+// stores it when no middleware ran (a fasthttp context never ends:
+// GetAuthUser does not bound it; a long-lived handler calls
+// core.UntilCredentialEnd).
+func (a *Auth) GetAuthUser(c fiber.Ctx) (*core.User, error) {
+	u, fresh, err := a.kit.Check(c.Context(), request{c}, nil)
 	if err == nil && fresh {
 		c.SetContext(a.kit.StoreUser(c.Context(), u))
 	}
 	return u, err
 }
-
-// GetAuthUser returns the user the middleware stored, or authenticates the
-// request now (app policy applied, refreshed session cookies written) and
-// stores it when no middleware ran.
-func (a *Auth) GetAuthUser(c fiber.Ctx) (*core.User, error) { return a.authenticate(c, nil) }
 
 // User returns the user the middleware verified, or nil: shorthand for
 // core.UserFromContext(c.Context()).
