@@ -17,12 +17,12 @@ import (
 // New; it is safe for concurrent use.
 type Auth struct {
 	kit   *adapterkit.Kit
-	table *table
+	table *adapterkit.RPCTable
 }
 
 type options struct {
 	adapterkit.Config
-	entries          []entry
+	entries          []adapterkit.RPCEntry
 	protectHealth    bool
 	publicReflection bool
 }
@@ -44,7 +44,7 @@ func WithCoreOptions(opts ...core.Option) Option {
 // "/package.Service/Method". A procedure's rules replace its service's.
 func WithMethodRules(procedure string, rules ...core.Rule) Option {
 	return func(o *options) {
-		o.entries = append(o.entries, entry{option: "WithMethodRules", name: procedure, rules: rules})
+		o.entries = append(o.entries, adapterkit.RPCEntry{Option: "WithMethodRules", Name: procedure, Rules: rules})
 	}
 }
 
@@ -52,7 +52,7 @@ func WithMethodRules(procedure string, rules ...core.Rule) Option {
 // ("package.Service") that has no rules of its own.
 func WithServiceRules(service string, rules ...core.Rule) Option {
 	return func(o *options) {
-		o.entries = append(o.entries, entry{option: "WithServiceRules", name: service, rules: rules})
+		o.entries = append(o.entries, adapterkit.RPCEntry{Option: "WithServiceRules", Name: service, Rules: rules})
 	}
 }
 
@@ -62,7 +62,7 @@ func WithServiceRules(service string, rules ...core.Rule) Option {
 func WithBypass(names ...string) Option {
 	return func(o *options) {
 		for _, n := range names {
-			o.entries = append(o.entries, entry{option: "WithBypass", name: n, public: true})
+			o.entries = append(o.entries, adapterkit.RPCEntry{Option: "WithBypass", Name: n, Public: true})
 		}
 	}
 }
@@ -86,15 +86,15 @@ func New(opts ...Option) (*Auth, error) {
 	for _, fn := range opts {
 		fn(&o)
 	}
-	if !o.protectHealth && !named(o.entries, HealthService) {
-		o.entries = append(o.entries, entry{option: "default", name: HealthService, public: true})
+	if !o.protectHealth && !adapterkit.RPCNames(o.entries, HealthService) {
+		o.entries = append(o.entries, adapterkit.RPCEntry{Option: "default", Name: HealthService, Public: true})
 	}
 	if o.publicReflection {
 		o.entries = append(o.entries,
-			entry{option: "WithPublicReflection", name: ReflectionService, public: true},
-			entry{option: "WithPublicReflection", name: ReflectionServiceV1Alpha, public: true})
+			adapterkit.RPCEntry{Option: "WithPublicReflection", Name: ReflectionService, Public: true},
+			adapterkit.RPCEntry{Option: "WithPublicReflection", Name: ReflectionServiceV1Alpha, Public: true})
 	}
-	t, err := build(o.entries)
+	t, err := adapterkit.NewRPCTable("connectauth", o.entries)
 	if err != nil {
 		return nil, err
 	}
@@ -104,16 +104,6 @@ func New(opts ...Option) (*Auth, error) {
 		return nil, err
 	}
 	return &Auth{kit: kit, table: t}, nil
-}
-
-// named reports whether any entry names service or one of its procedures.
-func named(entries []entry, service string) bool {
-	for _, e := range entries {
-		if e.name == service || serviceOf(e.name) == service {
-			return true
-		}
-	}
-	return false
 }
 
 // Base returns the BaseAuth in use.
@@ -169,7 +159,7 @@ func (i interceptor) WrapStreamingHandler(next connect.StreamingHandlerFunc) con
 // stored in the context, and the context given the token's expiry as its
 // deadline. done releases that context.
 func (a *Auth) admit(ctx context.Context, procedure string, h http.Header) (context.Context, context.CancelFunc, error) {
-	public, rules := a.table.lookup(procedure)
+	public, rules := a.table.Lookup(procedure)
 	if public {
 		return ctx, func() {}, nil
 	}

@@ -19,12 +19,12 @@ import (
 // for concurrent use.
 type Auth struct {
 	kit   *adapterkit.Kit
-	table *table
+	table *adapterkit.RPCTable
 }
 
 type options struct {
 	adapterkit.Config
-	entries          []entry
+	entries          []adapterkit.RPCEntry
 	protectHealth    bool
 	publicReflection bool
 }
@@ -47,7 +47,7 @@ func WithCoreOptions(opts ...core.Option) Option {
 // it: "/package.Service/Method". A method's rules replace its service's.
 func WithMethodRules(fullMethod string, rules ...core.Rule) Option {
 	return func(o *options) {
-		o.entries = append(o.entries, entry{option: "WithMethodRules", name: fullMethod, rules: rules})
+		o.entries = append(o.entries, adapterkit.RPCEntry{Option: "WithMethodRules", Name: fullMethod, Rules: rules})
 	}
 }
 
@@ -55,7 +55,7 @@ func WithMethodRules(fullMethod string, rules ...core.Rule) Option {
 // ("package.Service") that has no rules of its own.
 func WithServiceRules(service string, rules ...core.Rule) Option {
 	return func(o *options) {
-		o.entries = append(o.entries, entry{option: "WithServiceRules", name: service, rules: rules})
+		o.entries = append(o.entries, adapterkit.RPCEntry{Option: "WithServiceRules", Name: service, Rules: rules})
 	}
 }
 
@@ -65,7 +65,7 @@ func WithServiceRules(service string, rules ...core.Rule) Option {
 func WithBypass(names ...string) Option {
 	return func(o *options) {
 		for _, n := range names {
-			o.entries = append(o.entries, entry{option: "WithBypass", name: n, public: true})
+			o.entries = append(o.entries, adapterkit.RPCEntry{Option: "WithBypass", Name: n, Public: true})
 		}
 	}
 }
@@ -90,15 +90,15 @@ func New(opts ...Option) (*Auth, error) {
 	for _, fn := range opts {
 		fn(&o)
 	}
-	if !o.protectHealth && !named(o.entries, HealthService) {
-		o.entries = append(o.entries, entry{option: "default", name: HealthService, public: true})
+	if !o.protectHealth && !adapterkit.RPCNames(o.entries, HealthService) {
+		o.entries = append(o.entries, adapterkit.RPCEntry{Option: "default", Name: HealthService, Public: true})
 	}
 	if o.publicReflection {
 		o.entries = append(o.entries,
-			entry{option: "WithPublicReflection", name: ReflectionService, public: true},
-			entry{option: "WithPublicReflection", name: ReflectionServiceV1Alpha, public: true})
+			adapterkit.RPCEntry{Option: "WithPublicReflection", Name: ReflectionService, Public: true},
+			adapterkit.RPCEntry{Option: "WithPublicReflection", Name: ReflectionServiceV1Alpha, Public: true})
 	}
-	t, err := build(o.entries)
+	t, err := adapterkit.NewRPCTable("grpcauth", o.entries)
 	if err != nil {
 		return nil, err
 	}
@@ -108,16 +108,6 @@ func New(opts ...Option) (*Auth, error) {
 		return nil, err
 	}
 	return &Auth{kit: kit, table: t}, nil
-}
-
-// named reports whether any entry names service or one of its methods.
-func named(entries []entry, service string) bool {
-	for _, e := range entries {
-		if e.name == service || serviceOf(e.name) == service {
-			return true
-		}
-	}
-	return false
 }
 
 // Base returns the BaseAuth in use.
@@ -165,7 +155,7 @@ func (a *Auth) StreamServerInterceptor() grpc.StreamServerInterceptor {
 // the context, and the context given the token's expiry as its deadline.
 // done releases that context.
 func (a *Auth) admit(ctx context.Context, fullMethod string) (context.Context, context.CancelFunc, error) {
-	public, rules := a.table.lookup(fullMethod)
+	public, rules := a.table.Lookup(fullMethod)
 	if public {
 		return ctx, func() {}, nil
 	}
