@@ -27,7 +27,7 @@ var loginPage = template.Must(template.New("login").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Sign in</title>
 <style>body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#eef2f7;color:#1f2328;margin:0;padding:3rem 1rem;line-height:1.5}
-main{max-width:24rem;margin:0 auto}
+main{max-width:26rem;margin:0 auto}
 .card{background:#fff;border:1px solid #d0d7de;border-radius:12px;padding:1.75rem 2rem;box-shadow:0 1px 3px rgba(0,0,0,.08)}
 .brand{font-weight:600;color:#57606a;margin:0 0 1rem;font-size:.9rem;letter-spacing:.02em}
 h1{font-size:1.4rem;margin:0 0 1rem}h2{font-size:1rem;margin:0 0 .5rem}
@@ -40,7 +40,7 @@ button:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}
 .error{background:#fff1f0;border:1px solid #f5a3a3;color:#8a1c1c;border-radius:8px;padding:.6rem .8rem;margin:0 0 1rem}.error:empty{display:none}
 .demo{margin-top:1.25rem;background:#fffbea;border-color:#e9d48a}.demo p{margin:0 0 .75rem;font-size:.9rem}
 .demo ul{list-style:none;margin:0;padding:0}.demo li{display:flex;justify-content:space-between;align-items:center;gap:.75rem;padding:.5rem 0;border-top:1px solid #efe3b5}
-.demo li form{margin:0}.demo button{background:#fff;color:#1d4ed8;padding:.35rem .8rem}
+.demo li form{margin:0}.demo button{background:#fff;color:#1d4ed8;padding:.35rem .8rem;white-space:nowrap}
 .demo small{color:#57606a}code{background:#f3f4f6;padding:0 .25rem;border-radius:4px}</style>
 </head><body><main>
 <div class="card">
