@@ -17,7 +17,7 @@ import (
 // WithPages replaces the page a refused browser sees with the app's own,
 // here an html/template that gets the page's words, who is signed in and
 // its links (see core.Page). The page keeps core's security headers; its
-// <style> element is allowed by its hash, and scripts are not. Behind an
+// style element is allowed by its hash, and scripts are not. Behind an
 // ALB, WithSignOutURL names the app's route that runs core.ALBLogout.
 func ExampleWithPages() {
 	page := template.Must(template.New("refused").Parse(`<!doctype html><title>{{.Title}}</title>` +

@@ -306,7 +306,7 @@ func WithSignOutURL(u string) Option {
 // the library's page (RenderPage). The result is sent as NewPage sends
 // every page: with no-store, nosniff, Referrer-Policy same-origin and a
 // Content-Security-Policy that allows no script and only the document's
-// own <style> elements (by hash). Pass the same renderer to
+// own style elements (by hash). Pass the same renderer to
 // hostedui.WithPages for the sign-out pages.
 func WithPages(render func(Page) []byte) Option {
 	return guardOpt("WithPages", func(c *config) { c.pages = render })

@@ -143,7 +143,7 @@ func renderWith(render func(Page) []byte, p Page) []byte {
 	return RenderPage(p)
 }
 
-// pageStyle is the library pages' stylesheet: one <style> element, allowed
+// pageStyle is the library pages' stylesheet: one style element, allowed
 // by its hash.
 const pageStyle = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f3f4f6;color:#1f2328;margin:0;padding:4rem 1rem;line-height:1.5}
 main{max-width:30rem;margin:0 auto;background:#fff;border:1px solid #d0d7de;border-radius:12px;padding:2rem 2rem 1.25rem;box-shadow:0 1px 3px rgba(0,0,0,.08)}
@@ -171,7 +171,7 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!doctype html>
 `))
 
 // pageCSP is the Content-Security-Policy of a page with body: nothing
-// loaded, no script, never framed, and only the page's own <style>
+// loaded, no script, never framed, and only the page's own style
 // elements, each allowed by its SHA-256 hash (no 'unsafe-inline', and no
 // style attributes).
 func pageCSP(body []byte) string {

@@ -50,7 +50,7 @@ func NewRedirect(status int, location string) Response {
 // NewPage returns an HTML page with the security headers: no-store,
 // nosniff, Referrer-Policy same-origin and a Content-Security-Policy that
 // loads nothing, runs no script, is never framed and allows only the
-// page's own <style> elements, by their SHA-256 hashes (style attributes
+// page's own style elements, by their SHA-256 hashes (style attributes
 // are refused). For packages that extend core, such as hostedui, and for
 // the pages an app renders itself (WithPages).
 func NewPage(status int, html []byte) Response {
