@@ -12,10 +12,13 @@ import (
 // are checked at start-up and give the refusal page its Sign out and Back
 // to the start; without them, no Sign out and "/".
 func TestPageLinksConfig(t *testing.T) {
-	for _, bad := range []map[string]string{
-		{core.EnvSignOutURL: "javascript:alert(1)"}, {core.EnvSignOutURL: "//evil.example/logout"},
-		{core.EnvAppURL: "app.example.com/x"}, {core.EnvAppURL: "ftp://app.example.com"},
-	} {
+	bads := []map[string]string{
+		{core.EnvSignOutURL: "javascript:alert(1)"},
+		{core.EnvSignOutURL: "//evil.example/logout"},
+		{core.EnvAppURL: "app.example.com/x"},
+		{core.EnvAppURL: "ftp://app.example.com"},
+	}
+	for _, bad := range bads {
 		env := map[string]string{}
 		for k, v := range issuer.Env() {
 			env[k] = v
