@@ -133,14 +133,14 @@ func (v *Verifier) checkExp(d jose.Date, now time.Time, what string) (int64, *Er
 	exp, err := d.Unix, d.Err
 	switch {
 	case errors.Is(err, jose.ErrDateMissing):
-		return 0, v.cfg.steps.timeStep(what, "exp", d, invalid(CodeMissingExp, what+" has no exp"))
+		return 0, v.cfg.steps.timeStep(what, "exp", d, invalid(CodeMissingExp, what+" has no exp"), now, v.cfg.leeway)
 	case err != nil:
-		return 0, v.cfg.steps.timeStep(what, "exp", d, invalid(CodeInvalidExp, what+" exp is not a number"))
+		return 0, v.cfg.steps.timeStep(what, "exp", d, invalid(CodeInvalidExp, what+" exp is not a number"), now, v.cfg.leeway)
 	}
 	if !now.Before(time.Unix(exp, 0).Add(v.cfg.leeway)) {
-		return 0, v.cfg.steps.timeStep(what, "exp", d, newError(ErrExpiredToken, CodeTokenExpired, what+" has expired"))
+		return 0, v.cfg.steps.timeStep(what, "exp", d, newError(ErrExpiredToken, CodeTokenExpired, what+" has expired"), now, v.cfg.leeway)
 	}
-	_ = v.cfg.steps.timeStep(what, "exp", d, nil)
+	_ = v.cfg.steps.timeStep(what, "exp", d, nil, now, v.cfg.leeway)
 	return exp, nil
 }
 
@@ -161,11 +161,11 @@ func (v *Verifier) checkNotBefore(d jose.Date, now time.Time, what string) *Erro
 func (v *Verifier) checkNotLater(d jose.Date, now time.Time, what, claim string, notNumber, later Code, laterDetail string) *Error {
 	switch {
 	case errors.Is(d.Err, jose.ErrDateMissing):
-		return v.cfg.steps.timeStep(what, claim, d, nil)
+		return v.cfg.steps.timeStep(what, claim, d, nil, now, v.cfg.leeway)
 	case d.Err != nil:
-		return v.cfg.steps.timeStep(what, claim, d, invalid(notNumber, what+" "+claim+" is not a number"))
+		return v.cfg.steps.timeStep(what, claim, d, invalid(notNumber, what+" "+claim+" is not a number"), now, v.cfg.leeway)
 	case time.Unix(d.Unix, 0).After(now.Add(v.cfg.leeway)):
-		return v.cfg.steps.timeStep(what, claim, d, invalid(later, what+" "+laterDetail))
+		return v.cfg.steps.timeStep(what, claim, d, invalid(later, what+" "+laterDetail), now, v.cfg.leeway)
 	}
-	return v.cfg.steps.timeStep(what, claim, d, nil)
+	return v.cfg.steps.timeStep(what, claim, d, nil, now, v.cfg.leeway)
 }

@@ -3,11 +3,14 @@ package core
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/cognitoauth/cognito-auth-go/core/internal/envcheck"
 )
 
 // Environment variables read by New (see DESIGN.md's environment contract).
@@ -67,6 +70,10 @@ const (
 	// hosted UI's redirect and cookie base, and, for core, where the pages'
 	// "Back to the start" goes (its path).
 	EnvAppURL = "COGNITO_AUTH_APP_URL"
+	// EnvStrictEnv makes a COGNITO_AUTH_* variable that no package of
+	// cognito-auth-go reads a configuration error instead of a warning (see
+	// KnownEnv).
+	EnvStrictEnv = "COGNITO_AUTH_STRICT_ENV"
 )
 
 // Defaults.
@@ -153,9 +160,44 @@ func loadConfig(opts []Option, checks checkSet) (*config, error) {
 	if checks == guardChecks && c.verifier != nil {
 		errs = append(errs, misplaced(opts)...)
 	}
+	// Unknown variables can be looked for when the environment can be
+	// listed: the process's, or what WithEnvironmentNames lists.
+	if probe.lookupEnv == nil || c.listEnv != nil {
+		c.unknownEnv = envcheck.Unknown(envcheck.Names(c.listEnv), c.ownEnv)
+	}
 	c.derive()
 	errs = append(errs, c.validate(checks)...)
+	// A shared Verifier (WithVerifier) reported them when it was built.
+	if checks == verifierChecks || c.verifier == nil {
+		errs = append(errs, c.reportUnknownEnv(len(errs) > 0)...)
+	}
 	return c, errors.Join(errs...)
+}
+
+// reportUnknownEnv reports each COGNITO_AUTH_* variable no package reads,
+// with the known name closest to it: as configuration errors in strict
+// mode, else as warnings when the configuration is otherwise valid (when it
+// is not, the error for a missing setting names its near miss).
+func (c *verifierConfig) reportUnknownEnv(invalid bool) []error {
+	var errs []error
+	for _, f := range c.unknownEnv {
+		switch {
+		case c.strictEnv:
+			errs = append(errs, configError("unknown environment variable %s: %s (unknown COGNITO_AUTH_* variables are errors with %s=true or core.WithStrictEnv; declare the app's own with core.WithOwnEnv)",
+				f.Name, f.DidYouMean(), EnvStrictEnv))
+		case !invalid:
+			c.logger.Warn("cognito-auth: unknown environment variable "+f.Name+": "+f.DidYouMean(),
+				slog.String("variable", f.Name), slog.String("did_you_mean", f.Closest),
+				slog.String("hint", "set "+EnvStrictEnv+"=true to make this an error; declare the app's own variables with core.WithOwnEnv"))
+		}
+	}
+	return errs
+}
+
+// nearMiss names the unknown variables that were probably meant to be one
+// of names, for the error that finds them missing.
+func (c *verifierConfig) nearMiss(names ...string) string {
+	return envcheck.NearMiss(c.unknownEnv, names...)
 }
 
 func applyOptions(c *config, opts []Option) {
@@ -312,7 +354,8 @@ func (c *config) validateSources() []error {
 		albARNs = c.verifier.cfg.albARNs
 	}
 	if len(albARNs) == 0 && !c.devMode && !c.bearer && !c.trustAuthorizer && len(c.sources) == 0 {
-		return []error{configError("at least one ALB ARN is required (%s), unless bearer tokens (%s), an API Gateway authorizer (%s), another credential source (core.WithSources, e.g. the hosted-UI login) or dev mode are used", EnvALBARN, EnvBearer, EnvTrustAPIGatewayAuthorizer)}
+		return []error{configError("at least one ALB ARN is required (%s), unless bearer tokens (%s), an API Gateway authorizer (%s), another credential source (core.WithSources, e.g. the hosted-UI login) or dev mode are used%s",
+			EnvALBARN, EnvBearer, EnvTrustAPIGatewayAuthorizer, c.nearMiss(EnvALBARN, EnvBearer, EnvTrustAPIGatewayAuthorizer, EnvDevMode))}
 	}
 	if c.trustAuthorizer {
 		pools, clients := c.userPoolIDs, c.clientIDs
@@ -320,7 +363,8 @@ func (c *config) validateSources() []error {
 			pools, clients = c.verifier.cfg.userPoolIDs, c.verifier.cfg.clientIDs
 		}
 		if len(pools) == 0 || len(clients) == 0 {
-			return []error{configError("trusting an API Gateway authorizer (%s) needs the user pool (%s) and the app client ids (%s) its claims must name", EnvTrustAPIGatewayAuthorizer, EnvUserPoolID, EnvClientID)}
+			return []error{configError("trusting an API Gateway authorizer (%s) needs the user pool (%s) and the app client ids (%s) its claims must name%s",
+				EnvTrustAPIGatewayAuthorizer, EnvUserPoolID, EnvClientID, c.nearMiss(EnvUserPoolID, EnvClientID))}
 		}
 	}
 	return nil

@@ -8,6 +8,8 @@ import (
 	"os"
 	"sync"
 	"time"
+
+	"github.com/cognitoauth/cognito-auth-go/core/internal/trace"
 )
 
 // BaseAuth is the guard: it authenticates a request with its credential
@@ -186,36 +188,67 @@ func (a *BaseAuth) authorise(ctx context.Context, u *User, routeRules []Rule) er
 	if u.Machine {
 		return a.authoriseMachine(ctx, u, routeRules)
 	}
-	if a.cfg.steps.on() {
-		a.explainPolicy(ctx, u, routeRules)
+	st := a.cfg.steps
+	if st.on() {
+		a.explainPolicy(ctx, u)
 	}
 	d, err := a.decider.Decide(ctx, u)
 	if err != nil {
-		if a.cfg.steps.on() {
-			_ = a.cfg.steps.fail("policy", "decision", "no decision", asError(err))
+		if st.on() {
+			_ = st.fail(trace.StagePolicy, "result", "no decision", asError(err))
+			st.notApplied(routeRules, "stage 1 made no decision")
 		}
 		return err
 	}
 	if !d.Allowed {
-		return a.cfg.steps.fail("policy", "decision", "refused", a.deny(ctx, u, CodeForbidden, "the authorisation policy refused the user"))
+		e := st.fail(trace.StagePolicy, "result", "refused: the app policy does not admit the user", a.deny(ctx, u, CodeForbidden, "the authorisation policy refused the user"))
+		st.notApplied(routeRules, "stage 1 refused")
+		return e
 	}
 	u.appAdmin = d.AppAdmin
 	if d.AppAdmin {
-		a.cfg.steps.pass("policy", "decision", "allowed as an app admin (per-route rules do not apply)")
+		st.pass(trace.StagePolicy, "result", "passed, as an app admin")
+		st.notApplied(routeRules, "app admins pass every route rule")
 		return nil
 	}
-	a.cfg.steps.pass("policy", "decision", "allowed")
-	for _, r := range routeRules {
-		if !r.Allows(ctx, u) {
-			if s, ok := r.(recentSignIn); ok {
-				return a.cfg.steps.fail("route rules", "decision", "refused: sign-in too old", s.refusal(u))
+	st.pass(trace.StagePolicy, "result", "passed")
+	return a.routeRules(ctx, u, routeRules, "a per-route rule refused the user")
+}
+
+// routeRules applies stage 2, the route's own rules: every one must admit
+// u. Explained, every rule is evaluated and recorded.
+func (a *BaseAuth) routeRules(ctx context.Context, u *User, rules []Rule, detail string) error {
+	st := a.cfg.steps
+	if len(rules) == 0 {
+		st.note(trace.StageRoute, "rules", "none on this route")
+		return nil
+	}
+	refused := 0 // the first rule that does not admit u, from 1
+	for i, r := range rules {
+		ok := r.Allows(ctx, u)
+		if st.on() {
+			st.rule(trace.StageRoute, fmt.Sprintf("rule #%d", i+1), r, u, ok)
+		}
+		if !ok && refused == 0 {
+			refused = i + 1
+			if !st.on() {
+				break
 			}
-			return a.cfg.steps.fail("route rules", "decision", "refused", a.deny(ctx, u, CodeRouteForbidden, "a per-route rule refused the user"))
 		}
 	}
-	if len(routeRules) > 0 {
-		a.cfg.steps.pass("route rules", "decision", "allowed")
+	if refused > 0 {
+		var e *Error
+		if s, ok := rules[refused-1].(recentSignIn); ok && !u.Machine {
+			e = s.refusal(u) // 401 sign_in_too_old: a fresh sign-in admits the user
+		} else {
+			e = a.deny(ctx, u, CodeRouteForbidden, detail)
+		}
+		if st.on() {
+			_ = st.fail(trace.StageRoute, "result", fmt.Sprintf("refused: rule #%d does not admit the %s", refused, who(u)), e)
+		}
+		return e
 	}
+	st.pass(trace.StageRoute, "result", "passed")
 	return nil
 }
 
@@ -223,23 +256,19 @@ func (a *BaseAuth) authorise(ctx context.Context, u *User, routeRules []Rule) er
 // policy does not apply; the route's rules decide, and where there are none
 // it is admitted only with WithMachineAccess(true).
 func (a *BaseAuth) authoriseMachine(ctx context.Context, u *User, routeRules []Rule) error {
-	steps := a.cfg.steps
-	steps.pass("policy", "decision", "not applied: a machine client ("+u.ClientID+"), not a user")
+	st := a.cfg.steps
+	if st.on() {
+		st.note(trace.StagePolicy, "result", "not applied: a machine client ("+u.ClientID+"), not a user")
+	}
 	if len(routeRules) == 0 {
 		if !a.cfg.machinesAnywhere {
-			return steps.fail("route rules", "decision", "none, and machine clients go only where a rule admits them",
+			return st.fail(trace.StageRoute, "result", "none on this route, and machine clients go only where a rule admits them",
 				a.deny(ctx, u, CodeMachineForbidden, "a machine client on a route with no rule that admits it; give the route a rule (core.RequireScopes, core.AllowClients) or set "+EnvMachineAccess+"=all"))
 		}
-		steps.pass("route rules", "decision", "none; machine clients admitted everywhere ("+EnvMachineAccess+"=all)")
+		st.pass(trace.StageRoute, "result", "none on this route; machine clients admitted everywhere ("+EnvMachineAccess+"=all)")
 		return nil
 	}
-	for _, r := range routeRules {
-		if !r.Allows(ctx, u) {
-			return steps.fail("route rules", "decision", "refused", a.deny(ctx, u, CodeRouteForbidden, "a per-route rule refused the machine client"))
-		}
-	}
-	steps.pass("route rules", "decision", "allowed")
-	return nil
+	return a.routeRules(ctx, u, routeRules, "a per-route rule refused the machine client")
 }
 
 func (a *BaseAuth) deny(ctx context.Context, u *User, code Code, detail string) *Error {

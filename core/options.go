@@ -69,9 +69,33 @@ func guardOpt(name string, set func(*config)) Option { return guardOption{name: 
 
 // WithEnvironment sets the function used to read the environment (default
 // os.LookupEnv). Pass a function that always reports false to ignore the
-// environment entirely.
+// environment entirely. A lookup cannot list the variables, so the check
+// for unknown COGNITO_AUTH_* variables then sees only what
+// WithEnvironmentNames lists (nothing without it).
 func WithEnvironment(lookup func(string) (string, bool)) VerifierOption {
 	return sharedOpt("WithEnvironment", func(c *config) { c.lookupEnv = lookup })
+}
+
+// WithEnvironmentNames sets the function that lists the environment's
+// variables for the check of unknown COGNITO_AUTH_* variables: names, or
+// NAME=VALUE entries as os.Environ returns them (only the names are read).
+// By default the process environment is listed, unless WithEnvironment
+// replaces the lookup; give both to check an environment of your own.
+func WithEnvironmentNames(list func() []string) VerifierOption {
+	return sharedOpt("WithEnvironmentNames", func(c *config) { c.listEnv = list })
+}
+
+// WithStrictEnv makes a COGNITO_AUTH_* variable that no package of
+// cognito-auth-go reads (see KnownEnv) a configuration error instead of a
+// warning (COGNITO_AUTH_STRICT_ENV).
+func WithStrictEnv(on bool) VerifierOption {
+	return sharedOpt("WithStrictEnv", func(c *config) { c.strictEnv = on })
+}
+
+// WithOwnEnv declares COGNITO_AUTH_* variables the app itself reads, so the
+// check of unknown variables does not report them.
+func WithOwnEnv(names ...string) VerifierOption {
+	return sharedOpt("WithOwnEnv", func(c *config) { c.ownEnv = append(c.ownEnv, names...) })
 }
 
 // WithLogger sets the structured logger (default slog.Default()).

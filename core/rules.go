@@ -71,29 +71,33 @@ func (r clientRule) Allows(_ context.Context, u *User) bool {
 func AllowClients(ids ...string) Rule { return clientRule{set: toSet(ids)} }
 
 // AnyOf allows a user when any rule does. With no rules it allows nobody.
-func AnyOf(rules ...Rule) Rule {
-	rs := append([]Rule(nil), rules...)
-	return RuleFunc(func(ctx context.Context, u *User) bool {
-		for _, r := range rs {
-			if r.Allows(ctx, u) {
-				return true
-			}
+func AnyOf(rules ...Rule) Rule { return anyOf(append([]Rule(nil), rules...)) }
+
+// anyOf allows a user when any of its rules does.
+type anyOf []Rule
+
+func (rs anyOf) Allows(ctx context.Context, u *User) bool {
+	for _, r := range rs {
+		if r.Allows(ctx, u) {
+			return true
 		}
-		return false
-	})
+	}
+	return false
 }
 
 // AllOf allows a user when every rule does. With no rules it allows everyone.
-func AllOf(rules ...Rule) Rule {
-	rs := append([]Rule(nil), rules...)
-	return RuleFunc(func(ctx context.Context, u *User) bool {
-		for _, r := range rs {
-			if !r.Allows(ctx, u) {
-				return false
-			}
+func AllOf(rules ...Rule) Rule { return allOf(append([]Rule(nil), rules...)) }
+
+// allOf allows a user when every one of its rules does.
+type allOf []Rule
+
+func (rs allOf) Allows(ctx context.Context, u *User) bool {
+	for _, r := range rs {
+		if !r.Allows(ctx, u) {
+			return false
 		}
-		return true
-	})
+	}
+	return true
 }
 
 func toSet(items []string) map[string]struct{} {
@@ -185,26 +189,26 @@ func lowerASCII(buf *[maxEmailLen]byte, s string) (int, bool) {
 // scopes, e.g. RequireScopes("orders/read") for a machine-to-machine client
 // (client-credentials tokens carry scopes, not groups).
 func RequireScopes(scopes ...string) Rule {
-	want := append([]string(nil), scopes...)
-	return RuleFunc(func(_ context.Context, u *User) bool {
-		for _, s := range want {
-			if !u.HasScope(s) {
-				return false
-			}
-		}
-		return true
-	})
+	return scopeRule{want: append([]string(nil), scopes...), all: true}
 }
 
 // AllowScopes allows callers whose access token has at least one of the scopes.
 func AllowScopes(scopes ...string) Rule {
-	want := append([]string(nil), scopes...)
-	return RuleFunc(func(_ context.Context, u *User) bool {
-		for _, s := range want {
-			if u.HasScope(s) {
-				return true
-			}
+	return scopeRule{want: append([]string(nil), scopes...)}
+}
+
+// scopeRule allows callers with every scope of want (all), or with at least
+// one of them.
+type scopeRule struct {
+	want []string
+	all  bool
+}
+
+func (r scopeRule) Allows(_ context.Context, u *User) bool {
+	for _, s := range r.want {
+		if u.HasScope(s) != r.all {
+			return !r.all
 		}
-		return false
-	})
+	}
+	return r.all
 }

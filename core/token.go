@@ -63,7 +63,7 @@ func (v *Verifier) verifyRS256(ctx context.Context, c *jose.Compact, kid, iss, w
 	cfg := v.cfg
 	ik := v.issuers.lookup(iss)
 	if ik == nil {
-		return nil, cfg.steps.fail(what, "iss", iss, invalid(CodeIssuerMismatch, what+" iss is not an issuer of a configured pool"))
+		return nil, cfg.steps.mismatch(what, "iss", iss, invalid(CodeIssuerMismatch, what+" iss is not an issuer of a configured pool"), func() expected { return cfg.wantIssuer(iss) })
 	}
 	cfg.steps.pass(what, "iss", iss)
 	key, err := ik.jwks.Key(ctx, kid)

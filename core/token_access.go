@@ -100,7 +100,7 @@ func (v *Verifier) verifyAccess(ctx context.Context, raw string, now time.Time) 
 		return nil, e
 	}
 	if claims.TokenUse != "access" {
-		return nil, cfg.steps.fail(tokAccess, "token_use", claims.TokenUse, invalid(CodeTokenUse, "access token token_use is not access"))
+		return nil, cfg.steps.mismatch(tokAccess, "token_use", claims.TokenUse, invalid(CodeTokenUse, "access token token_use is not access"), wantTokenUse(claims.TokenUse))
 	}
 	cfg.steps.pass(tokAccess, "token_use", claims.TokenUse)
 	if e := v.checkClient(&claims); e != nil {
@@ -126,14 +126,15 @@ func (v *Verifier) checkClient(c *tokenClaims) *Error {
 	cfg := v.cfg
 	if isMachine(c) {
 		if !slices.Contains(cfg.machineClientIDs, c.ClientID) {
-			return cfg.steps.fail(tokAccess, "client_id", c.ClientID+" (machine client)", invalid(CodeClientMismatch,
-				"access token is a client-credentials token of a client that is not an allowed machine client ("+EnvMachineClientIDs+")"))
+			return cfg.steps.mismatch(tokAccess, "client_id", c.ClientID+" (machine client)", invalid(CodeClientMismatch,
+				"access token is a client-credentials token of a client that is not an allowed machine client ("+EnvMachineClientIDs+")"),
+				func() expected { return cfg.wantMachineClient() })
 		}
 		cfg.steps.pass(tokAccess, "client_id", c.ClientID+" (machine client)")
 		return nil
 	}
 	if len(cfg.clientIDs) > 0 && !slices.Contains(cfg.clientIDs, c.ClientID) {
-		return cfg.steps.fail(tokAccess, "client_id", c.ClientID, invalid(CodeClientMismatch, "access token client_id is not a configured client"))
+		return cfg.steps.mismatch(tokAccess, "client_id", c.ClientID, invalid(CodeClientMismatch, "access token client_id is not a configured client"), func() expected { return cfg.wantClient(c.ClientID) })
 	}
 	cfg.steps.pass(tokAccess, "client_id", c.ClientID)
 	return nil

@@ -64,7 +64,9 @@ func (v *Verifier) verify(ctx context.Context, data, access, identity string, no
 		return nil, v.cfg.steps.fail(tokAccess, "principal", "machine client", invalid(CodeClientMismatch, "x-amzn-oidc-accesstoken is a machine client's token: the ALB forwards users' tokens only"))
 	}
 	if acc.claims.Sub != identity {
-		return nil, v.cfg.steps.fail(tokIdentity, "sub agreement", identity, invalid(CodeSubMismatch, "access token sub does not match "+HeaderIdentity))
+		return nil, v.cfg.steps.mismatch(tokIdentity, "sub agreement", identity, invalid(CodeSubMismatch, "access token sub does not match "+HeaderIdentity), func() expected {
+			return expected{label: "access token sub", value: acc.claims.Sub, hint: "the identity header must be the signed-in user's sub, as the ALB sends it: did something between the ALB and the app change it?"}
+		})
 	}
 	v.cfg.steps.pass(tokIdentity, "sub agreement", "equals the access token's sub")
 	if !known {
@@ -76,11 +78,15 @@ func (v *Verifier) verify(ctx context.Context, data, access, identity string, no
 		v.albCache.putDataToken(data, d)
 	}
 	if d.claims.Sub != acc.claims.Sub {
-		return nil, v.cfg.steps.fail(tokData, "sub agreement", d.claims.Sub, invalid(CodeSubMismatch, "x-amzn-oidc-data sub does not match the access token"))
+		return nil, v.cfg.steps.mismatch(tokData, "sub agreement", d.claims.Sub, invalid(CodeSubMismatch, "x-amzn-oidc-data sub does not match the access token"), func() expected {
+			return expected{label: "access token sub", value: acc.claims.Sub, hint: "the two tokens are of different users"}
+		})
 	}
 	v.cfg.steps.pass(tokData, "sub agreement", "equals the access token's sub")
 	if d.pool != acc.iss.pool {
-		return nil, v.cfg.steps.fail(tokData, "pool agreement", d.pool, invalid(CodeIssuerMismatch, "x-amzn-oidc-data and the access token come from different user pools"))
+		return nil, v.cfg.steps.mismatch(tokData, "pool agreement", d.pool, invalid(CodeIssuerMismatch, "x-amzn-oidc-data and the access token come from different user pools"), func() expected {
+			return expected{label: "access token pool", value: acc.iss.pool, hint: "the two tokens come from different user pools"}
+		})
 	}
 	v.cfg.steps.pass(tokData, "pool agreement", d.pool)
 	username := d.claims.Username
@@ -160,16 +166,16 @@ func (v *Verifier) checkALB(raw string, now time.Time) (albToken, *Error) {
 	cfg.steps.pass(tokData, "kid", h.Kid)
 	src := v.alb[h.Signer]
 	if src == nil {
-		return albToken{}, cfg.steps.fail(tokData, "signer", h.Signer, invalid(CodeSignerMismatch, "x-amzn-oidc-data signer is not a configured ALB"))
+		return albToken{}, cfg.steps.mismatch(tokData, "signer", h.Signer, invalid(CodeSignerMismatch, "x-amzn-oidc-data signer is not a configured ALB"), func() expected { return cfg.wantSigner(h.Signer) })
 	}
 	cfg.steps.pass(tokData, "signer", h.Signer)
 	iss := v.issuers.lookup(h.Iss)
 	if iss == nil {
-		return albToken{}, cfg.steps.fail(tokData, "iss (JWS header)", h.Iss, invalid(CodeIssuerMismatch, "x-amzn-oidc-data header iss is not an issuer of a configured pool"))
+		return albToken{}, cfg.steps.mismatch(tokData, "iss (JWS header)", h.Iss, invalid(CodeIssuerMismatch, "x-amzn-oidc-data header iss is not an issuer of a configured pool"), func() expected { return cfg.wantIssuer(h.Iss) })
 	}
 	cfg.steps.pass(tokData, "iss (JWS header)", h.Iss)
 	if len(cfg.clientIDs) > 0 && !slices.Contains(cfg.clientIDs, h.Client) {
-		return albToken{}, cfg.steps.fail(tokData, "client", h.Client, invalid(CodeClientMismatch, "x-amzn-oidc-data client is not a configured client"))
+		return albToken{}, cfg.steps.mismatch(tokData, "client", h.Client, invalid(CodeClientMismatch, "x-amzn-oidc-data client is not a configured client"), func() expected { return cfg.wantClient(h.Client) })
 	}
 	cfg.steps.pass(tokData, "client", h.Client)
 	exp, e := v.checkExp(h.Exp, now, "x-amzn-oidc-data header")
@@ -212,7 +218,15 @@ func (v *Verifier) finishALB(ctx context.Context, t *albToken, sub string, now t
 	}
 	d.exp = min(exp, t.exp)
 	if iss := v.issuers.lookup(d.claims.Iss); iss == nil || iss.pool != t.iss.pool {
-		return verifiedData{}, cfg.steps.fail(tokData, "iss", d.claims.Iss, invalid(CodeIssuerMismatch, "x-amzn-oidc-data iss is not an issuer of the pool its header names"))
+		return verifiedData{}, cfg.steps.mismatch(tokData, "iss", d.claims.Iss, invalid(CodeIssuerMismatch, "x-amzn-oidc-data iss is not an issuer of the pool its header names"), func() expected {
+			w := expected{label: "JWS header", value: "an issuer of pool " + t.iss.pool + " (" + t.iss.issuer + ")"}
+			if iss != nil {
+				w.hint = "an issuer of another configured pool, " + iss.pool + ": the header and the payload disagree"
+			} else {
+				w.hint = cfg.wantIssuer(d.claims.Iss).hint
+			}
+			return w
+		})
 	}
 	cfg.steps.pass(tokData, "iss", d.claims.Iss)
 	if d.claims.Sub == "" {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cognitoauth/cognito-auth-go/core/internal/awsurl"
+	"github.com/cognitoauth/cognito-auth-go/core/internal/envcheck"
 	"github.com/cognitoauth/cognito-auth-go/core/internal/trace"
 )
 
@@ -33,10 +34,14 @@ type verifierConfig struct {
 	missEvery            time.Duration
 	now                  func() time.Time
 	observers            []Observer
-	poolOptional         bool          // set by a guard in dev mode, which may run without a pool
-	domain               string        // COGNITO_AUTH_DOMAIN: where userInfo is
-	revalidateEvery      time.Duration // COGNITO_AUTH_REVALIDATE_EVERY; 0: off
-	revalidateGrace      time.Duration // COGNITO_AUTH_REVALIDATE_GRACE
+	poolOptional         bool               // set by a guard in dev mode, which may run without a pool
+	domain               string             // COGNITO_AUTH_DOMAIN: where userInfo is
+	revalidateEvery      time.Duration      // COGNITO_AUTH_REVALIDATE_EVERY; 0: off
+	revalidateGrace      time.Duration      // COGNITO_AUTH_REVALIDATE_GRACE
+	strictEnv            bool               // COGNITO_AUTH_STRICT_ENV / WithStrictEnv: unknown variables are errors
+	ownEnv               []string           // WithOwnEnv: the app's own COGNITO_AUTH_* variables
+	listEnv              func() []string    // WithEnvironmentNames
+	unknownEnv           []envcheck.Finding // the COGNITO_AUTH_* variables no package reads
 	// Derived by derive, never set directly.
 	issuers         []issuerDef
 	explicitKeyURLs []string
@@ -79,6 +84,7 @@ func (c *verifierConfig) readEnv(e *envReader) {
 	e.str(EnvDomain, &c.domain)
 	e.duration(EnvRevalidateEvery, &c.revalidateEvery, time.Second, "5m")
 	e.duration(EnvRevalidateGrace, &c.revalidateGrace, 0, "2m")
+	e.flag(EnvStrictEnv, &c.strictEnv)
 }
 
 // derive computes the values that depend on others: the key URLs recorded
@@ -188,7 +194,7 @@ func (c *verifierConfig) validatePools() []error {
 		errs = append(errs, configError("region %q is not an AWS region name, e.g. eu-west-2 (%s)", c.region, EnvRegion))
 	}
 	if len(c.userPoolIDs) == 0 && !c.poolOptional {
-		errs = append(errs, configError("user pool id is required (%s, comma-separated for several pools, e.g. eu-west-2_AbCdEf123)", EnvUserPoolID))
+		errs = append(errs, configError("user pool id is required (%s, comma-separated for several pools, e.g. eu-west-2_AbCdEf123)%s", EnvUserPoolID, c.nearMiss(EnvUserPoolID)))
 	}
 	for _, id := range c.userPoolIDs {
 		if !rePool.MatchString(id) {

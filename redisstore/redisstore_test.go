@@ -72,6 +72,7 @@ func (r *redisServer) stop() {
 type instance struct {
 	srv  *httptest.Server
 	base *core.BaseAuth
+	h    *hostedui.HostedUI
 }
 
 func newInstance(t *testing.T, iss *cognitotest.Issuer, ui *cognitotest.HostedUI, appURL string, rdb redis.UniversalClient, ln net.Listener) *instance {
@@ -104,6 +105,7 @@ func newInstance(t *testing.T, iss *cognitotest.Issuer, ui *cognitotest.HostedUI
 		}
 		_, _ = io.WriteString(w, "hello "+u.Email)
 	})
+	mux.HandleFunc("/stream", func(w http.ResponseWriter, r *http.Request) { stream(w, r, base, h) })
 	srv := httptest.NewUnstartedServer(mux)
 	if ln != nil {
 		_ = srv.Listener.Close()
@@ -111,7 +113,7 @@ func newInstance(t *testing.T, iss *cognitotest.Issuer, ui *cognitotest.HostedUI
 	}
 	srv.Start()
 	t.Cleanup(srv.Close)
-	return &instance{srv: srv, base: base}
+	return &instance{srv: srv, base: base, h: h}
 }
 
 type client struct {

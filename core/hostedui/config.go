@@ -11,6 +11,7 @@ import (
 
 	"github.com/cognitoauth/cognito-auth-go/core"
 	"github.com/cognitoauth/cognito-auth-go/core/internal/awsurl"
+	"github.com/cognitoauth/cognito-auth-go/core/internal/envcheck"
 	"github.com/cognitoauth/cognito-auth-go/core/internal/web"
 )
 
@@ -53,6 +54,8 @@ type config struct {
 	store                                   Store
 	lookupEnv                               func(string) (string, bool)
 	pages                                   func(core.Page) []byte
+	listEnv                                 func() []string    // WithEnvironmentNames
+	unknownEnv                              []envcheck.Finding // COGNITO_AUTH_* variables no package reads
 
 	// derived
 	base, prefix string
@@ -125,6 +128,16 @@ func WithEnvironment(lookup func(string) (string, bool)) Option {
 	return func(c *config) { c.lookupEnv = lookup }
 }
 
+// WithEnvironmentNames sets the function that lists the environment's
+// variables (names, or NAME=VALUE entries as os.Environ returns them), as
+// core.WithEnvironmentNames does for core: an error for a missing setting
+// names a mistyped variable that was probably meant for it. By default the
+// process environment is listed, unless WithEnvironment replaces the
+// lookup.
+func WithEnvironmentNames(list func() []string) Option {
+	return func(c *config) { c.listEnv = list }
+}
+
 // loadConfig builds the configuration in one direction — defaults, then the
 // environment, then options, then derived values — and validates it. Every
 // problem is a *core.Error with code invalid_config, returned together.
@@ -142,6 +155,9 @@ func loadConfig(v *core.Verifier, opts []Option) (*config, error) {
 	}
 	errs := c.readEnv(lookup)
 	applyOptions(c, opts)
+	if probe.lookupEnv == nil || c.listEnv != nil {
+		c.unknownEnv = envcheck.Unknown(envcheck.Names(c.listEnv), nil)
+	}
 	errs = append(errs, c.validate(v)...)
 	if len(errs) == 0 && c.clientSecretFunc != nil && c.clientSecret == "" {
 		s, err := c.clientSecretFunc()
@@ -220,7 +236,7 @@ func (c *config) validate(v *core.Verifier) []error {
 		bad("exactly one user pool id is needed (%s): the hosted UI belongs to one pool", core.EnvUserPoolID)
 	}
 	if c.domain == "" {
-		bad("the hosted UI domain is needed (%s), e.g. my-app (with the region), my-app.auth.eu-west-2.amazoncognito.com or https://auth.example.com", EnvDomain)
+		bad("the hosted UI domain is needed (%s), e.g. my-app (with the region), my-app.auth.eu-west-2.amazoncognito.com or https://auth.example.com%s", EnvDomain, envcheck.NearMiss(c.unknownEnv, EnvDomain))
 	} else if b, err := awsurl.HostedUIBaseURL(c.domain, poolRegion(v.UserPoolIDs())); err != nil {
 		bad("%s: %v", EnvDomain, err)
 	} else {
@@ -236,7 +252,7 @@ func (c *config) validate(v *core.Verifier) []error {
 		c.logoutURI = c.appURL + "/"
 	}
 	if len(c.secrets) == 0 {
-		bad("a session secret of at least %d bytes is needed (%s); generate one with: openssl rand -base64 48", minSecretLen, EnvSessionSecret)
+		bad("a session secret of at least %d bytes is needed (%s); generate one with: openssl rand -base64 48%s", minSecretLen, EnvSessionSecret, envcheck.NearMiss(c.unknownEnv, EnvSessionSecret))
 	}
 	for i, s := range c.secrets {
 		if len(s) < minSecretLen {
@@ -253,7 +269,7 @@ func (c *config) validateAppURL() []error {
 	app, err := url.Parse(c.appURL)
 	switch {
 	case c.appURL == "":
-		return []error{configError("the app's external URL is needed (%s), e.g. https://app.example.com", EnvAppURL)}
+		return []error{configError("the app's external URL is needed (%s), e.g. https://app.example.com%s", EnvAppURL, envcheck.NearMiss(c.unknownEnv, EnvAppURL))}
 	case err != nil || app.Host == "" || (app.Scheme != "https" && app.Scheme != "http") || app.RawQuery != "" || app.Fragment != "":
 		return []error{configError("%s %q must be an absolute http(s) URL without query, e.g. https://app.example.com", EnvAppURL, c.appURL)}
 	}

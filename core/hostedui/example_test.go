@@ -1,10 +1,12 @@
 package hostedui_test
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
 	"github.com/cognitoauth/cognito-auth-go/core/hostedui"
@@ -59,4 +61,38 @@ func ExampleNew() {
 	// POST /logout/cognito
 	// /login/cognito?rd=%2Freports%3Fmonth%3D11
 	// /login/cognito?rd=%2Fprojects%2F7%2Fdelete&fresh=1
+}
+
+// A long-lived handler (WebSocket, server-sent events) of a hosted-UI
+// session opts in to renewal: its context then outlives each access token
+// while the session is renewed in the Store, and ends "sign-in expired"
+// when it cannot be. Cookie sessions cannot be renewed without a response,
+// so Extend needs WithStore (the redisstore module).
+func ExampleHostedUI_Extend() {
+	noEnv := func(string) (string, bool) { return "", false }
+	verifier, err := core.NewVerifier(core.WithEnvironment(noEnv), core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
+		core.WithUserPoolIDs("eu-west-2_AbCdEf123"), core.WithClientIDs("1example23456789"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer verifier.Close()
+	ui, err := hostedui.New(verifier, hostedui.WithEnvironment(noEnv), hostedui.WithDomain("my-app"),
+		hostedui.WithAppURL("https://app.example.com"), hostedui.WithClientSecret("client-secret-from-cognito"),
+		hostedui.WithSessionSecrets("at-least-32-bytes-of-random-secret-material")) // no WithStore: cookie sessions
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	handler := func(w http.ResponseWriter, r *http.Request) { // behind the adapter's middleware
+		ctx, cancel, err := ui.Extend(r.Context(), core.HTTPRequest(r))
+		if err != nil {
+			fmt.Println(errors.Is(err, hostedui.ErrExtendNeedsStore))
+			return
+		}
+		defer cancel()
+		<-ctx.Done() // serve the connection until the sign-in ends
+	}
+	handler(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/events", nil))
+	// Output: true
 }

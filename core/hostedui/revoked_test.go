@@ -1,6 +1,7 @@
 package hostedui_test
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -51,4 +52,15 @@ func TestRevokedSessionEnds(t *testing.T) {
 		t.Fatalf("the revoked session's cookie was not cleared: %v", resp.Cookies())
 	}
 	t.Logf("global sign-out to the session's end: %v (interval %v)", time.Since(revoked).Round(10*time.Millisecond), every)
+}
+
+// TestExtendNeedsAStore: a cookie session cannot be renewed without a
+// response to carry the cookie, so Extend refuses to start.
+func TestExtendNeedsAStore(t *testing.T) {
+	a := newApp(t, nil)
+	ctx := cognitotest.ContextWithUser(t.Context(), core.MockUser("alice@example.com"))
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, a.srv.URL+"/", nil)
+	if _, _, err := a.h.Extend(ctx, core.HTTPRequest(req)); !errors.Is(err, hostedui.ErrExtendNeedsStore) {
+		t.Fatalf("Extend of a cookie session: %v, want ErrExtendNeedsStore", err)
+	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/cognitoauth/cognito-auth-go/core"
 	"github.com/cognitoauth/cognito-auth-go/core/internal/awsurl"
+	"github.com/cognitoauth/cognito-auth-go/core/internal/envcheck"
 )
 
 // Environment variables (in the style of core's contract). The domain is
@@ -58,6 +59,8 @@ type config struct {
 	scopes                 []string
 	httpClient             *http.Client
 	lookupEnv              func(string) (string, bool)
+	listEnv                func() []string    // WithEnvironmentNames
+	unknownEnv             []envcheck.Finding // COGNITO_AUTH_* variables no package reads
 	now                    func() time.Time
 	authStyle              oauth2.AuthStyle
 	minBackoff, maxBackoff time.Duration
@@ -117,6 +120,16 @@ func WithEnvironment(lookup func(string) (string, bool)) Option {
 	return func(c *config) { c.lookupEnv = lookup }
 }
 
+// WithEnvironmentNames sets the function that lists the environment's
+// variables (names, or NAME=VALUE entries as os.Environ returns them), as
+// core.WithEnvironmentNames does for core: an error for a missing setting
+// names a mistyped variable that was probably meant for it. By default the
+// process environment is listed, unless WithEnvironment replaces the
+// lookup.
+func WithEnvironmentNames(list func() []string) Option {
+	return func(c *config) { c.listEnv = list }
+}
+
 // WithClock sets the time source (for tests): it decides when a token is
 // refreshed and when it expires.
 func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
@@ -158,6 +171,9 @@ func loadConfig(opts []Option) (*config, error) {
 	}
 	c.readEnv(lookup)
 	applyOptions(c, opts)
+	if probe.lookupEnv == nil || c.listEnv != nil {
+		c.unknownEnv = envcheck.Unknown(envcheck.Names(c.listEnv), nil)
+	}
 	errs := c.validate()
 	if len(errs) == 0 && c.clientSecret == "" && c.secretFunc != nil {
 		s, err := c.secretFunc()
@@ -212,15 +228,15 @@ func (c *config) validate() []error {
 	bad := func(format string, args ...any) { errs = append(errs, configError(format, args...)) }
 	switch {
 	case c.clientID == "":
-		bad("the calling app client's id is needed (%s or WithClient)", EnvClientID)
+		bad("the calling app client's id is needed (%s or WithClient)%s", EnvClientID, envcheck.NearMiss(c.unknownEnv, EnvClientID))
 	case !reClientID.MatchString(c.clientID):
 		bad("client id %q is not an app client id (letters, digits, _ and +) (%s)", c.clientID, EnvClientID)
 	}
 	if c.clientSecret == "" && c.secretFunc == nil {
-		bad("the calling app client's secret is needed (%s, WithClient or WithClientSecretFunc): Cognito's client credentials grant is for app clients with a secret", EnvClientSecret)
+		bad("the calling app client's secret is needed (%s, WithClient or WithClientSecretFunc): Cognito's client credentials grant is for app clients with a secret%s", EnvClientSecret, envcheck.NearMiss(c.unknownEnv, EnvClientSecret))
 	}
 	if c.domain == "" {
-		bad("the user pool domain is needed (%s), e.g. my-app (with the region), my-app.auth.eu-west-2.amazoncognito.com or https://auth.example.com", EnvDomain)
+		bad("the user pool domain is needed (%s), e.g. my-app (with the region), my-app.auth.eu-west-2.amazoncognito.com or https://auth.example.com%s", EnvDomain, envcheck.NearMiss(c.unknownEnv, EnvDomain))
 	} else if b, err := awsurl.HostedUIBaseURL(c.domain, c.region); err != nil {
 		bad("%s: %v", EnvDomain, err)
 	} else {

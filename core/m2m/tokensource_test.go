@@ -25,9 +25,6 @@ import (
 // 100 % of the previous token's lifetime, every request's token is served,
 // and no caller ever gets an error or an expired token.
 func TestConcurrentCallersOneRequestPerLifetime(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs for 4.5 s")
-	}
 	const (
 		callers  = 200
 		lifetime = 2 * time.Second

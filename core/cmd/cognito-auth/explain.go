@@ -59,7 +59,7 @@ var _ trace.Recorder = (*recorder)(nil)
 
 // explain builds the guard from the configuration, runs the captured
 // request through it and prints what happened. It returns the exit status.
-func explain(c *capture, o *options, env func(string) (string, bool), stdout, stderr io.Writer) int {
+func explain(c *capture, o *options, env func(string) (string, bool), names func() []string, stdout, stderr io.Writer) int {
 	req, err := c.request()
 	if err != nil {
 		fmt.Fprintln(stderr, "cognito-auth explain:", err)
@@ -78,9 +78,11 @@ func explain(c *capture, o *options, env func(string) (string, bool), stdout, st
 	}
 	rec := &recorder{}
 	at := o.at
+	warnings := &warnings{}
 	opts := append([]core.Option{
 		core.WithEnvironment(lookup),
-		core.WithLogger(slog.New(slog.DiscardHandler)),
+		core.WithEnvironmentNames(o.names(names)),
+		core.WithLogger(slog.New(warnings)),
 		core.WithObserver(rec),
 		core.WithClock(func() time.Time { return at }),
 	}, o.core...)
@@ -95,7 +97,7 @@ func explain(c *capture, o *options, env func(string) (string, bool), stdout, st
 	defer func() { _ = auth.Close() }()
 
 	p := &printer{w: stdout, at: at, capture: c}
-	p.intro(o, auth)
+	p.intro(o, auth, warnings.list())
 	r := core.HTTPRequest(req)
 	u, err := auth.Authenticate(context.Background(), r, o.routeRules...)
 	for _, e := range rec.list() {
@@ -108,6 +110,31 @@ func explain(c *capture, o *options, env func(string) (string, bool), stdout, st
 	f := auth.Failure(r, err)
 	p.refused(err, &f)
 	return exitRefused
+}
+
+// warnings keeps the messages the app would log at start-up as warnings
+// (an unknown COGNITO_AUTH_* variable, for one), to show them.
+type warnings struct {
+	mu   sync.Mutex
+	msgs []string
+}
+
+func (*warnings) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelWarn }
+
+func (w *warnings) Handle(_ context.Context, r slog.Record) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.msgs = append(w.msgs, r.Message)
+	return nil
+}
+
+func (w *warnings) WithAttrs([]slog.Attr) slog.Handler { return w }
+func (w *warnings) WithGroup(string) slog.Handler      { return w }
+
+func (w *warnings) list() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]string(nil), w.msgs...)
 }
 
 // withoutSecretName hides COGNITO_AUTH_SECRET_NAME from core.
@@ -178,7 +205,7 @@ func safe(s string) string {
 	return sb.String()
 }
 
-func (p *printer) intro(o *options, auth *core.BaseAuth) {
+func (p *printer) intro(o *options, auth *core.BaseAuth, warnings []string) {
 	switch {
 	case o.past && p.at.After(time.Now()):
 		p.printf("*** EVALUATED AT A FUTURE INSTANT: %s (not now; -at) ***\n", p.at.Format(time.RFC3339))
@@ -197,6 +224,9 @@ func (p *printer) intro(o *options, auth *core.BaseAuth) {
 	p.printf("  ALB ARNs    %s\n", orNone(v.ALBARNs(), "none (ALB headers are not verified)"))
 	if len(o.routeLabels) > 0 {
 		p.printf("  route rules %s\n", strings.Join(o.routeLabels, ", "))
+	}
+	for _, w := range warnings {
+		p.printf("  warning     %s\n", w) // what the app logs at start-up
 	}
 	names := make([]string, 0, len(p.capture.header))
 	for k := range p.capture.header {
@@ -262,12 +292,16 @@ func (p *printer) step(s trace.Step) {
 		p.token = s.Token
 		p.printf("%s\n", s.Token)
 	}
+	if s.Rule != "" {
+		p.rule(s)
+		return
+	}
 	mark := "ok  "
 	switch {
 	case s.Failed != "":
 		mark = "FAIL"
-	case s.Check != "decision" && (s.Token == "policy" || s.Token == "route rule"):
-		mark = "rule"
+	case s.Note:
+		mark = "note"
 	}
 	value := s.Value
 	switch {
@@ -283,6 +317,27 @@ func (p *printer) step(s trace.Step) {
 		line += "  => " + s.Failed
 	}
 	p.printf("%s\n", strings.TrimRight(line, " "))
+	// A failed comparison: what was expected, next to the token's value.
+	if s.Want != "" {
+		p.printf("         %-22s %s\n", s.WantLabel, s.Want)
+	}
+	if s.Hint != "" {
+		p.printf("         %-22s %s\n", "hint", s.Hint)
+	}
+}
+
+// rule prints an authorisation rule: what it requires, what the user has
+// for it, and whether it admits them.
+func (p *printer) rule(s trace.Step) {
+	result := "no match"
+	if s.Matched {
+		result = "matches"
+	}
+	if s.Has == "" {
+		p.printf("  [rule] %s (%s) — %s\n", s.Check, s.Rule, result)
+		return
+	}
+	p.printf("  [rule] %s (%s): %s — %s\n", s.Check, s.Rule, s.Has, result)
 }
 
 // when shows a checked time in UTC and how far it is from the instant.

@@ -68,7 +68,8 @@ func explainRun(t *testing.T, env map[string]string, capture string, args ...str
 	t.Helper()
 	var out, errOut bytes.Buffer
 	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
-	code := run(append([]string{"explain"}, args...), strings.NewReader(capture), &out, &errOut, lookup)
+	names := func() []string { return slices.Collect(maps.Keys(env)) }
+	code := run(append([]string{"explain"}, args...), strings.NewReader(capture), &out, &errOut, lookup, names)
 	return code, out.String(), errOut.String()
 }
 
@@ -323,10 +324,10 @@ func TestExplainUsageAndConfigurationErrors(t *testing.T) {
 		})
 	}
 	var out, errOut bytes.Buffer
-	if code := run(nil, strings.NewReader(""), &out, &errOut, func(string) (string, bool) { return "", false }); code != exitUsage {
+	if code := run(nil, strings.NewReader(""), &out, &errOut, func(string) (string, bool) { return "", false }, func() []string { return nil }); code != exitUsage {
 		t.Errorf("no command: exit %d", code)
 	}
-	if code := run([]string{"frobnicate"}, strings.NewReader(""), &out, &errOut, func(string) (string, bool) { return "", false }); code != exitUsage {
+	if code := run([]string{"frobnicate"}, strings.NewReader(""), &out, &errOut, func(string) (string, bool) { return "", false }, func() []string { return nil }); code != exitUsage {
 		t.Errorf("unknown command: exit %d", code)
 	}
 }

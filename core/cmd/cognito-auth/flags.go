@@ -33,6 +33,18 @@ func (o *options) lookup(env func(string) (string, bool)) func(string) (string, 
 	}
 }
 
+// names lists the environment's variables and those the flags set, for
+// core's check of unknown variables.
+func (o *options) names(env func() []string) func() []string {
+	return func() []string {
+		out := env()
+		for k := range o.env {
+			out = append(out, k)
+		}
+		return out
+	}
+}
+
 // list is a comma-separated flag value.
 func list(s string) []string {
 	var out []string

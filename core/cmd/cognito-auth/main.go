@@ -16,7 +16,7 @@ const (
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.LookupEnv))
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.LookupEnv, os.Environ))
 }
 
 const usage = `usage: cognito-auth explain [flags] [captured-request-file]
@@ -27,15 +27,16 @@ Reads the request from the file, or stdin when none (or "-") is given.
 Run "cognito-auth explain -h" for the flags.
 `
 
-// run is the whole command; it returns the exit status.
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer, lookup func(string) (string, bool)) int {
+// run is the whole command; it returns the exit status. lookup reads the
+// environment and names lists it.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer, lookup func(string) (string, bool), names func() []string) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return exitUsage
 	}
 	switch args[0] {
 	case "explain":
-		return explainCommand(args[1:], stdin, stdout, stderr, lookup)
+		return explainCommand(args[1:], stdin, stdout, stderr, lookup, names)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitAllowed
@@ -44,7 +45,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, lookup func(s
 	return exitUsage
 }
 
-func explainCommand(args []string, stdin io.Reader, stdout, stderr io.Writer, lookup func(string) (string, bool)) int {
+func explainCommand(args []string, stdin io.Reader, stdout, stderr io.Writer, lookup func(string) (string, bool), names func() []string) int {
 	opts, err := parseFlags(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return exitAllowed
@@ -68,5 +69,5 @@ func explainCommand(args []string, stdin io.Reader, stdout, stderr io.Writer, lo
 		fmt.Fprintln(stderr, "cognito-auth explain:", err)
 		return exitUsage
 	}
-	return explain(c, opts, lookup, stdout, stderr)
+	return explain(c, opts, lookup, names, stdout, stderr)
 }

@@ -6,7 +6,9 @@
 // every request to the app with x-amzn-oidc-data (ES256, padded, with a real
 // signer ARN), an access token and the identity header, all signed with its
 // own keys, which it serves itself. Client-sent x-amzn-oidc-* headers are
-// always removed, as the ALB does.
+// always removed, as the ALB does. With -capture DIR it also writes every
+// request the app receives to DIR, one raw HTTP file per request, for
+// cognito-auth explain.
 //
 //	cognito-local -upstream http://127.0.0.1:8080 -- ./my-app
 //
@@ -54,6 +56,7 @@ func main() {
 // settings are cognito-local's flags, checked.
 type settings struct {
 	listen, pool, client, arn string
+	captureDir                string
 	upstream                  *url.URL
 	users                     []ct.User
 	pools                     []string
@@ -78,6 +81,7 @@ func parseFlags(args []string, stderr io.Writer) (*settings, error) {
 	resign := fs.Bool("resign-every-request", false, "mint a new x-amzn-oidc-data token on every request (the ALB may re-sign it each time)")
 	format := fs.String("issuer-format", "original", "issuer format of the tokens: original (https://cognito-idp.REGION.amazonaws.com/POOL) or updated (https://issuer-cognito-idp.REGION.amazonaws.com/POOL)")
 	publicFlag := fs.String("public", "", "comma-separated paths forwarded without a login, like ALB listener rules with no authenticate action: exact paths or prefixes ending in /* (e.g. /health,/static/*)")
+	capture := fs.String("capture", "", "write every request forwarded to the app, exactly as the app receives it (headers included), to this directory, one raw HTTP file per request that cognito-auth explain reads, and the app's environment to DIR/"+captureEnvFile)
 	hostedUI := fs.Bool("hosted-ui", false, "serve a local Cognito hosted UI for an app that runs the login itself (core/hostedui) instead of proxying like an ALB")
 	secret := fs.String("client-secret", "", "with -hosted-ui: the app client secret (default: a random one; -client-secret= for a public client with no secret)")
 	rotate := fs.Bool("refresh-rotation", false, "with -hosted-ui: rotate refresh tokens: every refresh returns a new refresh token and retires the one sent")
@@ -95,6 +99,9 @@ func parseFlags(args []string, stderr io.Writer) (*settings, error) {
 			return nil, fmt.Errorf("-%s needs -hosted-ui", name)
 		}
 	}
+	if *capture != "" && *hostedUI {
+		return nil, errors.New("-capture records what cognito-local forwards as the load balancer; with -hosted-ui the app is reached directly, so capture there (see Troubleshooting)")
+	}
 	if set["refresh-grace"] && !*rotate {
 		return nil, errors.New("-refresh-grace needs -refresh-rotation")
 	}
@@ -102,7 +109,7 @@ func parseFlags(args []string, stderr io.Writer) (*settings, error) {
 		*secret = randomHex(16)
 	}
 	s := &settings{
-		listen: *listen, pool: *pool, client: *client, arn: *arn, hostedUI: *hostedUI, command: fs.Args(),
+		listen: *listen, pool: *pool, client: *client, arn: *arn, hostedUI: *hostedUI, command: fs.Args(), captureDir: *capture,
 		ui: hostedUIConfig{ttl: *ttl, secret: *secret, rotate: *rotate, grace: *grace, allowedScopes: splitComma(*scopes), machines: machines},
 	}
 	if err := s.ui.check(*client); err != nil {
@@ -162,8 +169,18 @@ func run(args []string, stdout, stderr io.Writer) error {
 		handler, env = newHostedUIMode(iss, users, base, upstream, s.ui)
 		drop = hostedUIDropped
 	} else {
+		if s.captureDir != "" {
+			if s.proxy.capture, err = openCaptures(s.captureDir, stderr); err != nil {
+				return err
+			}
+		}
 		p := newProxy(iss, users, upstream, s.proxy)
 		handler, env = p, p.env(upstream.Port())
+		if s.proxy.capture != nil {
+			if err := s.proxy.capture.writeEnv(env); err != nil {
+				return fmt.Errorf("-capture: %w", err)
+			}
+		}
 	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	serveErr := make(chan error, 1)
@@ -183,6 +200,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "cognito-local: playing the ALB on %s, forwarding to %s\n", base, upstream)
 		fmt.Fprintf(stdout, "cognito-local: open %s/ and pick a user (%d available); sign out at %s%s\n", base, len(users), base, logoutPath)
 		fmt.Fprintf(stdout, "cognito-local: from a terminal: curl -H '%s: %s' %s/api/me\n", userHeader, users[0].Email, base)
+		if s.captureDir != "" {
+			fmt.Fprintf(stdout, "cognito-local: writing every request the app receives to %s; explain the last one with:\n  ( . %s && cognito-auth explain \"$(ls %s | tail -1)\" )\n",
+				s.captureDir, shellQuote(s.captureDir)+"/"+captureEnvFile, shellQuote(s.captureDir)+"/*"+captureExt)
+		}
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

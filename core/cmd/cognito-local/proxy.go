@@ -59,7 +59,8 @@ type proxyConfig struct {
 	resign  bool          // a new data token on every request (-resign-every-request)
 	updated bool          // UPDATED-format issuers (-issuer-format updated)
 	public  publicPaths
-	pools   []string // pools[i]: user i's pool, "" for the default
+	pools   []string  // pools[i]: user i's pool, "" for the default
+	capture *captures // -capture: every forwarded request written to a directory
 }
 
 // dataTokenRenew is how long before expiry a data token is re-minted.
@@ -73,6 +74,9 @@ func newProxy(iss *ct.Issuer, users []ct.User, upstream *url.URL, cfg proxyConfi
 	rp := httputil.NewSingleHostReverseProxy(upstream)
 	rp.ErrorHandler = func(w http.ResponseWriter, _ *http.Request, err error) {
 		http.Error(w, "cognito-local: the app at "+upstream.String()+" is not answering: "+err.Error(), http.StatusBadGateway)
+	}
+	if cfg.capture != nil {
+		rp.Transport = captureTransport{next: http.DefaultTransport, c: cfg.capture}
 	}
 	p.upstream = rp
 	return p

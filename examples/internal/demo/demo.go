@@ -184,7 +184,7 @@ func Sources() (opts []core.Option, ui *hostedui.HostedUI, closeFn func(), err e
 	if !HostedUIMode() {
 		return nil, nil, func() {}, nil
 	}
-	v, err := core.NewVerifier()
+	v, err := core.NewVerifier(core.WithOwnEnv(EnvRedisURL)) // the demo's own variable, not the library's
 	if err != nil {
 		return nil, nil, nil, err
 	}
