@@ -61,6 +61,15 @@ const (
 	// EnvRevalidateGrace is how long past its due check a token stays
 	// trusted while userInfo cannot be reached (default 0: refused, 503).
 	EnvRevalidateGrace = "COGNITO_AUTH_REVALIDATE_GRACE"
+	// EnvSignOutURL is where the refusal pages' Sign out link goes: the
+	// app's route that runs ALBLogout behind an ALB (a path such as
+	// /logout, or an absolute URL). Unset: the hosted UI's logout route
+	// when the hosted-UI login is a source, else no Sign out link.
+	EnvSignOutURL = "COGNITO_AUTH_SIGN_OUT_URL"
+	// EnvAppURL is the app's external base URL (with any path prefix): the
+	// hosted UI's redirect and cookie base, and, for core, where the pages'
+	// "Back to the start" goes (its path).
+	EnvAppURL = "COGNITO_AUTH_APP_URL"
 	// EnvStrictEnv makes a COGNITO_AUTH_* variable that no package of
 	// cognito-auth-go reads a configuration error instead of a warning (see
 	// KnownEnv).
@@ -106,10 +115,14 @@ type config struct {
 	rules            []Rule
 	denialHook       DenialHook
 	optErrs          []error
-	verifier         *Verifier // WithVerifier: shared, not built by New
-	sources          []Source  // WithSources, tried after ALB headers and bearer tokens
+	verifier         *Verifier         // WithVerifier: shared, not built by New
+	sources          []Source          // WithSources, tried after ALB headers and bearer tokens
+	signOutURL       string            // COGNITO_AUTH_SIGN_OUT_URL / WithSignOutURL
+	appURL           string            // COGNITO_AUTH_APP_URL: its path is the start
+	pages            func(Page) []byte // WithPages
 	// Derived by derive, never set directly.
 	productionSigns []string
+	startPath       string // the pages' "Back to the start": appURL's path, or "/"
 }
 
 var (
@@ -225,6 +238,8 @@ func configError(format string, args ...any) error {
 func (c *config) readEnv(e envReader) []error {
 	c.verifierConfig.readEnv(&e)
 	e.str(EnvRedirectURL, &c.redirectURL)
+	e.str(EnvSignOutURL, &c.signOutURL)
+	e.str(EnvAppURL, &c.appURL)
 	e.str(EnvDevConfig, &c.devConfigPath)
 	e.str(EnvConfigPath, &c.configPath)
 	e.str(EnvSecretName, &c.secretName)
@@ -310,6 +325,10 @@ func (c *config) derive() {
 	if c.devMode {
 		c.productionSigns = c.productionIndicators()
 	}
+	c.startPath = "/"
+	if u, err := url.Parse(c.appURL); err == nil && c.appURL != "" {
+		c.startPath = strings.TrimRight(u.Path, "/") + "/"
+	}
 }
 
 // validate returns every problem of the configuration: the Verifier's when
@@ -358,6 +377,16 @@ func (c *config) validateRefusals() []error {
 	if c.redirectURL != "" {
 		if err := checkRedirectURL(c.redirectURL); err != nil {
 			errs = append(errs, configError("redirect URL: %v (%s)", err, EnvRedirectURL))
+		}
+	}
+	if c.signOutURL != "" {
+		if err := checkRedirectURL(c.signOutURL); err != nil {
+			errs = append(errs, configError("sign-out URL: %v (%s)", err, EnvSignOutURL))
+		}
+	}
+	if c.appURL != "" {
+		if u, err := url.Parse(c.appURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || !strings.HasPrefix(c.startPath, "/") || strings.HasPrefix(c.startPath, "//") {
+			errs = append(errs, configError("app URL %q is not an absolute http(s) URL like https://app.example.com/prefix (%s)", c.appURL, EnvAppURL))
 		}
 	}
 	for i, o := range c.allowedOrigins {

@@ -89,6 +89,21 @@ type Error struct {
 	detail string
 	// maxAge is, for sign_in_too_old, how recent a sign-in the route needs.
 	maxAge time.Duration
+	// who names the verified user a refusal of a known user (a 403,
+	// sign_in_too_old) was for, for the refusal page: email, else
+	// username; never token contents.
+	who string
+}
+
+// forUser records on e who it refused (see who) and returns e.
+func (e *Error) forUser(u *User) *Error {
+	if u != nil && !u.Machine {
+		e.who = u.Email
+		if e.who == "" {
+			e.who = u.Username
+		}
+	}
+	return e
 }
 
 func newError(kind error, code Code, detail string) *Error {

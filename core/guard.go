@@ -275,7 +275,7 @@ func (a *BaseAuth) deny(ctx context.Context, u *User, code Code, detail string) 
 	if a.cfg.denialHook != nil {
 		a.cfg.denialHook(ctx, u, code)
 	}
-	return newError(ErrForbidden, code, detail)
+	return newError(ErrForbidden, code, detail).forUser(u)
 }
 
 // buildDecider picks the authorisation decision: an explicit Decider, else a

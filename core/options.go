@@ -315,6 +315,27 @@ func WithRedirectURL(u string) Option {
 	return guardOpt("WithRedirectURL", func(c *config) { c.redirectURL = u })
 }
 
+// WithSignOutURL sets where the Sign out link of the refusal pages goes
+// (COGNITO_AUTH_SIGN_OUT_URL): behind an ALB, the app's route that runs
+// ALBLogout, as a path ("/logout") or an absolute URL. It overrides the
+// hosted UI's logout route. Without it and without a hosted-UI source, the
+// pages have no Sign out link: core cannot know where the app signs out.
+func WithSignOutURL(u string) Option {
+	return guardOpt("WithSignOutURL", func(c *config) { c.signOutURL = u })
+}
+
+// WithPages replaces the pages browsers see when a request is refused (see
+// Page, kind PageRefusal). render gets the page's words, who is signed in
+// and its links, and returns the whole HTML document; returning nil keeps
+// the library's page (RenderPage). The result is sent as NewPage sends
+// every page: with no-store, nosniff, Referrer-Policy same-origin and a
+// Content-Security-Policy that allows no script and only the document's
+// own style elements (by hash). Pass the same renderer to
+// hostedui.WithPages for the sign-out pages.
+func WithPages(render func(Page) []byte) Option {
+	return guardOpt("WithPages", func(c *config) { c.pages = render })
+}
+
 // WithDevMode turns development mode on or off (COGNITO_AUTH_DEV_MODE):
 // requests without any authentication headers get the mock user.
 func WithDevMode(on bool) Option {

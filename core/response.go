@@ -1,9 +1,7 @@
 package core
 
 import (
-	"bytes"
 	"errors"
-	"html/template"
 	"net/http"
 	"strconv"
 
@@ -41,10 +39,6 @@ func securityHeaders() http.Header {
 	return http.Header{"Cache-Control": {"no-store"}, "X-Content-Type-Options": {"nosniff"}}
 }
 
-// pagePolicy is the Content-Security-Policy of core's pages: inline styles,
-// nothing else loaded, never framed.
-const pagePolicy = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'"
-
 // NewRedirect returns a redirect (a 3xx status) to location with the
 // security headers. For packages that extend core, such as hostedui.
 func NewRedirect(status int, location string) Response {
@@ -53,12 +47,16 @@ func NewRedirect(status int, location string) Response {
 	return Response{Status: status, Header: h}
 }
 
-// NewPage returns an HTML page with the security headers. For packages that
-// extend core, such as hostedui.
+// NewPage returns an HTML page with the security headers: no-store,
+// nosniff, Referrer-Policy same-origin and a Content-Security-Policy that
+// loads nothing, runs no script, is never framed and allows only the
+// page's own style elements, by their SHA-256 hashes (style attributes
+// are refused). For packages that extend core, such as hostedui, and for
+// the pages an app renders itself (WithPages).
 func NewPage(status int, html []byte) Response {
 	h := securityHeaders()
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Security-Policy", pagePolicy)
+	h.Set("Content-Security-Policy", pageCSP(html))
 	// same-origin, not no-referrer: under no-referrer a browser sends
 	// "Origin: null" with a form's POST, and the sign-out form's same-origin
 	// check would refuse the user.
@@ -75,7 +73,10 @@ func newJSON(status int, body []byte) Response {
 
 // Failure decides how to answer a request refused with err: a browser (an
 // HTML Accept) that is not signed in goes to the login source (the hosted
-// UI) or the configured redirect URL, or sees a small 401/403 page; API
+// UI) or the configured redirect URL, or sees a small page (a Page of kind
+// PageRefusal: why in plain words, who is signed in when the refusal knows
+// the user, and links to sign out and back to the start; WithPages
+// replaces it); API
 // clients get JSON with 401 (not authenticated), 403 (not allowed), 503
 // (a key server or store failing: try again) or 500 (misconfigured), and a
 // WWW-Authenticate header on 401. Every 503 carries Retry-After. A request
@@ -90,15 +91,51 @@ func (a *BaseAuth) Failure(req Request, err error) Response {
 			}
 			return NewRedirect(http.StatusFound, s.LoginURL(back))
 		}
-		return decideFailure(req, err, a.cfg.redirectURL)
+		return decideFailure(req, err, a.pageSetup(a.cfg.redirectURL))
 	}
-	return decideFailure(req, err, "")
+	return decideFailure(req, err, a.pageSetup(""))
 }
 
 // Refusal is the answer to a request refused with err where no BaseAuth
 // is at hand (lambdaauth's bridges refuse ambiguous events before the app
-// runs): JSON for API clients, a small page for browsers, never a redirect.
-func Refusal(req Request, err error) Response { return decideFailure(req, err, "") }
+// runs): JSON for API clients, a small page for browsers (with a link back
+// to "/", none to sign out), never a redirect.
+func Refusal(req Request, err error) Response {
+	return decideFailure(req, err, pageSetup{start: "/"})
+}
+
+// pageSetup is what a refusal page needs besides the refusal: where a
+// refused browser is redirected instead (COGNITO_AUTH_REDIRECT_URL, may be
+// empty), the Sign out link (nil: none), the start of the app, and the
+// app's renderer (WithPages, may be nil).
+type pageSetup struct {
+	redirectURL string
+	signOut     func(back string) string
+	start       string
+	render      func(Page) []byte
+}
+
+// pageSetup returns a's: the sign-out is COGNITO_AUTH_SIGN_OUT_URL when
+// set, else the first PageLinker source's route (the hosted UI's logout);
+// the start is that source's, else COGNITO_AUTH_APP_URL's path, else "/".
+func (a *BaseAuth) pageSetup(redirectURL string) pageSetup {
+	p := pageSetup{redirectURL: redirectURL, start: a.cfg.startPath, render: a.cfg.pages}
+	var linker PageLinker
+	for _, s := range a.sources {
+		if l, ok := s.(PageLinker); ok {
+			linker = l
+			break
+		}
+	}
+	if linker != nil {
+		p.start = linker.StartURL()
+		p.signOut = linker.SignOutURL
+	}
+	if u := a.cfg.signOutURL; u != "" {
+		p.signOut = func(string) string { return u }
+	}
+	return p
+}
 
 // malformed reports a refusal for the request's form, which no sign-in
 // changes.
@@ -127,44 +164,41 @@ func StatusOf(err error) int {
 // second.
 const retryAfterSeconds = "1"
 
+// failureText is a refusal's JSON error and message (the pages say more:
+// refusalText).
 type failureText struct {
-	errorCode, title, message string
+	errorCode, message string
 }
 
 func textFor(status int, err error) failureText {
 	switch status {
 	case http.StatusUnauthorized:
 		if errors.Is(err, ErrMissingToken) {
-			return failureText{"unauthorized", "Sign-in required", "You need to sign in to see this page."}
+			return failureText{"unauthorized", "You need to sign in to see this page."}
 		}
 		if CodeOf(err) == CodeSignInTooOld {
-			return failureText{"sign_in_required", "Sign in again", "This action needs a recent sign-in. Please sign in again."}
+			return failureText{"sign_in_required", "This action needs a recent sign-in. Please sign in again."}
 		}
-		return failureText{"invalid_token", "Sign-in required", "Your sign-in is invalid or has expired. Please sign in again."}
+		return failureText{"invalid_token", "Your sign-in is invalid or has expired. Please sign in again."}
 	case http.StatusForbidden:
-		return failureText{"forbidden", "Access denied", "You do not have access to this page."}
+		return failureText{"forbidden", "You do not have access to this page."}
 	case http.StatusServiceUnavailable:
-		return failureText{"unavailable", "Temporarily unavailable", "Sign-in could not be checked right now. Please try again shortly."}
+		return failureText{"unavailable", "Sign-in could not be checked right now. Please try again shortly."}
 	}
-	return failureText{"server_error", "Server error", "Authentication is not configured correctly."}
+	return failureText{"server_error", "Authentication is not configured correctly."}
 }
 
-// decideFailure is Failure without a login source; redirectURL may be empty.
-func decideFailure(req Request, err error, redirectURL string) Response {
+// decideFailure is Failure without a login source.
+func decideFailure(req Request, err error, ps pageSetup) Response {
 	status := StatusOf(err)
 	browser := req != nil && wantsHTML(req)
-	if browser && redirectURL != "" && (status == http.StatusUnauthorized || status == http.StatusForbidden) {
-		return NewRedirect(http.StatusFound, redirectURL)
+	if browser && ps.redirectURL != "" && (status == http.StatusUnauthorized || status == http.StatusForbidden) {
+		return NewRedirect(http.StatusFound, ps.redirectURL)
 	}
 	txt := textFor(status, err)
 	var r Response
 	if browser {
-		var b bytes.Buffer
-		_ = failurePage.Execute(&b, struct {
-			Status         int
-			Title, Message string
-		}{status, txt.title, txt.message})
-		r = NewPage(status, b.Bytes())
+		r = NewPage(status, renderWith(ps.render, refusalPage(req, err, status, ps)))
 	} else {
 		r = newJSON(status, []byte(`{"error":"`+txt.errorCode+`","message":`+strconv.Quote(txt.message)+`,"status":`+strconv.Itoa(status)+"}\n"))
 	}
@@ -185,9 +219,34 @@ func decideFailure(req Request, err error, redirectURL string) Response {
 	return r
 }
 
-var failurePage = template.Must(template.New("failure").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Status}} {{.Title}}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#222}h1{font-size:1.5rem}</style>
-</head><body><h1>{{.Title}}</h1><p>{{.Message}}</p>{{if eq .Status 503}}<p><a id="retry" href="">Try again</a></p>{{end}}<p><small>HTTP {{.Status}}</small></p></body></html>
-`))
+// refusalPage is the Page a browser refused with err sees.
+func refusalPage(req Request, err error, status int, ps pageSetup) Page {
+	p := Page{Kind: PageRefusal, Status: status, Code: CodeOf(err)}
+	p.Title, p.Message = refusalText(status, err)
+	var e *Error
+	if errors.As(err, &e) {
+		p.SignedInAs = e.who
+	}
+	if status == http.StatusServiceUnavailable {
+		p.Links = append(p.Links, PageLink{ID: LinkRetry, Text: "Try again"})
+	}
+	if ps.signOut != nil && status != http.StatusInternalServerError && !errors.Is(err, ErrMissingToken) {
+		back := "/"
+		if req != nil {
+			back = web.SafeReturnPath(returnPath(req))
+		}
+		if status == http.StatusUnauthorized {
+			// Behind an ALB a new sign-in starts with a sign-out: the ALB
+			// signs the browser in again on its next request.
+			p.Links = append(p.Links, PageLink{ID: LinkSignIn, Text: "Sign in again", URL: ps.signOut(back)})
+		} else {
+			p.Links = append(p.Links, PageLink{ID: LinkSignOut, Text: "Sign out", URL: ps.signOut(back)})
+		}
+	}
+	start := ps.start
+	if start == "" {
+		start = "/"
+	}
+	p.Links = append(p.Links, PageLink{ID: LinkStart, Text: "Back to the start", URL: start})
+	return p
+}

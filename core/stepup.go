@@ -39,7 +39,7 @@ func (r recentSignIn) refusal(u *User) *Error {
 	}
 	e := newError(ErrExpiredToken, CodeSignInTooOld, detail)
 	e.maxAge = r.within
-	return e
+	return e.forUser(u)
 }
 
 // FreshLoginRedirector is implemented by sources that can make the user

@@ -1,6 +1,7 @@
 package cognitotest
 
 import (
+	"bytes"
 	"crypto/subtle"
 	"encoding/base64"
 	"html/template"
@@ -9,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/cognitoauth/cognito-auth-go/core"
 )
 
 // codeTTL is how long an authorization code lives: "The response returns a
@@ -16,15 +19,52 @@ import (
 // https://docs.aws.amazon.com/cognito/latest/developerguide/authorization-endpoint.html.
 const codeTTL = 5 * time.Minute
 
+// loginPage is the stand-in's sign-in page: a form a person can trust the
+// look of (labels, autocomplete, an alert region for errors) and, since
+// this is a test fixture and not Cognito, the demo users and their
+// password, each with a one-click sign-in. It runs no script.
 var loginPage = template.Must(template.New("login").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Sign in</title></head><body>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sign in</title>
+<style>body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#eef2f7;color:#1f2328;margin:0;padding:3rem 1rem;line-height:1.5}
+main{max-width:26rem;margin:0 auto}
+.card{background:#fff;border:1px solid #d0d7de;border-radius:12px;padding:1.75rem 2rem;box-shadow:0 1px 3px rgba(0,0,0,.08)}
+.brand{font-weight:600;color:#57606a;margin:0 0 1rem;font-size:.9rem;letter-spacing:.02em}
+h1{font-size:1.4rem;margin:0 0 1rem}h2{font-size:1rem;margin:0 0 .5rem}
+label{display:block;font-weight:600;margin:.75rem 0 .25rem}
+input{box-sizing:border-box;width:100%;font:inherit;padding:.5rem .6rem;border:1px solid #8c959f;border-radius:6px}
+input:focus{outline:3px solid #93c5fd;border-color:#1d4ed8}
+button{font:inherit;font-weight:600;padding:.55rem 1.1rem;border-radius:8px;border:1px solid #1d4ed8;background:#1d4ed8;color:#fff;cursor:pointer}
+button:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}
+#signin{width:100%;margin-top:1.25rem}
+.error{background:#fff1f0;border:1px solid #f5a3a3;color:#8a1c1c;border-radius:8px;padding:.6rem .8rem;margin:0 0 1rem}.error:empty{display:none}
+.demo{margin-top:1.25rem;background:#fffbea;border-color:#e9d48a}.demo p{margin:0 0 .75rem;font-size:.9rem}
+.demo ul{list-style:none;margin:0;padding:0}.demo li{display:flex;justify-content:space-between;align-items:center;gap:.75rem;padding:.5rem 0;border-top:1px solid #efe3b5}
+.demo li form{margin:0}.demo button{background:#fff;color:#1d4ed8;padding:.35rem .8rem;white-space:nowrap}
+.demo small{color:#57606a}code{background:#f3f4f6;padding:0 .25rem;border-radius:4px}</style>
+</head><body><main>
+<div class="card">
+<p class="brand">Local hosted UI (a stand-in for Amazon Cognito)</p>
 <h1>Sign in</h1>
+<div id="error" class="error" role="alert">{{.Error}}</div>
 <form method="post" action="{{.Action}}">
 {{range $k, $v := .Params}}<input type="hidden" name="{{$k}}" value="{{$v}}">
-{{end}}<label>Username <input id="username" name="username" autocomplete="username"></label>
-<label>Password <input id="password" name="password" type="password"></label>
+{{end}}<label for="username">Username or email</label>
+<input id="username" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required value="{{.Username}}">
+<label for="password">Password</label>
+<input id="password" name="password" type="password" autocomplete="current-password" required>
 <button id="signin" type="submit">Sign in</button>
-</form>{{if .Error}}<p id="error">{{.Error}}</p>{{end}}</body></html>
+</form>
+</div>
+{{if .Users}}<section class="card demo" aria-labelledby="demo-users">
+<h2 id="demo-users">Demo users</h2>
+<p>For development only: every user's password is <code id="demo-password">{{.Password}}</code>.</p>
+<ul>{{range .Users}}
+<li><span><strong>{{.Username}}</strong><br><small>{{.Email}}{{with .Groups}} · {{range $i, $g := .}}{{if $i}}, {{end}}{{$g}}{{end}}{{end}}</small></span>
+<form method="post" action="{{$.Action}}">{{range $k, $v := $.Params}}<input type="hidden" name="{{$k}}" value="{{$v}}">{{end}}<input type="hidden" name="username" value="{{.Username}}"><input type="hidden" name="password" value="{{$.Password}}"><button type="submit" aria-label="Sign in as {{.Username}}">Sign in</button></form></li>{{end}}
+</ul>
+</section>{{end}}
+</main></body></html>
 `))
 
 // authRequest is a checked authorize request: where errors and the code go,
@@ -162,12 +202,16 @@ func (h *HostedUI) renderLogin(w http.ResponseWriter, q url.Values, errMsg strin
 	if u, err := url.Parse(h.URL()); err == nil {
 		action = strings.TrimRight(u.Path, "/") + "/login"
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	_ = loginPage.Execute(w, struct {
-		Action string
-		Params map[string]string
-		Error  string
-	}{action, params, errMsg})
+	var b bytes.Buffer
+	_ = loginPage.Execute(&b, struct {
+		Action, Username, Error, Password string
+		Params                            map[string]string
+		Users                             []User
+	}{action, q.Get("username"), errMsg, h.password, params, h.users})
+	// As core's pages: no-store, nosniff, and a policy that allows no
+	// script and only the page's own stylesheet.
+	page := core.NewPage(http.StatusOK, b.Bytes())
+	page.Write(w)
 }
 
 // login checks the credentials and redirects back with a single-use code.

@@ -19,7 +19,7 @@ import (
 const (
 	EnvDomain         = core.EnvDomain                // hosted UI domain: Cognito prefix, custom domain or URL
 	EnvClientSecret   = "COGNITO_AUTH_CLIENT_SECRET"  //nolint:gosec // G101: a variable name; the app client secret (empty for a public client)
-	EnvAppURL         = "COGNITO_AUTH_APP_URL"        // the app's external base URL (with any path prefix)
+	EnvAppURL         = core.EnvAppURL                // the app's external base URL (with any path prefix)
 	EnvSessionSecret  = "COGNITO_AUTH_SESSION_SECRET" //nolint:gosec // G101: a variable name; comma-separated secrets, at least 32 bytes each, the first seals
 	EnvScopes         = "COGNITO_AUTH_SCOPES"         // extra scopes besides openid email profile
 	EnvCallbackPath   = "COGNITO_AUTH_CALLBACK_PATH"  // default /login/cognito/authorized
@@ -53,6 +53,7 @@ type config struct {
 	clientSecretFunc                        func() (string, error)
 	store                                   Store
 	lookupEnv                               func(string) (string, bool)
+	pages                                   func(core.Page) []byte
 	listEnv                                 func() []string    // WithEnvironmentNames
 	unknownEnv                              []envcheck.Finding // COGNITO_AUTH_* variables no package reads
 
@@ -111,6 +112,15 @@ func WithHTTPClient(hc *http.Client) Option { return func(c *config) { c.httpCli
 
 // WithClock sets the time source (for tests).
 func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
+
+// WithPages replaces the hosted UI's pages: the sign-out confirmation
+// (core.PageSignOut), the signed-out notice (core.PageSignedOut) and the
+// sign-in and sign-out problems (core.PageMessage). render returns the
+// whole HTML document, or nil to keep the library's page
+// (core.RenderPage); it is sent as core.NewPage sends every page. The
+// sign-out confirmation must keep its form: a POST to Form.Action with
+// Form.Fields. The same renderer can serve core.WithPages.
+func WithPages(render func(core.Page) []byte) Option { return func(c *config) { c.pages = render } }
 
 // WithEnvironment sets the function used to read the environment (default
 // os.LookupEnv), as core.WithEnvironment does for core.

@@ -145,4 +145,5 @@ var (
 	_ core.Source          = (*HostedUI)(nil)
 	_ core.PathOwner       = (*HostedUI)(nil)
 	_ core.LoginRedirector = (*HostedUI)(nil)
+	_ core.PageLinker      = (*HostedUI)(nil)
 )

@@ -5,7 +5,6 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
-	"html/template"
 	"io"
 	"net"
 	"net/http"
@@ -22,12 +21,21 @@ import (
 // Login starts a login: it stores state, the PKCE verifier and a nonce in a
 // sealed single-use cookie and redirects to the hosted UI.
 func (h *HostedUI) Login(_ context.Context, x Exchange) core.Response {
+	if _, ok := x.Cookie(h.signedOutCookie()); ok {
+		// Just signed out (see Logout): say so, once, before any new
+		// sign-in.
+		x.SetCookie(h.cookie(h.signedOutCookie(), "", -1))
+		return h.show(core.Page{
+			Kind: core.PageSignedOut, Status: http.StatusOK, Title: "Signed out", Message: "You have been signed out.",
+			Links: []core.PageLink{{ID: core.LinkSignIn, Text: "Sign in again", URL: h.LoginURL(x.Query("rd"))}},
+		})
+	}
 	st := loginState{
 		State: randomString(), Verifier: oauth2.GenerateVerifier(), Nonce: randomString(),
 		Return: web.SafeReturnPath(x.Query("rd")), Expires: h.cfg.now().Add(10 * time.Minute).Unix(),
 	}
 	if err := h.writeSealed(x, x, h.loginCookie(), st, 600); err != nil {
-		return page(http.StatusInternalServerError, "Sign-in failed", "Could not start the sign-in.", "")
+		return h.message(http.StatusInternalServerError, "Sign-in failed", "Could not start the sign-in.", h.startLink())
 	}
 	authorize := h.oauth.AuthCodeURL(st.State, oauth2.S256ChallengeOption(st.Verifier), oauth2.SetAuthURLParam("nonce", st.Nonce))
 	if x.Query("fresh") == "1" {
@@ -53,16 +61,16 @@ func (h *HostedUI) FreshLoginURL(returnPath string) string {
 
 func (h *HostedUI) failed(reason string) core.Response {
 	h.v.Logger().Info("cognito-auth: hosted-UI sign-in refused", "reason", reason)
-	again := `<p><a href="` + template.HTMLEscapeString(h.cfg.prefix+h.cfg.loginPath) + `">Sign in again</a></p>`
-	return page(http.StatusBadRequest, "Sign-in failed", "The sign-in could not be completed. Please try again.", again)
+	return h.message(http.StatusBadRequest, "Sign-in failed", "The sign-in could not be completed. Please try again.",
+		core.PageLink{ID: core.LinkSignIn, Text: "Sign in again", URL: h.cfg.prefix + h.cfg.loginPath}, h.startLink())
 }
 
 // unavailable answers a callback that could not finish because a key server
 // or the session store failed: 503 (fail closed), retry later.
 func (h *HostedUI) unavailable(reason string) core.Response {
 	h.v.Logger().Warn("cognito-auth: hosted-UI sign-in could not finish", "reason", reason)
-	again := `<p><a href="` + template.HTMLEscapeString(h.cfg.prefix+h.cfg.loginPath) + `">Try again</a></p>`
-	return page(http.StatusServiceUnavailable, "Sign-in unavailable", "Sign-in is temporarily unavailable. Please try again in a moment.", again)
+	return h.message(http.StatusServiceUnavailable, "Sign-in unavailable", "Sign-in is temporarily unavailable. Please try again in a moment.",
+		core.PageLink{ID: core.LinkRetry, Text: "Try again", URL: h.cfg.prefix + h.cfg.loginPath}, h.startLink())
 }
 
 // Callback completes a login: state, code exchange with the PKCE verifier,
@@ -117,7 +125,7 @@ func (h *HostedUI) callback(ctx context.Context, x Exchange) core.Response {
 		return h.failed("access token does not verify or names another user")
 	}
 	if claims.Email != "" && !claims.EmailVerified && !h.v.AllowsUnverifiedEmail() {
-		return page(http.StatusForbidden, "Access denied", "Your email address is not verified.", "")
+		return h.message(http.StatusForbidden, "Email not verified", "Your email address is not verified yet. Verify it, then sign in again.", h.startLink())
 	}
 	now := h.cfg.now()
 	s := &session{
@@ -135,6 +143,11 @@ func (h *HostedUI) callback(ctx context.Context, x Exchange) core.Response {
 		return h.failed("saving the session: " + err.Error())
 	}
 	return redirect(h.withPrefix(st.Return))
+}
+
+// startLink is "Back to the start".
+func (h *HostedUI) startLink() core.PageLink {
+	return core.PageLink{ID: core.LinkStart, Text: "Back to the start", URL: h.StartURL()}
 }
 
 // withPrefix puts the mount prefix in front of a return path that lacks it.

@@ -3,13 +3,13 @@ package hostedui
 import (
 	"context"
 	"crypto/subtle"
-	"html/template"
 	"net/http"
 	"net/url"
 	"time"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
 	"github.com/cognitoauth/cognito-auth-go/core/internal/tokencache"
+	"github.com/cognitoauth/cognito-auth-go/core/internal/web"
 )
 
 // Logout signs the user out. GET shows a confirmation form (a cross-site GET never signs
@@ -39,17 +39,21 @@ func (h *HostedUI) logout(ctx context.Context, x Exchange) core.Response {
 		if has {
 			token = h.seal.mac(s.ID)
 		}
-		form := `<form method="post" action="` + template.HTMLEscapeString(h.cfg.prefix+h.cfg.logoutPath) + `">` +
-			`<input type="hidden" name="csrf" value="` + template.HTMLEscapeString(token) + `">` +
-			`<button type="submit" id="signout">Sign out</button></form>`
-		return page(http.StatusOK, "Sign out", "Sign out of this app?", form)
+		// Cancel goes back to where the user was (rd, a same-origin path
+		// as the app sees it), or to the start.
+		return h.show(core.Page{
+			Kind: core.PageSignOut, Status: http.StatusOK, Title: "Sign out", Message: "Sign out of this app?", SignedInAs: s.Email,
+			Form:  &core.PageForm{Action: h.cfg.prefix + h.cfg.logoutPath, Fields: map[string]string{"csrf": token}, Button: "Sign out", ButtonID: "signout"},
+			Links: []core.PageLink{{ID: core.LinkCancel, Text: "Cancel", URL: h.withPrefix(web.SafeReturnPath(x.Query("rd")))}},
+		})
 	}
 	if !h.sameOrigin(x) {
-		return page(http.StatusForbidden, "Sign-out refused", "The sign-out request did not come from this app.", "")
+		return h.message(http.StatusForbidden, "Sign-out refused", "The sign-out request did not come from this app.", h.startLink())
 	}
 	if has {
 		if subtle.ConstantTimeCompare([]byte(x.FormValue("csrf")), []byte(h.seal.mac(s.ID))) != 1 {
-			return page(http.StatusForbidden, "Sign-out refused", "The sign-out form has expired. Please try again.", "")
+			return h.message(http.StatusForbidden, "Sign-out refused", "The sign-out form has expired. Please try again.",
+				core.PageLink{ID: core.LinkRetry, Text: "Try again", URL: h.SignOutURL("/")}, h.startLink())
 		}
 		if s.Refresh != "" {
 			h.revoke(ctx, s.Refresh)
@@ -64,6 +68,10 @@ func (h *HostedUI) logout(ctx context.Context, x Exchange) core.Response {
 		}
 	}
 	h.clearFrom(x, x, h.sessionCookie(), 0)
+	// Cognito's logout returns to the one registered sign-out URL; the
+	// app then sends the browser to sign in, where this cookie shows the
+	// signed-out notice first (Login).
+	x.SetCookie(h.cookie(h.signedOutCookie(), "1", signedOutFor))
 	q := url.Values{"client_id": {h.oauth.ClientID}, "logout_uri": {h.cfg.logoutURI}}
 	return redirect(h.cfg.base + "/logout?" + q.Encode())
 }

@@ -39,7 +39,8 @@ func (h *HostedUI) Serve(ctx context.Context, x Exchange) (resp core.Response, o
 	if !found {
 		return core.Response{}, false
 	}
-	resp = page(http.StatusMethodNotAllowed, "Method not allowed", "This address takes a GET (or a POST from the sign-out form).", "")
+	resp = h.message(http.StatusMethodNotAllowed, "Method not allowed", "This address takes a GET (or a POST from the sign-out form).",
+		core.PageLink{ID: core.LinkStart, Text: "Back to the start", URL: h.StartURL()})
 	resp.Header.Set("Allow", h.allowed(x.Path()))
 	return resp, true
 }

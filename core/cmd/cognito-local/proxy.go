@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -249,7 +250,7 @@ func (p *proxy) logout(w http.ResponseWriter, r *http.Request) {
 		p.mu.Unlock()
 	}
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode}) //nolint:gosec // plain HTTP on loopback
-	http.Redirect(w, r, loginPath, http.StatusSeeOther)
+	http.Redirect(w, r, loginPath+"?signed_out=1", http.StatusSeeOther)
 }
 
 // safeReturn accepts only same-origin relative paths.
@@ -261,34 +262,46 @@ func safeReturn(rd string) string {
 	return rd
 }
 
+// loginTmpl is the ALB stand-in's sign-in page: one button per mock
+// user, who they are and their groups, and, after a sign-out, a notice
+// that says so. It runs no script.
 var loginTmpl = template.Must(template.New("login").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>cognito-local: sign in</title>
-<style>
-body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#222}
-.user{display:flex;justify-content:space-between;align-items:center;border:1px solid #ddd;border-radius:8px;padding:.75rem 1rem;margin:.5rem 0}
-button{font-size:1rem;padding:.4rem 1rem;border-radius:6px;border:1px solid #345;background:#234;color:#fff;cursor:pointer}
-small{color:#666}
-</style></head><body>
+<style>body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#eef2f7;color:#1f2328;margin:0;padding:3rem 1rem;line-height:1.5}
+main{max-width:32rem;margin:0 auto;background:#fff;border:1px solid #d0d7de;border-radius:12px;padding:1.75rem 2rem;box-shadow:0 1px 3px rgba(0,0,0,.08)}
+.brand{font-weight:600;color:#57606a;margin:0 0 1rem;font-size:.9rem;letter-spacing:.02em}
+h1{font-size:1.4rem;margin:0 0 .5rem}p{margin:0 0 1rem}small{color:#57606a}
+.notice{background:#ecfdf3;border:1px solid #9bd8b4;color:#14532d;border-radius:8px;padding:.6rem .8rem}
+ul{list-style:none;margin:0;padding:0}
+.user{display:flex;justify-content:space-between;align-items:center;gap:1rem;border:1px solid #d0d7de;border-radius:8px;padding:.75rem 1rem;margin:.5rem 0}
+button{font:inherit;font-weight:600;padding:.45rem 1.1rem;border-radius:8px;border:1px solid #1d4ed8;background:#1d4ed8;color:#fff;cursor:pointer}
+button:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}</style>
+</head><body><main>
+<p class="brand">cognito-local (a stand-in for the AWS load balancer)</p>
 <h1>Sign in</h1>
-<p><small>cognito-local plays the AWS load balancer: pick a user and every request reaches the app with ALB headers signed for them.</small></p>
-{{range $i, $u := .Users}}
-<form class="user" method="post" action="{{$.Login}}">
+{{if .SignedOut}}<p class="notice" id="signed-out" role="status">You have been signed out.</p>
+{{end}}<p><small>Pick a user: every request then reaches the app with ALB headers signed for them, as an ALB with Cognito authentication sends.</small></p>
+<ul aria-label="Mock users">{{range $i, $u := .Users}}
+<li><form class="user" method="post" action="{{$.Login}}">
   <div><strong>{{$u.Email}}</strong>{{if $u.Name}} ({{$u.Name}}){{end}}<br><small>groups: {{range $j, $g := $u.Groups}}{{if $j}}, {{end}}{{$g}}{{else}}none{{end}}</small></div>
   <input type="hidden" name="user" value="{{$i}}"><input type="hidden" name="rd" value="{{$.Return}}">
-  <button type="submit">Sign in</button>
-</form>
-{{end}}
-</body></html>
+  <button type="submit" aria-label="Sign in as {{$u.Email}}">Sign in</button>
+</form></li>{{end}}
+</ul>
+</main></body></html>
 `))
 
 func (p *proxy) loginPage(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	_ = loginTmpl.Execute(w, struct {
+	var b bytes.Buffer
+	_ = loginTmpl.Execute(&b, struct {
 		Users         []ct.User
 		Login, Return string
-	}{p.users, loginPath, safeReturn(r.URL.Query().Get("rd"))})
+		SignedOut     bool
+	}{p.users, loginPath, safeReturn(r.URL.Query().Get("rd")), r.URL.Query().Get("signed_out") == "1"})
+	// core's page headers: no-store, nosniff, no script, this stylesheet only.
+	page := core.NewPage(http.StatusOK, b.Bytes())
+	page.Write(w)
 }
 
 // env returns the environment that makes an app trust this proxy.
@@ -298,6 +311,9 @@ func (p *proxy) env(port string) map[string]string {
 	env["PORT"] = port
 	env["HOST"] = "127.0.0.1"
 	env["LOGOUT_URL"] = logoutPath
+	// The refusal pages' Sign out (core) signs out of this stand-in, as an
+	// app's ALBLogout route would of the ALB.
+	env[core.EnvSignOutURL] = logoutPath
 	return env
 }
 

@@ -124,8 +124,15 @@ func TestLoginFlowAndRealVerification(t *testing.T) {
 		t.Fatalf("after login: %q", body)
 	}
 	resp, _ = do(t, c, http.MethodGet, base+logoutPath, nil, nil)
-	if resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("logout: %d", resp.StatusCode)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != loginPath+"?signed_out=1" {
+		t.Fatalf("logout: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if resp, body = do(t, c, http.MethodGet, base+resp.Header.Get("Location"), nil, nil); !strings.Contains(body, `role="status">You have been signed out.`) ||
+		strings.Contains(resp.Header.Get("Content-Security-Policy"), "unsafe") || resp.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("the login page after a sign-out: %q\n%s", resp.Header.Get("Content-Security-Policy"), body)
+	}
+	if _, body = do(t, c, http.MethodGet, base+loginPath, nil, nil); strings.Contains(body, "signed out") {
+		t.Fatalf("the notice without a sign-out:\n%s", body)
 	}
 	resp, _ = do(t, c, http.MethodGet, base+"/", map[string]string{"Accept": "application/json"}, nil)
 	if resp.StatusCode != http.StatusUnauthorized {
