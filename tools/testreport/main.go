@@ -462,7 +462,7 @@ func writeSummary(stages []*stageReport, seconds int, out io.Writer) bool {
 		if len(why) == 0 {
 			why = []string{"see its output above"}
 		}
-		fmt.Fprintf(out, "  %s (%s): %s\n", s.key, s.title, strings.Join(why, "; "))
+		fmt.Fprintf(out, "  %s: %s\n", s.key, strings.Join(why, "; "))
 	}
 	return false
 }

@@ -217,9 +217,9 @@ func TestSummary(t *testing.T) {
 		"docs      20s  FAIL   \n",
 		"fuzz        -  FAIL   \n",
 		"\n190 passed, 1 failed, 4 skipped\nFAILED: 3 of 5 stages (441s):\n",
-		"  gowork (modules on their own): ./core: tests fail without go.work; failed tests: core TestX/y\n",
-		"  docs (documentation site): see its output above\n",
-		"  fuzz (fuzz targets): did not finish\n",
+		"  gowork: ./core: tests fail without go.work; failed tests: core TestX/y\n",
+		"  docs: see its output above\n",
+		"  fuzz: did not finish\n",
 	} {
 		if !strings.Contains(text, s) {
 			t.Errorf("summary lacks %q:\n%s", s, text)
