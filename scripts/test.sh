@@ -33,7 +33,7 @@
 #   GOVULNDB_URL=URL      the vulnerability database govulncheck reads
 #                         (default: its own, https://vuln.go.dev; file://DIR
 #                         for an offline copy, as .ci/run sets when it has one)
-#   README_PORTS="9000 8080 3000"
+#   README_PORTS="9000 8080 3000 50051"
 #                         the ports the README walks need free (below)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,13 +60,15 @@ for s in ${STAGES//,/ }; do
   [[ "$all_stages" == *" $s "* ]] || { echo "test.sh: STAGES: no stage $s (the stages:$all_stages)" >&2; exit 2; }
 done
 
-# The README walks (examples/readme_demo_test.go, serverless_e2e_test.go)
-# run ./scripts/demo.sh as a person does, so they need its fixed ports:
-# cognito-local on 9000, the app on 8080, the API Gateway stand-in on 3000.
+# The README walks (examples/readme_demo_test.go, serverless_e2e_test.go,
+# grpc_example_test.go) run ./scripts/demo.sh as a person does, so they
+# need its fixed ports: cognito-local on 9000, the app (and the Connect
+# server) on 8080, the API Gateway stand-in on 3000, the gRPC server on
+# 50051.
 # Another process on one of them would fail those tests minutes in; say so
 # now, naming it.
 if selected race || selected gowork; then
-  for port in ${README_PORTS:-9000 8080 3000}; do
+  for port in ${README_PORTS:-9000 8080 3000 50051}; do
     require_free_port test.sh 127.0.0.1 "$port" "the README walks run ./scripts/demo.sh, which needs it" \
       "stop that process first (or leave out the stages that run the examples' tests: STAGES without race and gowork)" ||
       exit 1
