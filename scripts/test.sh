@@ -56,7 +56,8 @@ module_prefix=github.com/cognitoauth/cognito-auth-go/
 all_stages=" apt gofmt tidy floors vuln vet twins lint race gowork go-previous go-newest release install fuzz docs "
 
 selected() { [ -z "${STAGES:-}" ] || [[ ",${STAGES// /}," == *",$1,"* ]]; }
-for s in ${STAGES//,/ }; do
+stages=${STAGES:-}
+for s in ${stages//,/ }; do
   [[ "$all_stages" == *" $s "* ]] || { echo "test.sh: STAGES: no stage $s (the stages:$all_stages)" >&2; exit 2; }
 done
 
