@@ -4,7 +4,8 @@
 # verification, no AWS account.
 #
 #   ./scripts/demo.sh [nethttp|gin|echo|fiber|chi|echov5|fiberv3] [hosted-ui]    (default: nethttp, ALB mode)
-#   LISTEN=127.0.0.1:9000 APP_PORT=8080           (defaults)
+#   LISTEN=127.0.0.1:9000 APP_PORT=8080           (defaults: cognito-local's address, the app's port;
+#                                                  a port already taken fails at once, naming who holds it)
 #   TOKEN_TTL=20s                                 (short access tokens: see a sign-in expire
 #                                                  on the gin and net/http live demo, /ws and /events)
 #   ./scripts/demo.sh grpc                        (examples/grpc: the gRPC and Connect server
@@ -14,16 +15,28 @@
 #                                                  see examples/grpc/README.md)
 #   ./scripts/demo.sh serverless                  (examples/serverless on Lambda behind
 #                                                  the API Gateway stand-in, stage Prod;
-#                                                  PAYLOAD=1.0 REST API (default), 2.0 HTTP API)
+#                                                  PAYLOAD=1.0 REST API (default), 2.0 HTTP API;
+#                                                  API_PORT=3000 the stand-in's port (default))
 #
 # Open the printed URL, pick a user, see who you are; /admin needs the
 # "admins" group (root@example.com has it, alice@example.com does not).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/ports.sh
 
 fw=${1:-nethttp}
 mode=${2:-alb}
 listen=${LISTEN:-127.0.0.1:9000}
+
+# need_port HOST PORT WHAT SETTING VALUE ARGS...: fail before building
+# anything when the port is taken, naming it, its holder and the setting
+# that moves it (SETTING=VALUE, then the demo's own ARGS).
+need_port() {
+  require_free_port demo.sh "$1" "$2" "$3, $4" \
+    "nothing was built or started; stop that process, or choose another port: $4=$5 $0$(printf ' %q' "${@:6}")" || exit 1
+}
+listen_host=${listen%:*}
+listen_port=${listen##*:}
 if [ "$fw" = grpc ]; then
   # cognito-local -hosted-ui plays the user pool (keys, and the token
   # endpoint with one machine client granted orders/read) and starts the
@@ -106,19 +119,28 @@ if [ "$fw" = serverless ]; then
   # The function is a real Lambda process behind apigateway-local (API
   # Gateway, stage Prod) on port 3000; cognito-local serves the hosted UI.
   # Open http://127.0.0.1:3000/Prod/.
+  api_port=${API_PORT:-3000}
+  need_port "$listen_host" "$listen_port" "cognito-local's address, the local hosted UI" LISTEN "$listen_host:$(next_free_port "$listen_port")" "$@"
+  need_port 127.0.0.1 "$api_port" "the API Gateway stand-in's port" API_PORT "$(next_free_port "$api_port")" "$@"
   bin=$(mktemp -d)
   trap 'rm -rf "$bin"' EXIT
   echo "Building cognito-local, apigateway-local and the serverless example..."
   go build -o "$bin/" ./core/cmd/cognito-local ./lambdaauth/cmd/apigateway-local ./examples/serverless
-  "$bin/cognito-local" -hosted-ui -listen "$listen" -upstream "http://127.0.0.1:3000/Prod" -- \
-    "$bin/apigateway-local" -listen 127.0.0.1:3000 -payload "${PAYLOAD:-1.0}" -stage Prod -- "$bin/serverless"
+  "$bin/cognito-local" -hosted-ui -listen "$listen" -upstream "http://127.0.0.1:$api_port/Prod" -- \
+    "$bin/apigateway-local" -listen "127.0.0.1:$api_port" -payload "${PAYLOAD:-1.0}" -stage Prod -- "$bin/serverless"
   exit
 fi
 case "$fw" in
   nethttp|gin|echo|fiber|chi|echov5|fiberv3) ;;
   *) echo "usage: $0 [nethttp|gin|echo|fiber|chi|echov5|fiberv3]" >&2; exit 2 ;;
 esac
+case "$mode" in
+  alb | hosted-ui) ;;
+  *) echo "usage: $0 [nethttp|gin|echo|fiber|chi|echov5|fiberv3] [alb|hosted-ui]" >&2; exit 2 ;;
+esac
 app_port=${APP_PORT:-8080}
+need_port "$listen_host" "$listen_port" "cognito-local's address" LISTEN "$listen_host:$(next_free_port "$listen_port")" "$@"
+need_port 127.0.0.1 "$app_port" "the example app's port" APP_PORT "$(next_free_port "$app_port")" "$@"
 
 bin=$(mktemp -d)
 trap 'rm -rf "$bin"' EXIT

@@ -8,9 +8,17 @@
 #     (tools/docstructure, on the HTML): every heading of every page is a
 #     heading of its level and in the page's table of contents, and no table
 #     cell starts with "#" (a heading swallowed by the table before it);
-#  5. headless Chromium renders Home and an adapter page: screenshots in
-#     site-screenshots/, and the navigation and code tabs are in the DOM.
-# Installs mkdocs, mkdocs-material and chromium with apt when missing.
+#  5. every mermaid diagram draws (tools/diagramcheck): each page with a
+#     ```mermaid fence, opened in headless Chromium that can reach only the
+#     site (mermaid comes from docs/assets/javascripts, never a CDN), has an
+#     <svg> in each of its mermaid blocks; Home, the security model, the
+#     hosted UI and serverless pages must have one;
+#  6. headless Chromium renders Home and an adapter page: screenshots in
+#     site-screenshots/ (with one per diagram), and the navigation and code
+#     tabs are in the DOM.
+# Installs mkdocs, mkdocs-material and chromium with apt when missing. Its
+# last line counts what it checked ("docs: counted: ...", for the table of
+# scripts/test.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,10 +34,14 @@ fi
 
 go run ./tools/docgen -check
 site=$(mktemp -d)
-trap 'rm -rf "$site"; [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null || true' EXIT
+log=$(mktemp)
+trap 'rm -rf "$site" "$log"; [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null || true' EXIT
 mkdocs build --strict --quiet -d "$site"
-go run ./tools/linkcheck "$site"
-go run ./tools/docstructure -site "$site" -docs docs
+go run ./tools/linkcheck "$site" | tee -a "$log"
+go run ./tools/docstructure -site "$site" -docs docs | tee -a "$log"
+mkdir -p site-screenshots
+go run ./tools/diagramcheck -site "$site" -docs docs -require index.md,security.md,hosted-ui.md,serverless.md \
+  -screenshots site-screenshots | tee -a "$log"
 
 # Look at the site in a real browser.
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -54,4 +66,7 @@ check "$gin" 'Runnable examples' "the runnable examples"
 for f in site-screenshots/home.png site-screenshots/gin.png; do
   [ "$(stat -c %s "$f")" -gt 20000 ] || { echo "FAIL: $f looks empty" >&2; exit 1; }
 done
-echo "docs: site built, links and anchors resolve, headings and tables render as written, Home and the gin page render (site-screenshots/)"
+echo "docs: site built, links and anchors resolve, headings and tables render as written, diagrams draw, Home and the gin page render (site-screenshots/)"
+echo "docs: counted: $(find "$site" -name index.html | wc -l) pages built," \
+  "$(sed -n 's/^linkcheck: \([0-9]* internal links\) .*/\1/p' "$log") resolve," \
+  "$(sed -n 's/^diagramcheck: \([0-9]* diagrams on [0-9]* pages\) .*/\1/p' "$log") drawn as SVG offline"

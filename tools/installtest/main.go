@@ -16,7 +16,11 @@
 //   - checks that the modules came from the proxy (no replace, no workspace),
 //     prints the consumer's requirements and checks them against
 //     scripts/dependency-floors.txt;
-//   - runs cognito-local with go run ...@version.
+//   - runs cognito-local with go run ...@version;
+//   - runs every quick start that serves HTTP behind that cognito-local,
+//     with a real listener holding their default port 8080: each must
+//     listen on cognito-local's HOST (127.0.0.1) and PORT, let a user in
+//     and refuse one at /admin.
 //
 // It works in one directory per checkout under the temporary directory,
 // emptied before and after (-keep leaves it). Run it from the repository
@@ -107,6 +111,7 @@ func run(ctx context.Context, st settings, out io.Writer) (err error) {
 		return err
 	}
 	c := &consumer{dir: filepath.Join(tmp, "consumer"), modcache: filepath.Join(tmp, "modcache"), out: out}
+	quickstarts := 0
 	for _, step := range []func() error{
 		func() error { return c.install(ctx, proxy, version) },
 		func() error { return c.buildSnippets(ctx, root) },
@@ -114,12 +119,15 @@ func run(ctx context.Context, st settings, out io.Writer) (err error) {
 		func() error { return c.lint(ctx, golangciLint, root) },
 		func() error { return c.checkFloors(ctx, root) },
 		func() error { return c.runCommands(ctx, version) },
+		func() (err error) { quickstarts, err = c.runQuickstarts(ctx); return err },
 	} {
 		if err := step(); err != nil {
 			return err
 		}
 	}
-	fmt.Fprintf(out, "installtest: ok (%s)\n", time.Since(start).Round(time.Second))
+	// The last line: what scripts/test.sh shows in its table.
+	fmt.Fprintf(out, "installtest: ok: %d library modules at %s, %d programs from docs/snippets built, vetted and linted, %d quick starts served behind cognito-local (%s)\n",
+		len(libraries), version, len(c.programs), quickstarts, time.Since(start).Round(time.Second))
 	return nil
 }
 
@@ -204,6 +212,7 @@ func (c *consumer) buildSnippets(ctx context.Context, root string) error {
 	if err != nil {
 		return err
 	}
+	c.programs = programs
 	fmt.Fprintf(c.out, "installtest: copied %d programs from docs/snippets: %s\n", len(programs), strings.Join(programs, ", "))
 	for _, step := range [][]string{
 		{"go", "mod", "tidy"},
@@ -340,6 +349,7 @@ type consumer struct {
 	dir, modcache string
 	env           []string
 	out           io.Writer
+	programs      []string // the programs copied from docs/snippets
 }
 
 func (c *consumer) output(ctx context.Context, args ...string) (string, error) {

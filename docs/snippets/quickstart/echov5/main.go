@@ -3,8 +3,11 @@
 package main
 
 import (
+	"cmp"
 	"log"
+	"net"
 	"net/http"
+	"os"
 
 	"github.com/labstack/echo/v5"
 
@@ -28,5 +31,12 @@ func main() {
 		return c.String(http.StatusOK, "hello admin "+echov5auth.User(c).Email)
 	}, auth.RequireAuth(core.AllowGroups("admins"))) // a per-route rule
 	e.GET("/health", func(c *echo.Context) error { return c.String(http.StatusOK, "ok") }) // bypassed: no login
-	log.Fatal(e.Start(":8080"))
+	log.Fatal(e.Start(addr()))
+}
+
+// addr is where the app listens: HOST and PORT from the environment, as
+// cognito-local sets them for the app it starts (127.0.0.1 and its port),
+// else every interface on 8080, where an ALB's target group sends traffic.
+func addr() string {
+	return net.JoinHostPort(os.Getenv("HOST"), cmp.Or(os.Getenv("PORT"), "8080"))
 }

@@ -3,7 +3,10 @@
 package main
 
 import (
+	"cmp"
 	"log"
+	"net"
+	"os"
 
 	"github.com/gofiber/fiber/v3"
 
@@ -27,5 +30,12 @@ func main() {
 		return c.SendString("hello admin " + fiberv3auth.User(c).Email)
 	})
 	app.Get("/health", func(c fiber.Ctx) error { return c.SendString("ok") }) // bypassed: no login
-	log.Fatal(app.Listen(":8080"))
+	log.Fatal(app.Listen(addr()))
+}
+
+// addr is where the app listens: HOST and PORT from the environment, as
+// cognito-local sets them for the app it starts (127.0.0.1 and its port),
+// else every interface on 8080, where an ALB's target group sends traffic.
+func addr() string {
+	return net.JoinHostPort(os.Getenv("HOST"), cmp.Or(os.Getenv("PORT"), "8080"))
 }

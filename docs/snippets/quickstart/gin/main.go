@@ -3,8 +3,11 @@
 package main
 
 import (
+	"cmp"
 	"log"
+	"net"
 	"net/http"
+	"os"
 
 	"github.com/gin-gonic/gin"
 
@@ -28,5 +31,12 @@ func main() {
 		c.String(http.StatusOK, "hello admin %s", ginauth.User(c).Email)
 	})
 	r.GET("/health", func(c *gin.Context) { c.String(http.StatusOK, "ok") }) // bypassed: no login
-	log.Fatal(r.Run(":8080"))
+	log.Fatal(r.Run(addr()))
+}
+
+// addr is where the app listens: HOST and PORT from the environment, as
+// cognito-local sets them for the app it starts (127.0.0.1 and its port),
+// else every interface on 8080, where an ALB's target group sends traffic.
+func addr() string {
+	return net.JoinHostPort(os.Getenv("HOST"), cmp.Or(os.Getenv("PORT"), "8080"))
 }

@@ -4,10 +4,13 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"log"
+	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
@@ -31,6 +34,13 @@ func main() {
 	// /health is bypassed: no login.
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, "ok") })
 
-	srv := &http.Server{Addr: ":8080", Handler: auth.ProtectApp(mux), ReadHeaderTimeout: 10 * time.Second} // the whole app
+	srv := &http.Server{Addr: addr(), Handler: auth.ProtectApp(mux), ReadHeaderTimeout: 10 * time.Second} // the whole app
 	log.Fatal(srv.ListenAndServe())
+}
+
+// addr is where the app listens: HOST and PORT from the environment, as
+// cognito-local sets them for the app it starts (127.0.0.1 and its port),
+// else every interface on 8080, where an ALB's target group sends traffic.
+func addr() string {
+	return net.JoinHostPort(os.Getenv("HOST"), cmp.Or(os.Getenv("PORT"), "8080"))
 }
