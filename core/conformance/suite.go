@@ -220,7 +220,14 @@ func Scenarios() []Scenario {
 			return h
 		}, Status: 401},
 		{Name: "forbidden user, API", Path: PathMe, Accept: jsonAccept, Headers: as(Guest), Status: 403, Body: `"error":"forbidden"`},
-		{Name: "forbidden user, browser", Path: PathHome, Accept: htmlAccept, Headers: as(Guest), Status: 403, Body: "<html"},
+		{Name: "forbidden user, browser: who is signed in, the way back", Path: PathHome, Accept: htmlAccept, Headers: as(Guest), Status: 403, Body: "<html", Check: func(t *testing.T, b []byte) {
+			t.Helper()
+			for _, want := range []string{`id="signed-in-as">Signed in as <strong>` + Guest.Email + `</strong>`, `id="` + core.LinkStart + `" href="/">Back to the start</a>`} {
+				if !strings.Contains(string(b), want) {
+					t.Errorf("the 403 page lacks %s:\n%s", want, b)
+				}
+			}
+		}},
 		{Name: "forbidden user, browser, redirect", variant: withRedirect, Path: PathHome, Accept: htmlAccept, Headers: as(Guest), Status: 302, Location: RedirectURL},
 		{Name: "admin route, non-admin", Path: PathAdmin, Accept: jsonAccept, Headers: as(Staff), Status: 403},
 		{Name: "admin route, admins group", Path: PathAdmin, Headers: as(Admin), Status: 200, Body: "admin root@example.com"},
