@@ -92,6 +92,7 @@ type Counts struct {
 	Failed         int      // that failed (a test left unfinished by its package's failure included)
 	Skipped        int      // that were skipped
 	FailedTests    []string // the failures to look at: "pkg TestX/sub", "pkg [build failed]"
+	SkippedTests   []string // what was skipped and why: "pkg TestX (its t.Skip message)"
 	Events         int      // go test JSON lines read
 }
 
@@ -171,7 +172,7 @@ func read(r io.Reader, out io.Writer, trim string) (*Counts, error) {
 			fmt.Fprint(w, e.Output)
 		case e.Action == "build-fail", e.Package == "":
 		case e.Test != "":
-			testEvent(c, get(e.Package), &e)
+			testEvent(c, get(e.Package), &e, strings.TrimPrefix(e.Package, trim))
 		default:
 			if packageEvent(c, w, get(e.Package), &e, trim) {
 				delete(pkgs, e.Package)
@@ -208,10 +209,13 @@ func (c *Counts) line() string {
 	if len(c.FailedTests) > 0 {
 		s += "; failed: " + strings.Join(c.FailedTests, ", ")
 	}
+	if len(c.SkippedTests) > 0 {
+		s += "; skipped: " + strings.Join(c.SkippedTests, ", ")
+	}
 	return s
 }
 
-func testEvent(c *Counts, p *pkg, e *event) {
+func testEvent(c *Counts, p *pkg, e *event, pkgName string) {
 	t := p.test(e.Test)
 	switch e.Action {
 	case "output":
@@ -224,6 +228,7 @@ func testEvent(c *Counts, p *pkg, e *event) {
 	case "skip":
 		t.done = true
 		c.Skipped++
+		c.SkippedTests = append(c.SkippedTests, pkgName+" "+t.name+skipReason(p, t))
 	case "fail":
 		t.done, t.failed = true, true
 		c.Failed++
@@ -236,6 +241,23 @@ func testEvent(c *Counts, p *pkg, e *event) {
 			p.test(parent).child = true
 		}
 	}
+}
+
+// skipReason is " (why)" from the last line t wrote before it was
+// skipped (its t.Skip message without the file:line), or "".
+func skipReason(p *pkg, t *test) string {
+	for i := len(p.lines) - 1; i >= 0; i-- {
+		l := p.lines[i]
+		text := strings.TrimSpace(l.text)
+		if l.test != t || text == "" || strings.HasPrefix(text, "--- SKIP") {
+			continue
+		}
+		if _, msg, ok := strings.Cut(text, ": "); ok && strings.Contains(text[:len(text)-len(msg)], ".go:") {
+			text = msg
+		}
+		return " (" + text + ")"
+	}
+	return ""
 }
 
 // packageEvent handles a package-level event and reports whether the

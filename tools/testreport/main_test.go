@@ -63,6 +63,8 @@ func TestReadCountsAndShowsOnlyFailures(t *testing.T) {
 		[4]string{"output", mod + "a", "TestA", "--- FAIL: TestA (0.00s)\n"},
 		[4]string{"fail", mod + "a", "TestA", ""},
 		[4]string{"run", mod + "a", "TestSkip", ""},
+		[4]string{"output", mod + "a", "TestSkip", "    a_test.go:7: not on this machine\n"},
+		[4]string{"output", mod + "a", "TestSkip", "--- SKIP: TestSkip (0.00s)\n"},
 		[4]string{"skip", mod + "a", "TestSkip", ""},
 		[4]string{"run", mod + "a", "ExampleA", ""},
 		[4]string{"pass", mod + "a", "ExampleA", ""},
@@ -89,7 +91,7 @@ func TestReadCountsAndShowsOnlyFailures(t *testing.T) {
 	if c.ok() {
 		t.Error("a failed test read as a passing run")
 	}
-	want := Counts{Packages: 3, NoTestFiles: 1, FailedPackages: 1, Passed: 3, Failed: 2, Skipped: 1, FailedTests: []string{"a TestA/bad"}}
+	want := Counts{Packages: 3, NoTestFiles: 1, FailedPackages: 1, Passed: 3, Failed: 2, Skipped: 1, FailedTests: []string{"a TestA/bad"}, SkippedTests: []string{"a TestSkip (not on this machine)"}}
 	want.Events = c.Events
 	if got := *c; got.line() != want.line() || got.FailedPackages != 1 {
 		t.Errorf("counted %+v, want %+v", got, want)
@@ -100,7 +102,7 @@ func TestReadCountsAndShowsOnlyFailures(t *testing.T) {
 		"-test.shuffle 42\n",                       // the seed, to run the failure again
 		"context of the failure", "want 1, got 2", "--- FAIL: TestA/bad", "--- FAIL: TestA (",
 		"FAIL\ta\t0.01s\n", "ok  \tb\t0.02s\n", "?   \tc\t[no test files]\n",
-		"--- 3 packages (1 without tests): 3 passed, 2 failed, 1 skipped; failed: a TestA/bad\n",
+		"--- 3 packages (1 without tests): 3 passed, 2 failed, 1 skipped; failed: a TestA/bad; skipped: a TestSkip (not on this machine)\n",
 	} {
 		if !strings.Contains(text, s) {
 			t.Errorf("output lacks %q:\n%s", s, text)
@@ -284,7 +286,7 @@ func TestRealGoTest(t *testing.T) {
 	}
 	sort.Strings(c.FailedTests) // in the order go test finished them
 	got := c.line()
-	want := "4 packages (1 without tests): 4 passed, 1 failed, 1 skipped; failed: a TestFail, b [build failed]"
+	want := "4 packages (1 without tests): 4 passed, 1 failed, 1 skipped; failed: a TestFail, b [build failed]; skipped: a TestSkip (not here)"
 	if got != want || c.ok() {
 		t.Errorf("counted %q, want %q\n%s", got, want, out.String())
 	}

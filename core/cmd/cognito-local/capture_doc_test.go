@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -152,7 +153,7 @@ func TestTroubleshootingCaptureSteps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := "#!/bin/sh\nexec '" + self + "' -test.run='^TestHelperApp$'\n"
+	app := "#!/bin/sh\nexec '" + self + "'\n"
 	if err := os.WriteFile(filepath.Join(work, "myapp"), []byte(app), 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -221,18 +222,16 @@ func TestTroubleshootingCaptureSteps(t *testing.T) {
 	}
 }
 
-// TestHelperApp is the app of TestTroubleshootingCaptureSteps, started by
-// cognito-local as "./myapp": it reads its configuration from the
-// environment cognito-local gives it, protects /admin with
-// core.AllowGroups("admins") and verifies every other path. It runs only
-// when started that way.
-func TestHelperApp(t *testing.T) {
-	if os.Getenv(helperAppEnv) != "1" {
-		t.Skip("the app of TestTroubleshootingCaptureSteps")
-	}
+// helperApp is the app of TestTroubleshootingCaptureSteps, started by
+// cognito-local as "./myapp" (TestMain runs it instead of the tests when
+// helperAppEnv is set): it reads its configuration from the environment
+// cognito-local gives it, protects /admin with core.AllowGroups("admins")
+// and verifies every other path. It returns the process's exit code.
+func helperApp() int {
 	auth, err := core.New(core.WithLogger(slog.New(slog.DiscardHandler)))
 	if err != nil {
-		t.Fatal(err)
+		fmt.Fprintln(os.Stderr, err)
+		return 1
 	}
 	admins := core.AllowGroups("admins")
 	srv := &http.Server{
@@ -256,6 +255,8 @@ func TestHelperApp(t *testing.T) {
 	defer stop()
 	go func() { <-ctx.Done(); _ = srv.Close() }()
 	if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
-		t.Fatal(err)
+		fmt.Fprintln(os.Stderr, err)
+		return 1
 	}
+	return 0
 }

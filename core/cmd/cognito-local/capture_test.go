@@ -33,6 +33,9 @@ var tools struct {
 }
 
 func TestMain(m *testing.M) {
+	if os.Getenv(helperAppEnv) == "1" {
+		os.Exit(helperApp())
+	}
 	code := m.Run()
 	if tools.dir != "" {
 		_ = os.RemoveAll(tools.dir)
