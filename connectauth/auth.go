@@ -245,6 +245,9 @@ func (r request) HeaderValues(name string) []string {
 	if len(name) > 4 && strings.EqualFold(name[len(name)-4:], "-bin") {
 		return nil // binary metadata is never a credential
 	}
+	if v, ok := r.h[name]; ok { // core's names are canonical, as net/http stores them
+		return v
+	}
 	return r.h.Values(name)
 }
 

@@ -85,6 +85,7 @@ func TestBearerHostile(t *testing.T) {
 		{"scheme only", http.Header{"Authorization": {"Bearer"}}, core.CodeBadAuthorization},
 		{"two tokens", http.Header{"Authorization": {"Bearer " + tok() + " " + tok()}}, core.CodeBadAuthorization},
 		{"comma-joined", http.Header{"Authorization": {"Bearer " + tok() + ",x"}}, core.CodeBadAuthorization},
+		{"tab inside", http.Header{"Authorization": {"Bearer " + tok() + "\tx"}}, core.CodeBadAuthorization},
 		{"duplicate header", http.Header{"Authorization": {"Bearer " + tok(), "Bearer " + tok()}}, core.CodeDuplicateHeader},
 		{"oversized", bearer(tok() + strings.Repeat("A", 17<<10)), core.CodeHeaderTooLarge},
 		{"two segments", bearer("a.b"), core.CodeMalformedToken},

@@ -31,7 +31,16 @@ func HTTPRequest(r *http.Request) Request { return httpRequest{r} }
 
 type httpRequest struct{ r *http.Request }
 
-func (h httpRequest) HeaderValues(name string) []string { return h.r.Header.Values(name) }
+// HeaderValues looks the canonical name up directly (net/http stores
+// canonical keys), saving Header.Values' canonicalisation of a long name
+// on every request; a name not found that way goes through Values, so a
+// caller's non-canonical name still matches.
+func (h httpRequest) HeaderValues(name string) []string {
+	if v, ok := h.r.Header[name]; ok {
+		return v
+	}
+	return h.r.Header.Values(name)
+}
 
 func (h httpRequest) Cookie(name string) (string, bool) {
 	c, err := h.r.Cookie(name)

@@ -159,8 +159,7 @@ func (a *Auth) admit(ctx context.Context, fullMethod string) (context.Context, c
 	if public {
 		return ctx, func() {}, nil
 	}
-	md, _ := metadata.FromIncomingContext(ctx)
-	u, fresh, err := a.kit.Check(ctx, request{md: md, method: fullMethod}, rules)
+	u, fresh, err := a.kit.Check(ctx, request{ctx: ctx, method: fullMethod}, rules)
 	if err != nil {
 		return nil, nil, Status(err).Err()
 	}
@@ -231,10 +230,12 @@ func User(ctx context.Context) *core.User {
 }
 
 // request is a core.Request over a call's incoming metadata: a header name
-// is looked up as its lower-case metadata key (metadata.MD.Get), Path is
-// the full method. gRPC calls carry no cookies.
+// is looked up as its lower-case metadata key
+// (metadata.ValueFromIncomingContext: the one key's values, where
+// FromIncomingContext copies every key of the call), Path is the full
+// method. gRPC calls carry no cookies.
 type request struct {
-	md     metadata.MD
+	ctx    context.Context //nolint:containedctx // the call's incoming metadata, read while the call is admitted
 	method string
 }
 
@@ -246,7 +247,7 @@ func (r request) HeaderValues(name string) []string {
 	if !ok {
 		key = strings.ToLower(name)
 	}
-	return r.md[key]
+	return metadata.ValueFromIncomingContext(r.ctx, key)
 }
 
 // metadataKeys are the metadata keys of the headers core reads, so that a
