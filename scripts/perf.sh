@@ -22,6 +22,10 @@ echo "==> benchmarks (benchtime $benchtime)"
   go test -run '^$' -bench 'Compare|Realistic' -benchtime="$benchtime" ./bench
   go test -run '^$' -bench 'Authenticate|RawSignatures|Authorise' -benchtime="$benchtime" ./core
   go test -run '^$' -bench 'SessionWarm' -benchtime="$benchtime" ./core/hostedui
+  go test -run '^$' -bench 'AdmitBearer' -benchtime="$benchtime" ./core/adapterkit
+  go test -run '^$' -bench 'TokenSourceShared' -benchtime="$benchtime" ./core/m2m
+  # RPC calls over loopback vary run to run: the page shows the median of 6 (perfreport's rpcCount)
+  go test -run '^$' -bench 'GRPCUnary|ConnectUnary' -count 6 -benchtime="$benchtime" ./bench
   for m in nethttpauth ginauth echoauth fiberauth; do
     go test -run '^$' -bench Middleware -benchtime="$benchtime" "./$m" | sed "s/^BenchmarkMiddleware/BenchmarkMiddleware\/$m/"
   done

@@ -20,19 +20,24 @@ import (
 	"time"
 )
 
+// rpcCount is how many times scripts/perf.sh runs each RPC benchmark.
+const rpcCount = 6
+
 type bench struct {
 	nsOp, bytesOp, allocs float64
 }
 
 var lineRe = regexp.MustCompile(`^Benchmark(\S+?)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op(?:\s+([\d.]+) B/op\s+([\d.]+) allocs/op)?`)
 
+// parseBench reads go test -bench output; a benchmark run several times
+// (-count) is represented by its median run (by ns/op).
 func parseBench(path string) (map[string]bench, []string, error) {
 	f, err := os.Open(path) //nolint:gosec // the operator's file
 	if err != nil {
 		return nil, nil, err
 	}
 	defer func() { _ = f.Close() }()
-	out := map[string]bench{}
+	runs := map[string][]bench{}
 	var env []string
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
@@ -49,7 +54,12 @@ func parseBench(path string) (map[string]bench, []string, error) {
 		ns, _ := strconv.ParseFloat(m[2], 64)
 		b, _ := strconv.ParseFloat(m[3], 64)
 		a, _ := strconv.ParseFloat(m[4], 64)
-		out[m[1]] = bench{nsOp: ns, bytesOp: b, allocs: a}
+		runs[m[1]] = append(runs[m[1]], bench{nsOp: ns, bytesOp: b, allocs: a})
+	}
+	out := make(map[string]bench, len(runs))
+	for name, rs := range runs {
+		sort.Slice(rs, func(i, j int) bool { return rs[i].nsOp < rs[j].nsOp })
+		out[name] = rs[len(rs)/2]
 	}
 	return out, env, sc.Err()
 }
@@ -124,6 +134,7 @@ func run(benchPath, loadPath, mdPath, svgPath string) error {
 		r.compare,
 		func() error { return realistic(r.w, r.get) },
 		func() error { r.load(); return nil },
+		r.services,
 		func() error { r.inside(); return nil },
 	} {
 		if err := section(); err != nil {
@@ -249,13 +260,50 @@ func (r *report) load() {
 	r.w("\nWith a warm token every adapter's protected route runs at **≥ %.2f×** its unprotected throughput. Unique tokens pay the two signature checks on every request (each token is used once).\n\n", minWarm)
 }
 
+// rpcs are the unary-call benchmarks of the services section: the name in
+// the bench module and how the call goes.
+var rpcs = []struct{ name, call string }{
+	{"GRPCUnary", "grpc-go, `grpcauth` unary interceptor (HTTP/2)"},
+	{"ConnectUnary", "Connect on net/http, `connectauth` interceptor (HTTP/1.1)"},
+}
+
+// services writes the section on the RPC interceptors and the calling
+// side's token source.
+func (r *report) services() error {
+	r.w("## Services: gRPC, Connect and machine clients\n\n`go test -run '^$' -bench 'GRPCUnary|ConnectUnary' -count %d ./bench`: a unary call over loopback to the same server with and without the interceptor (a warm bearer token; 8 calls in flight per CPU, as on a loaded server; client and server on the same 2 CPUs), the median of %d runs. `go test -run '^$' -bench AdmitBearer ./core/adapterkit` is the interceptor's own work per call, without the network: verifying the (cached) token, then the context bounded by its expiry.\n\n", rpcCount, rpcCount)
+	r.w("| call | unprotected ns/op | protected ns/op | throughput vs unprotected | allocs/op added |\n|---|---:|---:|---:|---:|\n")
+	for _, c := range rpcs {
+		plain, err := r.get(c.name + "/plain")
+		if err != nil {
+			return err
+		}
+		prot, err := r.get(c.name + "/protected")
+		if err != nil {
+			return err
+		}
+		r.w("| %s | %s | %s | %.2f× | %.0f |\n", c.call, num(plain.nsOp), num(prot.nsOp), plain.nsOp/prot.nsOp, prot.allocs-plain.allocs)
+	}
+	both, err := r.get("AdmitBearer/both")
+	if err != nil {
+		return err
+	}
+	share, err := r.get("TokenSourceShared")
+	if err != nil {
+		return err
+	}
+	grpcPlain, _ := r.get("GRPCUnary/plain")
+	r.w("\nThe interceptor's own work costs %s ns per call (`AdmitBearer/both`, %.0f allocs), %.1f%% of the unprotected gRPC call's time. With only one call in flight per CPU the protected gRPC column measured up to 0.7× on this machine: a few microseconds more per call change how grpc-go coalesces the connection's writes, so lone calls pay extra system calls that a loaded server does not.\n\n", num(both.nsOp), both.allocs, 100*both.nsOp/grpcPlain.nsOp)
+	r.w("The calling side: `m2m.TokenSource.Token` from parallel goroutines sharing one cached token costs %s ns (`go test -run '^$' -bench TokenSourceShared ./core/m2m`; the benchmark fails if more than one token request reached the stand-in).\n\n", num(share.nsOp))
+	return nil
+}
+
 // inside writes the section on core's, hostedui's and the adapters'
 // benchmarks, and how to reproduce the page.
 func (r *report) inside() {
-	r.w("## Inside core\n\n`go test -run '^$' -bench 'Authenticate|RawSignatures|Authorise' ./core` and `go test -run '^$' -bench SessionWarm ./core/hostedui` (a request with a sealed hosted-UI session cookie)\n\n| benchmark | ns/op | B/op | allocs/op |\n|---|---:|---:|---:|\n")
+	r.w("## Inside core\n\n`go test -run '^$' -bench 'Authenticate|RawSignatures|Authorise' ./core`, `go test -run '^$' -bench SessionWarm ./core/hostedui` (a request with a sealed hosted-UI session cookie) and `go test -run '^$' -bench AdmitBearer ./core/adapterkit` (an adapter's work per bearer request or RPC)\n\n| benchmark | ns/op | B/op | allocs/op |\n|---|---:|---:|---:|\n")
 	var coreNames []string
 	for name := range r.bs {
-		for _, prefix := range []string{"Authenticate", "RawSignatures", "Authorise", "Middleware", "SessionWarm"} {
+		for _, prefix := range []string{"Authenticate", "RawSignatures", "Authorise", "Middleware", "SessionWarm", "AdmitBearer"} {
 			if strings.HasPrefix(name, prefix) {
 				coreNames = append(coreNames, name)
 				break
