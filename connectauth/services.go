@@ -1,13 +1,16 @@
 package connectauth
 
+import "github.com/cognitoauth/cognito-auth-go/core/adapterkit"
+
 // Services bypassed or protected by default.
 const (
-	// HealthService is the standard health service (grpc.health.v1, as
-	// connectrpc.com/grpchealth serves it): bypassed unless
-	// WithProtectedHealth.
-	HealthService = "grpc.health.v1.Health"
-	// ReflectionService and ReflectionServiceV1Alpha are server reflection
+	// HealthService is the standard health service,
+	// "grpc.health.v1.Health" (as connectrpc.com/grpchealth serves it):
+	// bypassed unless WithProtectedHealth.
+	HealthService = adapterkit.HealthService
+	// ReflectionService and ReflectionServiceV1Alpha are server reflection,
+	// "grpc.reflection.v1.ServerReflection" and its v1alpha twin
 	// (connectrpc.com/grpcreflect): protected unless WithPublicReflection.
-	ReflectionService        = "grpc.reflection.v1.ServerReflection"
-	ReflectionServiceV1Alpha = "grpc.reflection.v1alpha.ServerReflection"
+	ReflectionService        = adapterkit.ReflectionService
+	ReflectionServiceV1Alpha = adapterkit.ReflectionServiceV1Alpha
 )

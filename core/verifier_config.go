@@ -132,21 +132,10 @@ func (c *verifierConfig) derive() {
 		c.issuers = acceptedIssuers(c.userPoolIDs, c.replicaRegions, c.jwksURL)
 	}
 	if c.revalidateEvery > 0 {
-		if base, err := awsurl.HostedUIBaseURL(c.domain, c.poolRegion()); err == nil {
+		if base, err := awsurl.HostedUIBaseURL(c.domain, awsurl.DomainRegion(c.userPoolIDs, c.region)); err == nil {
 			c.userInfoURL = base + "/oauth2/userInfo"
 		}
 	}
-}
-
-// poolRegion is the region of the first user pool (its id's prefix), where
-// a Cognito domain prefix lives; else the configured region.
-func (c *verifierConfig) poolRegion() string {
-	if len(c.userPoolIDs) > 0 {
-		if r, _, ok := strings.Cut(c.userPoolIDs[0], "_"); ok {
-			return r
-		}
-	}
-	return c.region
 }
 
 func (c *verifierConfig) poolsValid() bool {
@@ -182,7 +171,7 @@ func (c *verifierConfig) validateRevalidation() []error {
 	case c.revalidateEvery == 0:
 		return nil
 	}
-	if _, err := awsurl.HostedUIBaseURL(c.domain, c.poolRegion()); err != nil {
+	if _, err := awsurl.HostedUIBaseURL(c.domain, awsurl.DomainRegion(c.userPoolIDs, c.region)); err != nil {
 		return []error{configError("revocation checks (%s) ask the user pool's userInfo endpoint, at its domain: %v (set %s to the pool's domain, e.g. myapp for myapp.auth.eu-west-2.amazoncognito.com, or auth.example.com)", EnvRevalidateEvery, err, EnvDomain)}
 	}
 	return nil

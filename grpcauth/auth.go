@@ -22,12 +22,8 @@ type Auth struct {
 	table *adapterkit.RPCTable
 }
 
-type options struct {
-	adapterkit.Config
-	entries          []adapterkit.RPCEntry
-	protectHealth    bool
-	publicReflection bool
-}
+// options are what the Options collect; adapterkit.NewRPC builds from them.
+type options = adapterkit.RPCConfig
 
 // Option configures an Auth.
 type Option func(*options)
@@ -47,7 +43,7 @@ func WithCoreOptions(opts ...core.Option) Option {
 // it: "/package.Service/Method". A method's rules replace its service's.
 func WithMethodRules(fullMethod string, rules ...core.Rule) Option {
 	return func(o *options) {
-		o.entries = append(o.entries, adapterkit.RPCEntry{Option: "WithMethodRules", Name: fullMethod, Rules: rules})
+		o.Entries = append(o.Entries, adapterkit.RPCEntry{Option: "WithMethodRules", Name: fullMethod, Rules: rules})
 	}
 }
 
@@ -55,7 +51,7 @@ func WithMethodRules(fullMethod string, rules ...core.Rule) Option {
 // ("package.Service") that has no rules of its own.
 func WithServiceRules(service string, rules ...core.Rule) Option {
 	return func(o *options) {
-		o.entries = append(o.entries, adapterkit.RPCEntry{Option: "WithServiceRules", Name: service, Rules: rules})
+		o.Entries = append(o.Entries, adapterkit.RPCEntry{Option: "WithServiceRules", Name: service, Rules: rules})
 	}
 }
 
@@ -65,7 +61,7 @@ func WithServiceRules(service string, rules ...core.Rule) Option {
 func WithBypass(names ...string) Option {
 	return func(o *options) {
 		for _, n := range names {
-			o.entries = append(o.entries, adapterkit.RPCEntry{Option: "WithBypass", Name: n, Public: true})
+			o.Entries = append(o.Entries, adapterkit.RPCEntry{Option: "WithBypass", Name: n, Public: true})
 		}
 	}
 }
@@ -74,12 +70,12 @@ func WithBypass(names ...string) Option {
 // (grpc.health.v1.Health), which is bypassed by default so that load
 // balancers and orchestrators can probe without a token. Rules given for it
 // with WithServiceRules or WithMethodRules protect it too.
-func WithProtectedHealth() Option { return func(o *options) { o.protectHealth = true } }
+func WithProtectedHealth() Option { return func(o *options) { o.ProtectHealth = true } }
 
 // WithPublicReflection lets server reflection (grpc.reflection.v1 and
 // v1alpha ServerReflection) through without credentials. By default it is
 // protected like any service: it tells a caller every method the server has.
-func WithPublicReflection() Option { return func(o *options) { o.publicReflection = true } }
+func WithPublicReflection() Option { return func(o *options) { o.PublicReflection = true } }
 
 // New builds an Auth. Without WithBaseAuth it builds a BaseAuth from the
 // environment (plus WithCoreOptions) with bearer tokens on. Every
@@ -90,20 +86,7 @@ func New(opts ...Option) (*Auth, error) {
 	for _, fn := range opts {
 		fn(&o)
 	}
-	if !o.protectHealth && !adapterkit.RPCNames(o.entries, HealthService) {
-		o.entries = append(o.entries, adapterkit.RPCEntry{Option: "default", Name: HealthService, Public: true})
-	}
-	if o.publicReflection {
-		o.entries = append(o.entries,
-			adapterkit.RPCEntry{Option: "WithPublicReflection", Name: ReflectionService, Public: true},
-			adapterkit.RPCEntry{Option: "WithPublicReflection", Name: ReflectionServiceV1Alpha, Public: true})
-	}
-	t, err := adapterkit.NewRPCTable("grpcauth", o.entries)
-	if err != nil {
-		return nil, err
-	}
-	o.CoreOptions = append(o.CoreOptions, core.WithBearer(true))
-	kit, err := adapterkit.New(o.Config)
+	kit, t, err := adapterkit.NewRPC("grpcauth", o)
 	if err != nil {
 		return nil, err
 	}

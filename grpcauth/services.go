@@ -1,12 +1,15 @@
 package grpcauth
 
+import "github.com/cognitoauth/cognito-auth-go/core/adapterkit"
+
 // Services bypassed or protected by default.
 const (
-	// HealthService is the standard health service (grpc.health.v1):
-	// bypassed unless WithProtectedHealth.
-	HealthService = "grpc.health.v1.Health"
-	// ReflectionService and ReflectionServiceV1Alpha are server reflection:
+	// HealthService is the standard health service,
+	// "grpc.health.v1.Health": bypassed unless WithProtectedHealth.
+	HealthService = adapterkit.HealthService
+	// ReflectionService and ReflectionServiceV1Alpha are server reflection,
+	// "grpc.reflection.v1.ServerReflection" and its v1alpha twin:
 	// protected unless WithPublicReflection.
-	ReflectionService        = "grpc.reflection.v1.ServerReflection"
-	ReflectionServiceV1Alpha = "grpc.reflection.v1alpha.ServerReflection"
+	ReflectionService        = adapterkit.ReflectionService
+	ReflectionServiceV1Alpha = adapterkit.ReflectionServiceV1Alpha
 )

@@ -2,6 +2,7 @@ package adapterkit
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
@@ -10,7 +11,7 @@ import (
 // RPCTable is what an RPC adapter (grpcauth, connectauth) makes of its
 // rule and bypass options: per full method ("/pkg.Service/Method", as gRPC
 // and Connect name procedures) and per service, the rules, or whether the
-// calls are public. Read only after NewRPCTable.
+// calls are public. Read only after NewRPC.
 type RPCTable struct {
 	methodRules  map[string][]core.Rule
 	serviceRules map[string][]core.Rule
@@ -26,11 +27,59 @@ type RPCEntry struct {
 	Public       bool
 }
 
-// NewRPCTable checks every name (a full method "/pkg.Service/Method" or a
+// The standard services an RPC adapter treats specially.
+const (
+	// HealthService is the standard health service (grpc.health.v1):
+	// bypassed unless RPCConfig.ProtectHealth or an entry names it.
+	HealthService = "grpc.health.v1.Health"
+	// ReflectionService and ReflectionServiceV1Alpha are server reflection:
+	// protected unless RPCConfig.PublicReflection.
+	ReflectionService        = "grpc.reflection.v1.ServerReflection"
+	ReflectionServiceV1Alpha = "grpc.reflection.v1alpha.ServerReflection"
+)
+
+// RPCConfig is what an RPC adapter's options collect: the BaseAuth (or
+// core's options to build one), the rule and bypass entries, and the
+// switches of the two defaults.
+type RPCConfig struct {
+	Config
+	Entries          []RPCEntry
+	ProtectHealth    bool // the health service needs credentials too
+	PublicReflection bool // server reflection needs none
+}
+
+// NewRPC builds an RPC adapter's kit and method table from c: the health
+// service public unless c.ProtectHealth or an entry names it, reflection
+// public only with c.PublicReflection, bearer tokens on (an RPC carries no
+// other credentials). Every problem is reported at once, as a
+// core.ErrConfig error prefixed with the adapter's name.
+func NewRPC(adapter string, c RPCConfig) (*Kit, *RPCTable, error) {
+	entries := slices.Clip(c.Entries)
+	if !c.ProtectHealth && !namesService(entries, HealthService) {
+		entries = append(entries, RPCEntry{Option: "default", Name: HealthService, Public: true})
+	}
+	if c.PublicReflection {
+		entries = append(entries,
+			RPCEntry{Option: "WithPublicReflection", Name: ReflectionService, Public: true},
+			RPCEntry{Option: "WithPublicReflection", Name: ReflectionServiceV1Alpha, Public: true})
+	}
+	t, err := newRPCTable(adapter, entries)
+	if err != nil {
+		return nil, nil, err
+	}
+	c.CoreOptions = append(slices.Clip(c.CoreOptions), core.WithBearer(true))
+	k, err := New(c.Config)
+	if err != nil {
+		return nil, nil, err
+	}
+	return k, t, nil
+}
+
+// newRPCTable checks every name (a full method "/pkg.Service/Method" or a
 // service "pkg.Service", as the option wants) and builds the table; every
 // problem is reported at once, as a core.ErrConfig error prefixed with the
 // adapter's name.
-func NewRPCTable(adapter string, entries []RPCEntry) (*RPCTable, error) {
+func newRPCTable(adapter string, entries []RPCEntry) (*RPCTable, error) {
 	t := &RPCTable{methodRules: map[string][]core.Rule{}, serviceRules: map[string][]core.Rule{}, public: map[string]bool{}}
 	seen := map[string]string{}
 	var problems []string
@@ -133,10 +182,10 @@ func isIdent(s string) bool {
 	return true
 }
 
-// RPCNames reports whether any entry names service or one of its methods
-// (so that an adapter's default for the service, such as a public health
-// service, does not override the app's own entries).
-func RPCNames(entries []RPCEntry, service string) bool {
+// namesService reports whether any entry names service or one of its
+// methods (so that an adapter's default for the service, such as a public
+// health service, does not override the app's own entries).
+func namesService(entries []RPCEntry, service string) bool {
 	for _, e := range entries {
 		if e.Name == service || serviceOf(e.Name) == service {
 			return true

@@ -237,7 +237,7 @@ func (c *config) validate(v *core.Verifier) []error {
 	}
 	if c.domain == "" {
 		bad("the hosted UI domain is needed (%s), e.g. my-app (with the region), my-app.auth.eu-west-2.amazoncognito.com or https://auth.example.com%s", EnvDomain, envcheck.NearMiss(c.unknownEnv, EnvDomain))
-	} else if b, err := awsurl.HostedUIBaseURL(c.domain, poolRegion(v.UserPoolIDs())); err != nil {
+	} else if b, err := awsurl.HostedUIBaseURL(c.domain, awsurl.DomainRegion(v.UserPoolIDs(), "")); err != nil {
 		bad("%s: %v", EnvDomain, err)
 	} else {
 		c.base = b
@@ -277,14 +277,4 @@ func (c *config) validateAppURL() []error {
 	c.prefix = strings.TrimRight(app.Path, "/")
 	c.appURL = strings.TrimRight(c.appURL, "/")
 	return nil
-}
-
-// poolRegion is the region of the (one) user pool, whose hosted UI a
-// Cognito domain prefix names: the part of its id before "_".
-func poolRegion(pools []string) string {
-	if len(pools) == 0 {
-		return ""
-	}
-	region, _, _ := strings.Cut(pools[0], "_")
-	return region
 }

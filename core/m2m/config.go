@@ -212,11 +212,7 @@ func (c *config) readEnv(lookup func(string) (string, bool)) {
 	c.clientSecret = get(EnvClientSecret)
 	c.scopes = strings.Fields(strings.ReplaceAll(get(EnvScopes), ",", " "))
 	// A Cognito domain prefix belongs to a pool: its region first.
-	if pool, _, _ := strings.Cut(get(core.EnvUserPoolID), ","); strings.Contains(pool, "_") {
-		c.region, _, _ = strings.Cut(strings.TrimSpace(pool), "_")
-	} else {
-		c.region = get(core.EnvRegion)
-	}
+	c.region = awsurl.DomainRegion(strings.Split(get(core.EnvUserPoolID), ","), get(core.EnvRegion))
 }
 
 // reClientID is an app client id as CreateUserPoolClient returns them.

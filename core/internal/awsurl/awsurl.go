@@ -44,6 +44,17 @@ func UpdatedIssuer(pool string) string {
 	return issuerUpdatedHost + region + awsDomain(region) + "/" + pool
 }
 
+// DomainRegion is the region a Cognito domain prefix is in: the first user
+// pool's (the part of its id before "_"), else region.
+func DomainRegion(pools []string, region string) string {
+	if len(pools) > 0 {
+		if r, _, ok := strings.Cut(strings.TrimSpace(pools[0]), "_"); ok {
+			return r
+		}
+	}
+	return region
+}
+
 // HostedUIBaseURL turns a hosted UI domain setting into a base URL: a
 // Cognito prefix becomes https://PREFIX.auth.REGION.amazoncognito.com, a
 // custom domain https://DOMAIN, and an absolute URL is kept (http only on a
