@@ -3,10 +3,8 @@ package examples_test
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -45,23 +43,15 @@ func browserWalk(t *testing.T, bin string) {
 	t.Cleanup(ui.Close)
 
 	out := &syncWriter{}
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, bin)
-	cmd.Env = append(os.Environ(), "HOST=127.0.0.1", "PORT="+port,
+	env := append(os.Environ(), "HOST=127.0.0.1", "PORT="+port,
 		"COGNITO_AUTH_DOMAIN="+ui.URL(), "COGNITO_AUTH_CLIENT_SECRET=s3cret", "COGNITO_AUTH_APP_URL="+app,
 		"COGNITO_AUTH_SESSION_SECRET=browser-test-session-secret-0123456789abcdef")
 	for k, v := range iss.Env() {
 		if k != "COGNITO_AUTH_ALB_ARN" && k != "COGNITO_AUTH_ALB_KEYS_URL" {
-			cmd.Env = append(cmd.Env, k+"="+v)
+			env = append(env, k+"="+v)
 		}
 	}
-	cmd.Stdout, cmd.Stderr = out, out
-	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
-	cmd.WaitDelay = 10 * time.Second
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
+	startProcess(t, out, env, bin)
 	waitFor(t, app+"/health", out)
 	walkInChromium(t, app, ui, out)
 }

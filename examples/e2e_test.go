@@ -62,6 +62,23 @@ func (w *syncWriter) Write(p []byte) (int, error) {
 }
 func (w *syncWriter) String() string { w.mu.Lock(); defer w.mu.Unlock(); return w.b.String() }
 
+// startProcess starts bin with args and env (nil: this process's
+// environment), its output in out. When the test ends it is sent SIGTERM,
+// killed if it has not exited 10 s later, and waited for.
+func startProcess(t *testing.T, out io.Writer, env []string, bin string, args ...string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env, cmd.Stdout, cmd.Stderr = env, out, out
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+	cmd.WaitDelay = 10 * time.Second
+	if err := cmd.Start(); err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
+}
+
 func waitFor(t *testing.T, url string, out *syncWriter) {
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
@@ -122,19 +139,8 @@ func TestDemoEndToEnd(t *testing.T) {
 		t.Run(fw, func(t *testing.T) {
 			proxyPort, appPort := freePort(t), freePort(t)
 			out := &syncWriter{}
-			ctx, cancel := context.WithCancel(context.Background())
-			cmd := exec.CommandContext(ctx, filepath.Join(dir, "cognito-local"),
+			startProcess(t, out, nil, filepath.Join(dir, "cognito-local"),
 				"-listen", "127.0.0.1:"+proxyPort, "-upstream", "http://127.0.0.1:"+appPort, "--", filepath.Join(dir, fw))
-			cmd.Stdout, cmd.Stderr = out, out
-			cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
-			cmd.WaitDelay = 10 * time.Second
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() {
-				cancel()
-				_ = cmd.Wait()
-			})
 			proxy, app := "http://127.0.0.1:"+proxyPort, "http://127.0.0.1:"+appPort
 			waitFor(t, proxy+"/.cognito-local/healthz", out)
 			waitFor(t, app+"/health", out)

@@ -201,17 +201,9 @@ func TestGRPCExampleBehindCognitoLocal(t *testing.T) {
 	localPort, httpPort, grpcPort := freePort(t), freePort(t), freePort(t)
 	local, app := "http://127.0.0.1:"+localPort, "http://127.0.0.1:"+httpPort
 	out := &syncWriter{}
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, filepath.Join(dir, "cognito-local"), "-hosted-ui", "-listen", "127.0.0.1:"+localPort,
-		"-upstream", app, "-users", usersFile, "-client-secret", appSecret, "-token-ttl", ttl.String(),
-		"-machine-client", reporterClient+":reporter-secret:orders/read", "--", filepath.Join(dir, "server"))
-	cmd.Env, cmd.Stdout, cmd.Stderr = environ(map[string]string{"GRPC_PORT": grpcPort}), out, out
-	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
-	cmd.WaitDelay = 10 * time.Second
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
+	startProcess(t, out, environ(map[string]string{"GRPC_PORT": grpcPort}), filepath.Join(dir, "cognito-local"), "-hosted-ui",
+		"-listen", "127.0.0.1:"+localPort, "-upstream", app, "-users", usersFile, "-client-secret", appSecret,
+		"-token-ttl", ttl.String(), "-machine-client", reporterClient+":reporter-secret:orders/read", "--", filepath.Join(dir, "server"))
 	waitFor(t, local+"/.cognito-local/healthz", out)
 	waitFor(t, app+"/health", out)
 

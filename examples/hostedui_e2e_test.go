@@ -1,15 +1,11 @@
 package examples_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	ct "github.com/cognitoauth/cognito-auth-go/core/cognitotest"
 )
@@ -26,16 +22,8 @@ func TestCognitoLocalHostedUI(t *testing.T) {
 		t.Run(fw, func(t *testing.T) {
 			localPort, appPort := freePort(t), freePort(t)
 			out := &syncWriter{}
-			ctx, cancel := context.WithCancel(context.Background())
-			cmd := exec.CommandContext(ctx, filepath.Join(dir, "cognito-local"), "-hosted-ui",
+			startProcess(t, out, nil, filepath.Join(dir, "cognito-local"), "-hosted-ui",
 				"-listen", "127.0.0.1:"+localPort, "-upstream", "http://127.0.0.1:"+appPort, "--", filepath.Join(dir, fw))
-			cmd.Stdout, cmd.Stderr = out, out
-			cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
-			cmd.WaitDelay = 10 * time.Second
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { cancel(); _ = cmd.Wait() })
 			local, app := "http://127.0.0.1:"+localPort, "http://127.0.0.1:"+appPort
 			waitFor(t, local+"/.cognito-local/healthz", out)
 			waitFor(t, app+"/health", out)

@@ -5,14 +5,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
@@ -115,16 +112,7 @@ func startExample(t *testing.T, bin string, env ...string) (string, *syncWriter)
 func startAppOn(t *testing.T, bin, port string, env ...string) (string, *syncWriter) {
 	t.Helper()
 	out := &syncWriter{}
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, bin)
-	cmd.Env = append(append(os.Environ(), "HOST=127.0.0.1", "PORT="+port), env...)
-	cmd.Stdout, cmd.Stderr = out, out
-	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
-	cmd.WaitDelay = 10 * time.Second
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
+	startProcess(t, out, append(append(os.Environ(), "HOST=127.0.0.1", "PORT="+port), env...), bin)
 	app := "http://127.0.0.1:" + port
 	waitFor(t, app+"/health", out)
 	return app, out
@@ -256,16 +244,8 @@ func albPages(t *testing.T, s *shots, dir string) {
 	// cognito-local's sign-in page in front of the app (ALB mode).
 	proxyPort, appPort := freePort(t), freePort(t)
 	out := &syncWriter{}
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, filepath.Join(dir, "cognito-local"),
+	startProcess(t, out, nil, filepath.Join(dir, "cognito-local"),
 		"-listen", "127.0.0.1:"+proxyPort, "-upstream", "http://127.0.0.1:"+appPort, "--", filepath.Join(dir, "nethttp"))
-	cmd.Stdout, cmd.Stderr = out, out
-	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
-	cmd.WaitDelay = 10 * time.Second
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
 	proxy := "http://127.0.0.1:" + proxyPort
 	waitFor(t, proxy+"/.cognito-local/healthz", out)
 	waitFor(t, "http://127.0.0.1:"+appPort+"/health", out)

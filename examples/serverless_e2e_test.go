@@ -1,17 +1,14 @@
 package examples_test
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -95,25 +92,17 @@ func TestServerlessExampleInRealBrowser(t *testing.T) {
 				"/serverless/session-secret", "ssm-session-secret-0123456789abcdef-0123456789")
 
 			out := &syncWriter{}
-			ctx, cancel := context.WithCancel(context.Background())
-			cmd := exec.CommandContext(ctx, filepath.Join(dir, "apigateway-local"), "-listen", "127.0.0.1:"+port,
-				"-payload", payload, "-stage", "Prod", "--", filepath.Join(dir, "serverless"))
-			cmd.Env = append(os.Environ(), "COGNITO_AUTH_DOMAIN="+ui.URL(), "COGNITO_AUTH_APP_URL="+app,
+			env := append(os.Environ(), "COGNITO_AUTH_DOMAIN="+ui.URL(), "COGNITO_AUTH_APP_URL="+app,
 				"SESSION_SECRET_PARAMETER=/serverless/session-secret",
 				"AWS_ENDPOINT_URL="+aws.URL, "AWS_REGION=eu-west-2", "AWS_ACCESS_KEY_ID=local", "AWS_SECRET_ACCESS_KEY=local",
 				"AWS_EC2_METADATA_DISABLED=true", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null")
 			for k, v := range iss.Env() {
 				if k != "COGNITO_AUTH_ALB_ARN" && k != "COGNITO_AUTH_ALB_KEYS_URL" {
-					cmd.Env = append(cmd.Env, k+"="+v)
+					env = append(env, k+"="+v)
 				}
 			}
-			cmd.Stdout, cmd.Stderr = out, out
-			cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
-			cmd.WaitDelay = 10 * time.Second
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { cancel(); _ = cmd.Wait() })
+			startProcess(t, out, env, filepath.Join(dir, "apigateway-local"), "-listen", "127.0.0.1:"+port,
+				"-payload", payload, "-stage", "Prod", "--", filepath.Join(dir, "serverless"))
 			waitFor(t, app+"/health", out)
 
 			walkInChromium(t, app, ui, out)
