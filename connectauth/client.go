@@ -3,29 +3,32 @@ package connectauth
 import (
 	"context"
 	"errors"
-	"net/http"
 
 	"connectrpc.com/connect"
 	"golang.org/x/oauth2"
+
+	"github.com/cognitoauth/cognito-auth-go/core/m2m"
 )
 
 // ClientInterceptor adds "Authorization: Bearer <access token>" to every
 // call of a Connect client (unary and streaming), the token from ts (a
-// client-credentials token source, golang.org/x/oauth2/clientcredentials,
-// or any other), wrapped in oauth2.ReuseTokenSource so a token is fetched
-// only when the last one is about to expire. Give it to the client with
+// client-credentials token source: core/m2m's,
+// golang.org/x/oauth2/clientcredentials, or any other; see m2m.CallToken
+// for how it is asked). Give it to the client with
 // connect.WithInterceptors; it lets handler calls through untouched. A
 // token that cannot be had fails the call with CodeUnavailable (the token
 // endpoint failing: retry) or CodeUnauthenticated (the endpoint refused the
 // client). Send it over TLS (an https:// base URL) except to loopback.
 func ClientInterceptor(ts oauth2.TokenSource) connect.Interceptor {
-	return clientInterceptor{ts: oauth2.ReuseTokenSource(nil, ts)}
+	return clientInterceptor{token: m2m.CallToken(ts)}
 }
 
-type clientInterceptor struct{ ts oauth2.TokenSource }
+type clientInterceptor struct {
+	token func(context.Context) (*oauth2.Token, error)
+}
 
-func (c clientInterceptor) authorization() (string, error) {
-	tok, err := c.ts.Token()
+func (c clientInterceptor) authorization(ctx context.Context) (string, error) {
+	tok, err := c.token(ctx)
 	if err != nil {
 		return "", tokenError(err)
 	}
@@ -40,7 +43,7 @@ func (c clientInterceptor) WrapUnary(next connect.UnaryFunc) connect.UnaryFunc {
 		if !req.Spec().IsClient {
 			return next(ctx, req)
 		}
-		v, err := c.authorization()
+		v, err := c.authorization(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -52,7 +55,7 @@ func (c clientInterceptor) WrapUnary(next connect.UnaryFunc) connect.UnaryFunc {
 func (c clientInterceptor) WrapStreamingClient(next connect.StreamingClientFunc) connect.StreamingClientFunc {
 	return func(ctx context.Context, spec connect.Spec) connect.StreamingClientConn {
 		conn := next(ctx, spec)
-		v, err := c.authorization()
+		v, err := c.authorization(ctx)
 		if err != nil {
 			return failedConn{StreamingClientConn: conn, err: err}
 		}
@@ -76,9 +79,8 @@ func (f failedConn) Receive(any) error { return f.err }
 
 // tokenError is the error of a call whose token could not be had.
 func tokenError(err error) error {
-	var re *oauth2.RetrieveError
-	if errors.As(err, &re) && re.Response != nil && re.Response.StatusCode >= http.StatusBadRequest && re.Response.StatusCode < http.StatusInternalServerError {
-		return connect.NewError(connect.CodeUnauthenticated, errors.New("connectauth: the token endpoint refused the client: "+re.Error()))
+	if m2m.Refused(err) {
+		return connect.NewError(connect.CodeUnauthenticated, errors.New("connectauth: the token endpoint refused the client: "+err.Error()))
 	}
 	return connect.NewError(connect.CodeUnavailable, errors.New("connectauth: no token: "+err.Error()))
 }

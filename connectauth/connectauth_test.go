@@ -17,6 +17,7 @@ import (
 	"github.com/cognitoauth/cognito-auth-go/core"
 	ct "github.com/cognitoauth/cognito-auth-go/core/cognitotest"
 	"github.com/cognitoauth/cognito-auth-go/core/conformance"
+	"github.com/cognitoauth/cognito-auth-go/core/m2m"
 )
 
 var quiet = core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
@@ -141,6 +142,17 @@ func TestClientInterceptor(t *testing.T) {
 		if res := callConnect(t.Context(), hc, base, conformance.Call{Method: m}, with(bad)); res.Category != conformance.Unauthenticated {
 			t.Fatalf("%s, a refused client: %s %q", m, res.Category, res.Message)
 		}
+	}
+	// core/m2m's source, refused: its *m2m.TokenError is a refusal too.
+	refused, err := m2m.New(m2m.WithEnvironment(func(string) (string, bool) { return "", false }), m2m.WithDomain(endpoint.URL),
+		m2m.WithClient(conformance.OrdersClient, "wrong"), m2m.WithLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = refused.Close() })
+	if res := callConnect(t.Context(), hc, base, conformance.Call{Method: conformance.MethodGet},
+		connect.WithInterceptors(connectauth.ClientInterceptor(refused))); res.Category != conformance.Unauthenticated {
+		t.Fatalf("an m2m source refused: %s %q", res.Category, res.Message)
 	}
 	endpoint.Close()
 	down := cc

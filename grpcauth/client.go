@@ -2,9 +2,7 @@ package grpcauth
 
 import (
 	"context"
-	"errors"
 	"net"
-	"net/http"
 	"net/url"
 	"strings"
 
@@ -12,6 +10,8 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/status"
+
+	"github.com/cognitoauth/cognito-auth-go/core/m2m"
 )
 
 // ClientOption configures PerRPCCredentials.
@@ -30,9 +30,8 @@ func WithInsecureForTesting() ClientOption {
 
 // PerRPCCredentials sends "authorization: Bearer <access token>" on every
 // call, the token from ts (a client-credentials token source,
-// golang.org/x/oauth2/clientcredentials, or any other), which is wrapped in
-// oauth2.ReuseTokenSource so a token is fetched only when the last one is
-// about to expire. Use it with grpc.WithPerRPCCredentials (every call) or
+// core/m2m's, golang.org/x/oauth2/clientcredentials, or any other; see
+// m2m.CallToken for how it is asked). Use it with grpc.WithPerRPCCredentials (every call) or
 // grpc.PerRPCCredentials (one call). It requires transport security (TLS)
 // unless WithInsecureForTesting. A token that cannot be had ends the call
 // with Unavailable (the token endpoint failing: retry) or Unauthenticated
@@ -42,11 +41,11 @@ func PerRPCCredentials(ts oauth2.TokenSource, opts ...ClientOption) credentials.
 	for _, fn := range opts {
 		fn(&o)
 	}
-	return perRPC{ts: oauth2.ReuseTokenSource(nil, ts), insecure: o.insecureLoopback}
+	return perRPC{token: m2m.CallToken(ts), insecure: o.insecureLoopback}
 }
 
 type perRPC struct {
-	ts       oauth2.TokenSource
+	token    func(context.Context) (*oauth2.Token, error)
 	insecure bool
 }
 
@@ -54,7 +53,7 @@ func (c perRPC) GetRequestMetadata(ctx context.Context, uri ...string) (map[stri
 	if c.insecure && !secure(ctx) && !loopback(uri) {
 		return nil, status.Error(codes.Unauthenticated, "grpcauth: WithInsecureForTesting sends tokens without TLS to loopback servers only")
 	}
-	tok, err := c.ts.Token()
+	tok, err := c.token(ctx)
 	if err != nil {
 		return nil, tokenStatus(err)
 	}
@@ -94,9 +93,8 @@ func loopback(uri []string) bool {
 // token endpoint refusing the client (a 4xx) is Unauthenticated, anything
 // else (unreachable, a 5xx) Unavailable, so the caller retries.
 func tokenStatus(err error) error {
-	var re *oauth2.RetrieveError
-	if errors.As(err, &re) && re.Response != nil && re.Response.StatusCode >= http.StatusBadRequest && re.Response.StatusCode < http.StatusInternalServerError {
-		return status.Error(codes.Unauthenticated, "grpcauth: the token endpoint refused the client: "+re.Error())
+	if m2m.Refused(err) {
+		return status.Error(codes.Unauthenticated, "grpcauth: the token endpoint refused the client: "+err.Error())
 	}
 	return status.Error(codes.Unavailable, "grpcauth: no token: "+err.Error())
 }

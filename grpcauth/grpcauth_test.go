@@ -22,6 +22,7 @@ import (
 	"github.com/cognitoauth/cognito-auth-go/core"
 	ct "github.com/cognitoauth/cognito-auth-go/core/cognitotest"
 	"github.com/cognitoauth/cognito-auth-go/core/conformance"
+	"github.com/cognitoauth/cognito-auth-go/core/m2m"
 	"github.com/cognitoauth/cognito-auth-go/grpcauth"
 )
 
@@ -223,6 +224,17 @@ func TestPerRPCCredentials(t *testing.T) {
 	conn = probeServer(t, auth, grpc.WithPerRPCCredentials(grpcauth.PerRPCCredentials(bad.TokenSource(context.Background()), grpcauth.WithInsecureForTesting())))
 	if err := conn.Invoke(t.Context(), conformance.MethodGet, wrapperspb.String(""), new(wrapperspb.StringValue)); code(err) != codes.Unauthenticated {
 		t.Fatalf("a refused client: %v, want Unauthenticated", err)
+	}
+	// core/m2m's source, refused: its *m2m.TokenError is a refusal too.
+	refused, err := m2m.New(m2m.WithEnvironment(func(string) (string, bool) { return "", false }), m2m.WithDomain(endpoint.URL),
+		m2m.WithClient(conformance.OrdersClient, "wrong"), m2m.WithLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = refused.Close() })
+	conn = probeServer(t, auth, grpc.WithPerRPCCredentials(grpcauth.PerRPCCredentials(refused, grpcauth.WithInsecureForTesting())))
+	if err := conn.Invoke(t.Context(), conformance.MethodGet, wrapperspb.String(""), new(wrapperspb.StringValue)); code(err) != codes.Unauthenticated {
+		t.Fatalf("an m2m source refused: %v, want Unauthenticated", err)
 	}
 	endpoint.Close()
 	down := clientcredentials.Config{ClientID: conformance.OrdersClient, ClientSecret: "s3cret", TokenURL: endpoint.URL}
