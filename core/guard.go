@@ -238,7 +238,7 @@ func (a *BaseAuth) routeRules(ctx context.Context, u *User, rules []Rule, detail
 	}
 	if refused > 0 {
 		var e *Error
-		if s, ok := rules[refused-1].(recentSignIn); ok && !u.Machine {
+		if s, ok := freshSignInAdmits(ctx, allOf(rules), u); ok && !u.Machine {
 			e = s.refusal(u) // 401 sign_in_too_old: a fresh sign-in admits the user
 		} else {
 			e = a.deny(ctx, u, CodeRouteForbidden, detail)

@@ -42,6 +42,42 @@ func (r recentSignIn) refusal(u *User) *Error {
 	return e.forUser(u)
 }
 
+// freshSignInAdmits reports whether a fresh sign-in alone would let u
+// pass r, which refuses u now, and names the RequireRecentSignIn to meet
+// (the shortest, when several would do): r is one, an AllOf whose refusing
+// rules all are such (the route's rule list is one AllOf), or an AnyOf
+// with one such rule. A rule nested in AllOf or AnyOf gets its own refusal
+// as a top-level one does.
+func freshSignInAdmits(ctx context.Context, r Rule, u *User) (recentSignIn, bool) {
+	switch r := r.(type) {
+	case recentSignIn:
+		return r, !r.Allows(ctx, u)
+	case allOf:
+		var need recentSignIn
+		found := false
+		for _, c := range r {
+			if c.Allows(ctx, u) {
+				continue
+			}
+			s, ok := freshSignInAdmits(ctx, c, u)
+			if !ok {
+				return recentSignIn{}, false // another rule refuses u too
+			}
+			if !found || s.within < need.within {
+				need, found = s, true
+			}
+		}
+		return need, found
+	case anyOf:
+		for _, c := range r {
+			if s, ok := freshSignInAdmits(ctx, c, u); ok {
+				return s, true
+			}
+		}
+	}
+	return recentSignIn{}, false
+}
+
 // FreshLoginRedirector is implemented by sources that can make the user
 // sign in again even with a live sign-in at the identity provider (the
 // hosted UI signs out of Cognito first): a browser refused with

@@ -21,7 +21,16 @@ import (
 func TestRequireRecentSignIn(t *testing.T) {
 	a, _ := newAuth(t, nil, core.WithBearer(true))
 	mux := http.NewServeMux()
-	for path, rules := range map[string][]core.Rule{"/danger": {core.RequireRecentSignIn(5 * time.Minute)}, "/": nil} {
+	recent := core.RequireRecentSignIn(5 * time.Minute)
+	for path, rules := range map[string][]core.Rule{
+		"/danger": {recent},
+		"/":       nil,
+		// Nested, the rule gets its own refusal too; where another rule
+		// refuses the user as well, signing in again would not help.
+		"/staff-recent":     {core.AllOf(core.AllowGroups("staff"), recent)},
+		"/admins-or-recent": {core.AnyOf(core.AllowGroups("admins"), recent)},
+		"/recent-admins":    {recent, core.AllowGroups("admins")},
+	} {
 		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
 			_, err := a.Authenticate(r.Context(), core.HTTPRequest(r), rules...)
 			if err != nil {
@@ -57,6 +66,10 @@ func TestRequireRecentSignIn(t *testing.T) {
 		{"no auth_time", "/danger", "application/json", bearer(issuer.Mint(alice, ct.WithAccessClaim("auth_time", ct.Without)).AccessToken), 401, "sign_in_too_old", "", ""},
 		{"an hour ago, browser", "/danger", "text/html", issuer.Mint(alice, ct.WithAccessClaim("auth_time", hourAgo)).Header(), 401, "sign_in_too_old", "", "Sign in again"},
 		{"an hour ago, a route without the rule", "/", "application/json", issuer.Mint(alice, ct.WithAccessClaim("auth_time", hourAgo)).Header(), 200, "", "", "ok"},
+		{"just signed in, in AllOf", "/staff-recent", "application/json", issuer.Mint(alice).Header(), 200, "", "", "ok"},
+		{"an hour ago, in AllOf", "/staff-recent", "application/json", issuer.Mint(alice, ct.WithAccessClaim("auth_time", hourAgo)).Header(), 401, "sign_in_too_old", "max_age=300", ""},
+		{"an hour ago, in AnyOf", "/admins-or-recent", "application/json", issuer.Mint(alice, ct.WithAccessClaim("auth_time", hourAgo)).Header(), 401, "sign_in_too_old", "max_age=300", ""},
+		{"an hour ago, and not an admin", "/recent-admins", "application/json", issuer.Mint(alice, ct.WithAccessClaim("auth_time", hourAgo)).Header(), 403, "route_forbidden", "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
