@@ -137,24 +137,13 @@ func (i interceptor) WrapStreamingHandler(next connect.StreamingHandlerFunc) con
 	}
 }
 
-// admit decides one call: a bypassed procedure passes as it is; otherwise
-// the principal is verified and authorised with the procedure's rules,
-// stored in the context, and the context given the token's expiry as its
-// deadline. done releases that context.
+// admit decides one call (adapterkit.Kit.AdmitRPC), a refusal as its
+// Connect error.
 func (a *Auth) admit(ctx context.Context, procedure string, h http.Header) (context.Context, context.CancelFunc, error) {
-	public, rules := a.table.Lookup(procedure)
-	if public {
-		return ctx, func() {}, nil
-	}
-	u, fresh, err := a.kit.Check(ctx, request{h: h, procedure: procedure}, rules)
+	ctx, done, err := a.kit.AdmitRPC(ctx, a.table, request{h: h, procedure: procedure})
 	if err != nil {
 		return nil, nil, Error(err)
 	}
-	if fresh {
-		ctx, done := a.kit.Admit(ctx, u)
-		return ctx, done, nil
-	}
-	ctx, done := core.UntilCredentialEnd(ctx)
 	return ctx, done, nil
 }
 

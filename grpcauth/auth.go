@@ -133,24 +133,13 @@ func (a *Auth) StreamServerInterceptor() grpc.StreamServerInterceptor {
 	}
 }
 
-// admit decides one call: a bypassed method passes as it is; otherwise the
-// principal is verified and authorised with the method's rules, stored in
-// the context, and the context given the token's expiry as its deadline.
-// done releases that context.
+// admit decides one call (adapterkit.Kit.AdmitRPC), a refusal as its
+// status.
 func (a *Auth) admit(ctx context.Context, fullMethod string) (context.Context, context.CancelFunc, error) {
-	public, rules := a.table.Lookup(fullMethod)
-	if public {
-		return ctx, func() {}, nil
-	}
-	u, fresh, err := a.kit.Check(ctx, request{ctx: ctx, method: fullMethod}, rules)
+	ctx, done, err := a.kit.AdmitRPC(ctx, a.table, request{ctx: ctx, method: fullMethod})
 	if err != nil {
 		return nil, nil, Status(err).Err()
 	}
-	if fresh {
-		ctx, done := a.kit.Admit(ctx, u)
-		return ctx, done, nil
-	}
-	ctx, done := core.UntilCredentialEnd(ctx)
 	return ctx, done, nil
 }
 
@@ -237,6 +226,9 @@ func (r request) HeaderValues(name string) []string {
 // call's decision lowercases nothing.
 var metadataKeys = map[string]string{
 	"Authorization":        "authorization",
+	"Upgrade":              "upgrade", // the WebSocket origin check asks on every call
+	"Origin":               "origin",
+	"Host":                 "host",
 	core.HeaderData:        strings.ToLower(core.HeaderData),
 	core.HeaderAccessToken: strings.ToLower(core.HeaderAccessToken),
 	core.HeaderIdentity:    strings.ToLower(core.HeaderIdentity),

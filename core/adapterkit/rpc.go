@@ -1,6 +1,7 @@
 package adapterkit
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -73,6 +74,29 @@ func NewRPC(adapter string, c RPCConfig) (*Kit, *RPCTable, error) {
 		return nil, nil, err
 	}
 	return k, t, nil
+}
+
+// AdmitRPC decides one call of an RPC adapter, req's Path its full method:
+// a public method passes as it is; otherwise the principal is verified (or
+// taken from ctx when this kit's BaseAuth already verified it) and
+// authorised with the method's rules, and ctx carries it and ends at its
+// credential's end. done releases that context; err is core's refusal, for
+// the adapter to turn into its status codes.
+func (k *Kit) AdmitRPC(ctx context.Context, t *RPCTable, req core.Request) (_ context.Context, done context.CancelFunc, err error) {
+	public, rules := t.Lookup(req.Path())
+	if public {
+		return ctx, func() {}, nil
+	}
+	u, fresh, err := k.Check(ctx, req, rules)
+	if err != nil {
+		return nil, nil, err
+	}
+	if fresh {
+		ctx, done = k.Admit(ctx, u)
+		return ctx, done, nil
+	}
+	ctx, done = core.UntilCredentialEnd(ctx)
+	return ctx, done, nil
 }
 
 // newRPCTable checks every name (a full method "/pkg.Service/Method" or a
