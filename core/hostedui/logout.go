@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/cognitoauth/cognito-auth-go/core"
-	"github.com/cognitoauth/cognito-auth-go/core/internal/tokencache"
 	"github.com/cognitoauth/cognito-auth-go/core/internal/web"
 )
 
@@ -58,14 +57,7 @@ func (h *HostedUI) logout(ctx context.Context, x Exchange) core.Response {
 		if s.Refresh != "" {
 			h.revoke(ctx, s.Refresh)
 		}
-		// Forget any refresh of this session, so a stale copy of the cookie
-		// cannot pick up tokens renewed before the logout.
-		h.renewed.Put(&tokencache.Key{A: s.ID, C: "renewed"}, &s, time.Unix(0, 0))
-		if h.cfg.store != nil {
-			if err := h.cfg.store.Delete(ctx, s.ID); err != nil {
-				h.v.Logger().Warn("cognito-auth: deleting the session from the store failed", "error", err.Error())
-			}
-		}
+		h.forgetSession(ctx, &s, "signed out")
 	}
 	h.clearFrom(x, x, h.sessionCookie(), 0)
 	// Cognito's logout returns to the one registered sign-out URL; the

@@ -41,12 +41,7 @@ func (h *HostedUI) StartURL() string { return h.cfg.prefix + "/" }
 // the browser to the one registered sign-out URL (COGNITO_AUTH_LOGOUT_URI,
 // matched exactly, so it carries no flag), and from there the app sends
 // it to sign in.
-func (h *HostedUI) signedOutCookie() string {
-	if h.cfg.secure {
-		return "__Host-cognito-signed-out"
-	}
-	return "cognito-signed-out"
-}
+func (h *HostedUI) signedOutCookie() string { return h.cookieName("cognito-signed-out") }
 
 // signedOutFor is how long the signed-out notice waits for the browser's
 // next sign-in: the round trip through Cognito's logout, with room.

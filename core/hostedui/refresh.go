@@ -67,17 +67,31 @@ func (h *HostedUI) Authenticate(ctx context.Context, req core.Request) (*core.Us
 	return u, err
 }
 
+// forgetSession ends session s in this process and in the Store: any
+// renewal of it is forgotten, so a stale copy of its cookie cannot pick up
+// tokens renewed before the end, and the Store's copy is deleted (a
+// failure is logged; why says which end it was).
+func (h *HostedUI) forgetSession(ctx context.Context, s *session, why string) {
+	h.renewed.Put(&tokencache.Key{A: s.ID, C: "renewed"}, s, time.Unix(0, 0))
+	h.deleteStored(ctx, s.ID, why)
+}
+
+// deleteStored deletes session id from the Store, if there is one.
+func (h *HostedUI) deleteStored(ctx context.Context, id, why string) {
+	if h.cfg.store == nil {
+		return
+	}
+	if err := h.cfg.store.Delete(ctx, id); err != nil {
+		h.v.Logger().Warn("cognito-auth: deleting a session from the session store failed", "session_end", why, "error", err.Error())
+	}
+}
+
 // endRevoked ends a session whose access token Cognito said was revoked
 // (COGNITO_AUTH_REVALIDATE_EVERY): the user was signed out everywhere or
 // disabled, so the session is deleted from the Store and its cookie
 // cleared; the refresh token was revoked with it.
 func (h *HostedUI) endRevoked(ctx context.Context, w core.CookieWriter, req core.Request, s *session) {
-	h.renewed.Put(&tokencache.Key{A: s.ID, C: "renewed"}, s, time.Unix(0, 0))
-	if h.cfg.store != nil {
-		if err := h.cfg.store.Delete(ctx, s.ID); err != nil {
-			h.v.Logger().Warn("cognito-auth: deleting a revoked session from the session store failed", "error", err.Error())
-		}
-	}
+	h.forgetSession(ctx, s, "revoked")
 	if w != nil {
 		h.clearFrom(w, req, h.sessionCookie(), 0)
 	}

@@ -40,7 +40,7 @@ func (h *HostedUI) Serve(ctx context.Context, x Exchange) (resp core.Response, o
 		return core.Response{}, false
 	}
 	resp = h.message(http.StatusMethodNotAllowed, "Method not allowed", "This address takes a GET (or a POST from the sign-out form).",
-		core.PageLink{ID: core.LinkStart, Text: "Back to the start", URL: h.StartURL()})
+		h.startLink())
 	resp.Header.Set("Allow", h.allowed(x.Path()))
 	return resp, true
 }

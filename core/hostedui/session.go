@@ -52,18 +52,17 @@ const (
 	maxChunks      = 8
 )
 
-func (h *HostedUI) sessionCookie() string {
-	if h.cfg.secure {
-		return "__Host-cognito-session"
-	}
-	return "cognito-session"
-}
+func (h *HostedUI) sessionCookie() string { return h.cookieName("cognito-session") }
 
-func (h *HostedUI) loginCookie() string {
+func (h *HostedUI) loginCookie() string { return h.cookieName("cognito-login") }
+
+// cookieName is base with the __Host- prefix over HTTPS (Secure, Path=/,
+// no Domain: the cookie cannot be set or shadowed by a sibling domain).
+func (h *HostedUI) cookieName(base string) string {
 	if h.cfg.secure {
-		return "__Host-cognito-login"
+		return "__Host-" + base
 	}
-	return "cognito-login"
+	return base
 }
 
 // cookie returns a cookie with the session attributes: HttpOnly,

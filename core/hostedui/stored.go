@@ -94,9 +94,7 @@ func (h *HostedUI) renewStored(ctx context.Context, l *loaded) renewal {
 	tok, err := h.exchangeRefresh(ctx, leased.s.Refresh)
 	if errors.Is(err, core.ErrExpiredToken) {
 		// Cognito refused the refresh token: the session is over everywhere.
-		if derr := h.cfg.store.Delete(ctx, leased.s.ID); derr != nil {
-			h.v.Logger().Warn("cognito-auth: deleting an ended session from the session store failed", "error", derr.Error())
-		}
+		h.deleteStored(ctx, leased.s.ID, "refresh token refused")
 		return renewal{err: err}
 	}
 	if err != nil {

@@ -55,9 +55,9 @@ type TokenSource struct {
 
 // cachedToken is a token and when to refresh it; never modified.
 type cachedToken struct {
-	tok               *oauth2.Token
-	refreshAt, expiry time.Time
-	margin            time.Duration
+	tok       *oauth2.Token // its Expiry is when the cached token stops being handed out
+	refreshAt time.Time
+	margin    time.Duration
 }
 
 // flight is one token request and the callers waiting for it.
@@ -145,7 +145,7 @@ func (ts *TokenSource) slow(ctx context.Context) (*oauth2.Token, error) {
 		return nil, ErrClosed
 	}
 	now := ts.cfg.now()
-	if c := ts.cached.Load(); c != nil && now.Before(c.expiry) {
+	if c := ts.cached.Load(); c != nil && now.Before(c.tok.Expiry) {
 		if !now.Before(c.refreshAt) && ts.flight == nil && !now.Before(ts.nextTry) {
 			ts.startLocked()
 		}
@@ -217,7 +217,7 @@ func (ts *TokenSource) backoffLocked(now time.Time) time.Duration {
 	}
 	// While the cached token is valid, retry several times before it
 	// expires: at most a quarter of its refresh margin apart.
-	if c := ts.cached.Load(); c != nil && now.Before(c.expiry) {
+	if c := ts.cached.Load(); c != nil && now.Before(c.tok.Expiry) {
 		d = min(d, max(c.margin/4, 10*time.Millisecond))
 	}
 	return d/2 + rand.N(d/2+1) //nolint:gosec // G404: jitter, not a secret; half of the wait is random
@@ -252,7 +252,7 @@ func (ts *TokenSource) fetch(start time.Time) (*cachedToken, error) {
 	// The expiry counts from when the request was sent, by the source's
 	// clock: never later than Cognito's.
 	tok.Expiry, tok.ExpiresIn = expiry, int64(life/time.Second)
-	return &cachedToken{tok: tok, refreshAt: expiry.Add(-margin - jitter), expiry: expiry, margin: margin}, nil
+	return &cachedToken{tok: tok, refreshAt: expiry.Add(-margin - jitter), margin: margin}, nil
 }
 
 // currentSecret is the client secret, fetched again after an
@@ -345,9 +345,9 @@ func (ts *TokenSource) log(err error, failures int, recovered bool, held *cached
 	l, id := ts.cfg.logger, ts.cfg.clientID
 	switch {
 	case errors.Is(err, ErrClosed):
-	case err != nil && held != nil && ts.cfg.now().Before(held.expiry):
+	case err != nil && held != nil && ts.cfg.now().Before(held.tok.Expiry):
 		l.Warn("m2m: token refresh failed; serving the cached token until it expires", "client_id", id,
-			"failures", failures, "expires_at", held.expiry, "error", err)
+			"failures", failures, "expires_at", held.tok.Expiry, "error", err)
 	case err != nil:
 		l.Warn("m2m: token request failed", "client_id", id, "failures", failures, "error", err)
 	case recovered:
